@@ -1,0 +1,2 @@
+// Placeholder until its owner fills it in; see docs/architecture.md.
+export {};

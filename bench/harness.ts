@@ -1,0 +1,53 @@
+// Shared measuring for `npm run bench`: every section times our core and its peers
+// in this one process and reports rows; bench.ts prints them with ratios.
+export interface Measurement {
+  /** implementation, e.g. "cnfguard (wasm)", "hash-wasm", "node:crypto" */
+  impl: string;
+  /** operations per second */
+  opsPerSec: number;
+  /** bytes per operation, when throughput in MB/s makes sense */
+  bytesPerOp?: number;
+  /** extra figure shown as-is (e.g. peak memory) */
+  note?: string;
+}
+
+export interface BenchCase {
+  /** e.g. "SHA-256, 64 KiB" */
+  name: string;
+  results: Measurement[];
+}
+
+export interface BenchSection {
+  title: string;
+  run(): Promise<BenchCase[]>;
+}
+
+/** Run fn repeatedly for about `ms` milliseconds (after a warm-up) and return ops/s. */
+export function measure(fn: () => unknown, ms = 400): number {
+  const warm = performance.now();
+  while (performance.now() - warm < ms / 4) fn();
+  let n = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    fn();
+    n++;
+    now = performance.now();
+  }
+  return (n * 1000) / (now - start);
+}
+
+/** Same as measure, for async functions. */
+export async function measureAsync(fn: () => Promise<unknown>, ms = 400): Promise<number> {
+  const warm = performance.now();
+  while (performance.now() - warm < ms / 4) await fn();
+  let n = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    await fn();
+    n++;
+    now = performance.now();
+  }
+  return (n * 1000) / (now - start);
+}

@@ -1,0 +1,6 @@
+// Placeholder facet: its owner replaces it (see docs/architecture.md).
+import type { WasmCore } from "./wasmCore.js";
+
+export class AesFacet {
+  constructor(readonly w: WasmCore) {}
+}
