@@ -54,6 +54,10 @@ export const E_RSA_CIPHERTEXT_LENGTH: u32 = 52;
 export const E_RSA_INPUT_RANGE: u32 = 53;
 /** X.509: not a certificate this reader understands */
 export const E_X509: u32 = 54;
+/** RSA modulus is even, so it cannot be an RSA key */
+export const E_RSA_MODULUS: u32 = 55;
+/** RSA private operation failed its check (re-encryption mismatch: a fault or a corrupt key) */
+export const E_RSA_FAULT: u32 = 56;
 
 // ---- signed files and trust (80–159): owned by assembly/signed/
 /** file is truncated: it ended inside the header or before its declared length */
