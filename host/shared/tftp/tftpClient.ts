@@ -28,7 +28,7 @@ export interface TftpGetOptions {
 }
 
 /** What went wrong, for callers that act on it (a fetcher falls back, a boot flow tries another name). */
-export type TftpFailure = "not-found" | "server-error" | "timeout" | "protocol" | "too-large" | "tsize-mismatch" | "aborted";
+export type TftpFailure = "not-found" | "server-error" | "unreachable" | "timeout" | "protocol" | "too-large" | "tsize-mismatch" | "aborted";
 
 export class TftpClientError extends Error {
   constructor(
@@ -47,8 +47,10 @@ export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Download one file. Errors are TftpClientError and name the file, the server and the TFTP error. */
 export async function tftpGet(options: TftpGetOptions): Promise<Uint8Array> {
-  const server = await lookup(options.host);
   const port = options.port ?? 69;
+  const server = await lookup(options.host).catch((err: Error) => {
+    throw new TftpClientError(`TFTP "${printable(options.filename)}" from ${options.host}:${port}: cannot resolve the host (${err.message})`, "unreachable");
+  });
   const requested = requestOptions(options);
   try {
     return await new ReadTransfer(options, server.address, server.family, port, requested).run();
