@@ -1,4 +1,74 @@
-// Placeholder: replaced by its owner with real known-answer tests (returns 99 = not yet implemented).
+// Known-answer tests of AES-128-CBC that run inside the module (no host needed):
+// FIPS-197 appendix C.1 (one block, zero IV) and NIST SP 800-38A F.2.1/F.2.2
+// (CBC-AES128, four blocks), whole, split across calls and in place.
+// Returns 0 when all pass, otherwise the number of the first failing case.
+// Scratch: the context and buffer live in the OUT window, which no call keeps.
+import { OUT } from "../memoryMap";
+import { AES_CBC_CTX_SIZE, aesCbcInit, aesCbcEncrypt, aesCbcDecrypt } from "./aesCbc";
+
+const FIPS_KEY: usize = memory.data<u8>([
+  0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f]);
+const FIPS_PLAIN: usize = memory.data<u8>([
+  0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]);
+const FIPS_CIPHER: usize = memory.data<u8>([
+  0x69, 0xc4, 0xe0, 0xd8, 0x6a, 0x7b, 0x04, 0x30, 0xd8, 0xcd, 0xb7, 0x80, 0x70, 0xb4, 0xc5, 0x5a]);
+const ZERO_IV: usize = memory.data(16, 8);
+
+const SP_KEY: usize = memory.data<u8>([
+  0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c]);
+const SP_PLAIN: usize = memory.data<u8>([
+  0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40, 0x9f, 0x96, 0xe9, 0x3d, 0x7e, 0x11, 0x73, 0x93, 0x17, 0x2a,
+  0xae, 0x2d, 0x8a, 0x57, 0x1e, 0x03, 0xac, 0x9c, 0x9e, 0xb7, 0x6f, 0xac, 0x45, 0xaf, 0x8e, 0x51,
+  0x30, 0xc8, 0x1c, 0x46, 0xa3, 0x5c, 0xe4, 0x11, 0xe5, 0xfb, 0xc1, 0x19, 0x1a, 0x0a, 0x52, 0xef,
+  0xf6, 0x9f, 0x24, 0x45, 0xdf, 0x4f, 0x9b, 0x17, 0xad, 0x2b, 0x41, 0x7b, 0xe6, 0x6c, 0x37, 0x10]);
+const SP_CIPHER: usize = memory.data<u8>([
+  0x76, 0x49, 0xab, 0xac, 0x81, 0x19, 0xb2, 0x46, 0xce, 0xe9, 0x8e, 0x9b, 0x12, 0xe9, 0x19, 0x7d,
+  0x50, 0x86, 0xcb, 0x9b, 0x50, 0x72, 0x19, 0xee, 0x95, 0xdb, 0x11, 0x3a, 0x91, 0x76, 0x78, 0xb2,
+  0x73, 0xbe, 0xd6, 0xb8, 0xe3, 0xc1, 0x74, 0x3b, 0x71, 0x16, 0xe6, 0x9e, 0x22, 0x22, 0x95, 0x16,
+  0x3f, 0xf1, 0xca, 0xa1, 0x68, 0x1f, 0xac, 0x09, 0x12, 0x0e, 0xca, 0x30, 0x75, 0x86, 0xe1, 0xa7]);
+
+const CTX: usize = OUT;
+const BUF: usize = OUT + AES_CBC_CTX_SIZE;
+
+/** Run the AES known-answer tests; 0 = all pass. */
 export function selftestAes(): i32 {
-  return 99;
+  // FIPS-197 C.1: one block each way (CBC with a zero IV is the bare cipher).
+  aesCbcInit(CTX, FIPS_KEY, ZERO_IV);
+  aesCbcEncrypt(CTX, FIPS_PLAIN, BUF, 16);
+  if (!same(BUF, FIPS_CIPHER, 16)) return 1;
+  aesCbcInit(CTX, FIPS_KEY, ZERO_IV);
+  aesCbcDecrypt(CTX, FIPS_CIPHER, BUF, 16);
+  if (!same(BUF, FIPS_PLAIN, 16)) return 2;
+
+  // SP 800-38A F.2.1 encryption, then F.2.2 decryption of four blocks in one call.
+  aesCbcInit(CTX, SP_KEY, FIPS_KEY); // the IV there is 00 01 … 0f, the same bytes
+  aesCbcEncrypt(CTX, SP_PLAIN, BUF, 64);
+  if (!same(BUF, SP_CIPHER, 64)) return 3;
+  aesCbcInit(CTX, SP_KEY, FIPS_KEY);
+  aesCbcDecrypt(CTX, SP_CIPHER, BUF, 64);
+  if (!same(BUF, SP_PLAIN, 64)) return 4;
+
+  // The same decryption in place, in pieces of 16 and 48 bytes (a short tail and
+  // the chaining value carried between calls).
+  memory.copy(BUF, SP_CIPHER, 64);
+  aesCbcInit(CTX, SP_KEY, FIPS_KEY);
+  aesCbcDecrypt(CTX, BUF, BUF, 16);
+  aesCbcDecrypt(CTX, BUF + 16, BUF + 16, 48);
+  if (!same(BUF, SP_PLAIN, 64)) return 5;
+
+  // Encryption in place, in pieces of 48 and 16 bytes.
+  memory.copy(BUF, SP_PLAIN, 64);
+  aesCbcInit(CTX, SP_KEY, FIPS_KEY);
+  aesCbcEncrypt(CTX, BUF, BUF, 48);
+  aesCbcEncrypt(CTX, BUF + 48, BUF + 48, 16);
+  if (!same(BUF, SP_CIPHER, 64)) return 6;
+
+  memory.fill(CTX, 0, AES_CBC_CTX_SIZE + 64);
+  return 0;
+}
+
+function same(a: usize, b: usize, len: usize): bool {
+  let diff: u32 = 0;
+  for (let i: usize = 0; i < len; i++) diff |= <u32>(load<u8>(a + i) ^ load<u8>(b + i));
+  return diff == 0;
 }

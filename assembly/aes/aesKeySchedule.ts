@@ -1,0 +1,50 @@
+// AES-128 key expansion into the 11 bit-planed round keys that aesRounds.ts uses.
+// SubWord goes through the same S-box circuit as the data (one word in an
+// otherwise zero state), so the key never indexes a table either.
+import { PLANES_SIZE, packBlocks, unpackBlocks } from "./aesBitslice";
+import { subBytes } from "./aesSbox";
+import { ROUND_KEY_SIZE } from "./aesRounds";
+
+/** Working planes for SubWord, and four copies of the current round key. */
+const WORK: usize = memory.data(<i32>PLANES_SIZE, 16);
+const COPIES: usize = memory.data(64, 16);
+
+/** Expand the 16-byte key at `key` into 11 bit-planed round keys at `roundKeys`
+ *  (ROUND_KEYS_SIZE bytes). */
+export function expandKey(roundKeys: usize, key: usize): void {
+  // The round key as four little-endian words: w0 holds key bytes 0…3.
+  let w0 = load<u32>(key, 0), w1 = load<u32>(key, 4), w2 = load<u32>(key, 8), w3 = load<u32>(key, 12);
+  let rcon: u32 = 1;
+  for (let r: usize = 0; r < 11; r++) {
+    if (r > 0) {
+      // RotWord moves byte 1 to byte 0: a right rotation of a little-endian word.
+      w0 ^= subWord(rotr<u32>(w3, 8)) ^ rcon;
+      w1 ^= w0; w2 ^= w1; w3 ^= w2;
+      rcon = (rcon << 1) ^ (0x11B & -(rcon >> 7));
+    }
+    planeRoundKey(roundKeys + r * ROUND_KEY_SIZE, w0, w1, w2, w3);
+  }
+  memory.fill(WORK, 0, PLANES_SIZE);
+  memory.fill(COPIES, 0, 64);
+}
+
+/** The S-box applied to each byte of w, through the bitsliced circuit. */
+function subWord(w: u32): u32 {
+  memory.fill(COPIES, 0, 64);
+  store<u32>(COPIES, w);
+  packBlocks(WORK, COPIES, 1);
+  subBytes(WORK);
+  unpackBlocks(WORK, WORK);
+  return load<u32>(WORK);
+}
+
+/** Bit-plane one round key into all four block slots, ready to XOR into a state. */
+function planeRoundKey(dst: usize, w0: u32, w1: u32, w2: u32, w3: u32): void {
+  for (let b: usize = 0; b < 64; b += 16) {
+    store<u32>(COPIES + b, w0, 0);
+    store<u32>(COPIES + b, w1, 4);
+    store<u32>(COPIES + b, w2, 8);
+    store<u32>(COPIES + b, w3, 12);
+  }
+  packBlocks(dst, COPIES, 4);
+}
