@@ -1,0 +1,425 @@
+// The CAPF server (capf.md, the "capf" side): TLS with the CAPF certificate, one session per
+// connection, run concurrently. Each session authenticates the phone as its device record says,
+// performs the scheduled operation (install, fetch, delete or none) and records the outcome
+// through the CapfStore — only once the phone has confirmed it, and never after a failure.
+import crypto, { type KeyObject } from "node:crypto";
+import tls, { type TLSSocket } from "node:tls";
+import { CapfChannel, CapfChannelError } from "../shared/capf/capfChannel.js";
+import { CapfFormatError, findElement, requireElement, type CapfElement, type CapfMessage } from "../shared/capf/capfMessage.js";
+import {
+  CAPF_VERSION,
+  CapfAuthType,
+  CapfCertificateType,
+  CapfCommand,
+  CapfElementError,
+  CapfKeyType,
+  CapfReason,
+  CapfTag,
+  capfCurves,
+  certificateValue,
+  nodeCurveName,
+  readCertificateValue,
+  readStringValue,
+  readU8Value,
+  u16Value,
+  u8Value,
+  type CapfCurve,
+} from "../shared/capf/capfElements.js";
+import { checkCertificateProof, checkIssuedBy, checkSudiData } from "../shared/capf/capfAuth.js";
+import { createCertificate, type DistinguishedName } from "../shared/pki/certificateBuilder.js";
+
+/** A device as CAPF needs it (the server's device table, CUCM's CAPF fields). */
+export interface CapfDevice {
+  name: string;
+  operation: "install" | "fetch" | "delete" | "none";
+  authMode: "null" | "string" | "lsc" | "mic";
+  /** the authentication string, for authMode "string" */
+  authString?: string;
+  keyType: "rsa" | "ec";
+  /** RSA modulus bits, for keyType "rsa" */
+  keySize?: number;
+  /** for keyType "ec" */
+  curve?: CapfCurve;
+  /** the certificate last recorded for the device, if any */
+  certificateDer?: Buffer;
+}
+
+/** What a finished operation records: a certificate (install, fetch) or its removal (delete). */
+export type CapfCompletion =
+  | { certificateDer: Buffer; publicKeyDer: Buffer; md5hash: string }
+  | { deleted: true };
+
+/**
+ * Where CAPF reads devices and records outcomes. `completeOperation` must be atomic (one
+ * transaction): record the certificate (or clear it) and set the operation back to "none".
+ */
+export interface CapfStore {
+  findDevice(name: string): CapfDevice | undefined | Promise<CapfDevice | undefined>;
+  completeOperation(name: string, completion: CapfCompletion): void | Promise<void>;
+}
+
+export interface CapfServiceOptions {
+  bind: string;
+  /** 0 = a free port */
+  port: number;
+  /** the CAPF private key (PEM or KeyObject) */
+  key: string | Buffer | KeyObject;
+  /** the CAPF certificate (PEM or DER): the TLS server certificate and the issuer of LSCs */
+  cert: string | Buffer;
+  store: CapfStore;
+  /** manufacturer CA certificates (DER or PEM) trusted for MIC authentication */
+  micIssuers?: Array<string | Buffer>;
+  /** silence that ends a session, default 10 000 ms */
+  sessionTimeoutMs?: number;
+  /** sessions served at once; further connections are dropped. Default 64 */
+  maxSessions?: number;
+  /** days an issued LSC is valid, default 365 */
+  lscDays?: number;
+  log?: (line: string) => void;
+  /** clock for certificate validity checks (tests of recorded vectors pin it) */
+  now?: () => Date;
+  /** session id source; default a counter from a random start */
+  nextSessionId?: () => number;
+}
+
+export interface CapfService {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The server's fixed context, shared by its sessions. */
+interface ServiceContext {
+  store: CapfStore;
+  capfKey: KeyObject;
+  capfCertificate: crypto.X509Certificate;
+  micIssuers: Buffer[];
+  timeoutMs: number;
+  lscDays: number;
+  log: (line: string) => void;
+  now: () => Date;
+}
+
+/** One running session: its channel, id and log prefix. */
+interface Session {
+  channel: CapfChannel;
+  id: number;
+  timeoutMs: number;
+  log: (line: string) => void;
+}
+
+/** Ends the session with `reason`, saying why in the log; nothing has been recorded. */
+class SessionEnd extends Error {
+  constructor(readonly reason: number, message: string) {
+    super(message);
+  }
+}
+
+export async function startCapfService(o: CapfServiceOptions): Promise<CapfService> {
+  const capfCertificate = new crypto.X509Certificate(o.cert);
+  const capfKey = o.key instanceof crypto.KeyObject ? o.key : crypto.createPrivateKey(o.key);
+  const context: ServiceContext = {
+    store: o.store,
+    capfKey,
+    capfCertificate,
+    micIssuers: (o.micIssuers ?? []).map((c) => new crypto.X509Certificate(c).raw),
+    timeoutMs: o.sessionTimeoutMs ?? 10_000,
+    lscDays: o.lscDays ?? 365,
+    log: o.log ?? (() => {}),
+    now: o.now ?? (() => new Date()),
+  };
+  let counter = crypto.randomInt(1, 0x7fffffff);
+  const nextSessionId = o.nextSessionId ?? (() => (counter = (counter % 0x7fffffff) + 1));
+  const sockets = new Set<TLSSocket>();
+  const server = tls.createServer(
+    { key: capfKey.export({ type: "pkcs8", format: "pem" }), cert: capfCertificate.toString(), handshakeTimeout: context.timeoutMs },
+    (socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      void serveConnection(socket, context, nextSessionId());
+    },
+  );
+  server.maxConnections = o.maxSessions ?? 64;
+  server.on("tlsClientError", (e, socket) => context.log(`capf ${socket.remoteAddress}:${socket.remotePort}: TLS handshake failed: ${e.message}`));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port, o.bind, () => resolve());
+  });
+  const address = server.address();
+  return {
+    port: typeof address === "object" && address ? address.port : o.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function serveConnection(socket: TLSSocket, context: ServiceContext, sessionId: number): Promise<void> {
+  const prefix = `capf ${socket.remoteAddress}:${socket.remotePort} session ${sessionId}`;
+  const session: Session = {
+    channel: new CapfChannel(socket),
+    id: sessionId,
+    timeoutMs: context.timeoutMs,
+    log: (line) => context.log(`${prefix}: ${line}`),
+  };
+  let reason: number;
+  try {
+    reason = await runSession(session, context);
+  } catch (e) {
+    reason = failureReason(session, e);
+  }
+  send(session, CapfCommand.endSession, [{ tag: CapfTag.reason, value: u8Value(reason) }]);
+  session.log(`end session, reason ${reason}`);
+  session.channel.end();
+  // A phone that never closes its side does not hold the socket past the timeout.
+  setTimeout(() => session.channel.destroy(), context.timeoutMs).unref();
+}
+
+/** The reason for the end session after a failure, logged. */
+function failureReason(session: Session, e: unknown): number {
+  if (e instanceof SessionEnd) {
+    session.log(e.message);
+    return e.reason;
+  }
+  if (e instanceof CapfChannelError || e instanceof CapfFormatError || e instanceof CapfElementError) {
+    session.log(`refused: ${e.message}`);
+    return CapfReason.invalidElement;
+  }
+  session.log(`failed: ${(e as Error).message ?? String(e)}`);
+  return CapfReason.invalidElement;
+}
+
+/** The whole protocol after TLS: auth request → auth response → the operation. Returns the end reason. */
+async function runSession(session: Session, context: ServiceContext): Promise<number> {
+  send(session, CapfCommand.authRequest, [
+    { tag: CapfTag.version, value: u8Value(CAPF_VERSION) },
+    { tag: CapfTag.authType, value: u8Value(CapfAuthType.none) },
+  ]);
+  const auth = await expect(session, CapfCommand.authResponse);
+  const name = readStringValue(requireElement(auth, CapfTag.deviceName, "device name"));
+  session.log(`device ${name}`);
+  const device = await context.store.findDevice(name);
+  if (!device) throw new SessionEnd(CapfReason.unknownDevice, `unknown device ${name}`);
+  const refusal = authenticate(session, context, device, auth);
+  if (refusal) throw new SessionEnd(CapfReason.invalidElement, `authentication (${device.authMode}) failed: ${refusal}`);
+  session.log(`authenticated (${device.authMode}); operation ${device.operation}`);
+  switch (device.operation) {
+    case "install":
+      return install(session, context, device);
+    case "fetch":
+      return fetch(session, context, device);
+    case "delete":
+      return remove(session, context, device);
+    default:
+      return CapfReason.noAction;
+  }
+}
+
+/** Undefined when the auth response proves what the device's mode asks for, else why not. */
+function authenticate(session: Session, context: ServiceContext, device: CapfDevice, auth: CapfMessage): string | undefined {
+  switch (device.authMode) {
+    case "null":
+      return undefined;
+    case "string": {
+      const given = Buffer.from(readStringValue(findElement(auth, CapfTag.password) ?? Buffer.alloc(0)), "latin1");
+      const expected = Buffer.from(device.authString ?? "", "latin1");
+      if (expected.length === 0) return "the device has no authentication string configured";
+      const same = given.length === expected.length && crypto.timingSafeEqual(given, expected);
+      return same ? undefined : "the authentication string does not match";
+    }
+    case "lsc":
+      return authenticateByCertificate(session, context, device.name, auth, [context.capfCertificate.raw]);
+    case "mic":
+      return authenticateByCertificate(session, context, device.name, auth, context.micIssuers);
+  }
+}
+
+/** LSC or MIC: the certificate names the device, chains to `issuers`, is current, and both signatures verify. */
+function authenticateByCertificate(
+  session: Session,
+  context: ServiceContext,
+  deviceName: string,
+  auth: CapfMessage,
+  issuers: Buffer[],
+): string | undefined {
+  const certificateDer = readCertificateValue(requireElement(auth, CapfTag.certificate, "certificate")).der;
+  const certificate = parseCertificate(certificateDer);
+  if (!certificate) return "the certificate element does not hold an X.509 certificate";
+  session.log(`certificate subject "${oneLine(certificate.subject)}", issuer "${oneLine(certificate.issuer)}"`);
+  if (!namesDevice(certificate, deviceName)) return `the certificate's subject does not name ${deviceName}`;
+  const problem =
+    checkIssuedBy(certificateDer, issuers) ??
+    checkValidity(certificate, context.now()) ??
+    checkCertificateProof(deviceName, certificateDer, {
+      signedData: requireElement(auth, CapfTag.signedData, "signed data"),
+      sha2SignedData: requireElement(auth, CapfTag.sha2SignedData, "SHA-2 signed data"),
+    });
+  if (problem) return problem;
+  const sudi = findElement(auth, CapfTag.sudiData);
+  return sudi ? checkSudi(session, sudi, issuers) : undefined;
+}
+
+function checkSudi(session: Session, value: Buffer, issuers: Buffer[]): string | undefined {
+  const sudi = checkSudiData(session.id, value);
+  if (sudi.error || !sudi.certificateDer) return sudi.error;
+  return checkIssuedBy(sudi.certificateDer, issuers);
+}
+
+function parseCertificate(der: Buffer): crypto.X509Certificate | undefined {
+  try {
+    return new crypto.X509Certificate(der);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An LSC's CN is the device name; a MIC's CN carries it after the model (e.g. CP-7942G-SEP…). */
+function namesDevice(certificate: crypto.X509Certificate, deviceName: string): boolean {
+  return certificate.subject.split("\n").some((part) => part.startsWith("CN=") && part.includes(deviceName));
+}
+
+function checkValidity(certificate: crypto.X509Certificate, now: Date): string | undefined {
+  if (now < new Date(certificate.validFrom) || now > new Date(certificate.validTo)) {
+    return `the certificate is valid from ${certificate.validFrom} to ${certificate.validTo}, not at ${now.toISOString()}`;
+  }
+  return undefined;
+}
+
+function oneLine(name: string): string {
+  return name.replace(/\n/g, ",");
+}
+
+/** Install: key generate request → (one 17) → key → issue the LSC → store → record. */
+async function install(session: Session, context: ServiceContext, device: CapfDevice): Promise<number> {
+  send(session, CapfCommand.keyGenRequest, keyRequestElements(device));
+  let reply = await expect(session, CapfCommand.keyGenResponse, CapfCommand.requestInProgress);
+  if (reply.command === CapfCommand.requestInProgress) reply = await expect(session, CapfCommand.keyGenResponse);
+  const spki = findElement(reply, CapfTag.publicKey);
+  if (!spki) throw new SessionEnd(CapfReason.invalidElement, "key generate response without a public key");
+  const publicKey = requestedPublicKey(spki, device);
+  const certificateDer = issueLsc(context, device.name, publicKey);
+  send(session, CapfCommand.storeCertRequest, [
+    { tag: CapfTag.certificateType, value: u8Value(CapfCertificateType.lsc) },
+    { tag: CapfTag.certificate, value: certificateValue(certificateDer, CapfCertificateType.lsc) },
+  ]);
+  const stored = await expect(session, CapfCommand.storeCertResponse);
+  requireSuccess(stored, "store certificate response");
+  await context.store.completeOperation(device.name, certificateRecord(certificateDer));
+  session.log(`installed an LSC (${describeKey(device)}), md5hash ${md5Hex(certificateDer)}`);
+  return CapfReason.updateCertificate;
+}
+
+/** Key generate request elements: 10 key size then 17 key type (RSA), or 17 then 18 curve (EC). */
+function keyRequestElements(device: CapfDevice): CapfElement[] {
+  if (device.keyType === "ec") {
+    const curve = capfCurves.indexOf(device.curve ?? "secp256r1");
+    if (curve < 0) throw new SessionEnd(CapfReason.invalidElement, `device ${device.name} names an unknown curve ${device.curve}`);
+    return [
+      { tag: CapfTag.keyType, value: u8Value(CapfKeyType.ec) },
+      { tag: CapfTag.curve, value: u8Value(curve) },
+    ];
+  }
+  return [
+    { tag: CapfTag.keySize, value: u16Value(device.keySize ?? 2048) },
+    { tag: CapfTag.keyType, value: u8Value(CapfKeyType.rsa) },
+  ];
+}
+
+/** The phone's public key, refused unless it is the type and size (or curve) that was asked for. */
+function requestedPublicKey(spki: Buffer, device: CapfDevice): KeyObject {
+  let key: KeyObject;
+  try {
+    key = crypto.createPublicKey({ key: spki, format: "der", type: "spki" });
+  } catch {
+    throw new SessionEnd(CapfReason.invalidElement, "the public key element is not a SubjectPublicKeyInfo");
+  }
+  const details = key.asymmetricKeyDetails ?? {};
+  const matches =
+    device.keyType === "ec"
+      ? key.asymmetricKeyType === "ec" && details.namedCurve === nodeCurveName[device.curve ?? "secp256r1"]
+      : key.asymmetricKeyType === "rsa" && details.modulusLength === (device.keySize ?? 2048);
+  if (!matches) {
+    const got = key.asymmetricKeyType === "ec" ? `EC ${details.namedCurve}` : `${key.asymmetricKeyType} ${details.modulusLength}`;
+    throw new SessionEnd(CapfReason.invalidElement, `the phone sent a ${got} key, ${describeKey(device)} was asked for`);
+  }
+  return key;
+}
+
+function describeKey(device: CapfDevice): string {
+  return device.keyType === "ec" ? `EC ${device.curve ?? "secp256r1"}` : `RSA ${device.keySize ?? 2048}`;
+}
+
+/** The LSC: CN = device name under the CAPF certificate's O/OU, a TLS client and server leaf. */
+function issueLsc(context: ServiceContext, deviceName: string, publicKey: KeyObject): Buffer {
+  const inherited: DistinguishedName = context.capfCertificate.subject
+    .split("\n")
+    .map((part): [string, string] => [part.slice(0, part.indexOf("=")), part.slice(part.indexOf("=") + 1)])
+    .filter(([attr]) => attr === "O" || attr === "OU");
+  const der = createCertificate({
+    subject: [["CN", deviceName], ...inherited],
+    publicKey,
+    issuer: { certificateDer: context.capfCertificate.raw, privateKey: context.capfKey },
+    days: context.lscDays,
+    ca: false,
+    keyUsage: ["digitalSignature", "keyEncipherment"],
+    extKeyUsage: ["serverAuth", "clientAuth"],
+  });
+  return Buffer.from(der);
+}
+
+/** Fetch: the phone sends the certificate it holds; it must name the device and chain to a known issuer. */
+async function fetch(session: Session, context: ServiceContext, device: CapfDevice): Promise<number> {
+  send(session, CapfCommand.fetchCertRequest, []);
+  const reply = await expect(session, CapfCommand.fetchCertResponse);
+  requireSuccess(reply, "fetch certificate response");
+  const certificateDer = readCertificateValue(requireElement(reply, CapfTag.certificate, "certificate")).der;
+  const certificate = parseCertificate(certificateDer);
+  if (!certificate || !namesDevice(certificate, device.name)) {
+    throw new SessionEnd(CapfReason.invalidElement, `the fetched certificate is not a certificate of ${device.name}`);
+  }
+  const untrusted = checkIssuedBy(certificateDer, [context.capfCertificate.raw, ...context.micIssuers]);
+  if (untrusted) throw new SessionEnd(CapfReason.invalidElement, `fetched certificate refused: ${untrusted}`);
+  await context.store.completeOperation(device.name, certificateRecord(certificateDer));
+  session.log(`fetched the phone's certificate, md5hash ${md5Hex(certificateDer)}`);
+  return CapfReason.noAction;
+}
+
+/** Delete: once the phone confirms, the device's certificate is cleared. */
+async function remove(session: Session, context: ServiceContext, device: CapfDevice): Promise<number> {
+  send(session, CapfCommand.deleteCertRequest, []);
+  requireSuccess(await expect(session, CapfCommand.deleteCertResponse), "delete certificate response");
+  await context.store.completeOperation(device.name, { deleted: true });
+  session.log("deleted the phone's certificate");
+  return CapfReason.updateCertificate;
+}
+
+function certificateRecord(certificateDer: Buffer): CapfCompletion {
+  const publicKeyDer = new crypto.X509Certificate(certificateDer).publicKey.export({ type: "spki", format: "der" });
+  return { certificateDer, publicKeyDer, md5hash: md5Hex(certificateDer) };
+}
+
+function md5Hex(bytes: Buffer): string {
+  return crypto.createHash("md5").update(bytes).digest("hex");
+}
+
+function requireSuccess(message: CapfMessage, what: string): void {
+  const reason = readU8Value(requireElement(message, CapfTag.reason, "reason"), "reason");
+  if (reason !== CapfReason.updateCertificate) throw new SessionEnd(CapfReason.invalidElement, `${what} has reason ${reason}, not 1`);
+}
+
+function send(session: Session, command: number, elements: CapfElement[]): void {
+  session.channel.send({ command, sessionId: session.id, elements });
+}
+
+/** The next message, which must be one of `commands` and carry this session's id. */
+async function expect(session: Session, ...commands: number[]): Promise<CapfMessage> {
+  const message = await session.channel.receive(session.timeoutMs);
+  if (message.sessionId !== session.id) {
+    throw new SessionEnd(CapfReason.invalidElement, `command ${message.command} carries session id ${message.sessionId}, expected ${session.id}`);
+  }
+  if (!commands.includes(message.command)) {
+    throw new SessionEnd(CapfReason.invalidElement, `command ${message.command} where ${commands.join(" or ")} was expected`);
+  }
+  return message;
+}
