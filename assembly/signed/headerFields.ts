@@ -1,0 +1,103 @@
+// What the header reader learned: a table of u32 fields (copied verbatim into the
+// result registers by file_header_info) and the byte strings it captured.
+// Strings are capped; the table keeps each one's full length so nothing is hidden.
+
+/** Field indexes into the table (= register numbers after file_header_info). */
+export const F_VERSION: u32 = 0; // major * 256 + minor
+export const F_HEADER_LENGTH: u32 = 1;
+export const F_HASH_ALGORITHM: u32 = 2;
+export const F_SIGNATURE_LENGTH: u32 = 3;
+export const F_MODULUS_INDEX: u32 = 4;
+export const F_TIMESTAMP: u32 = 5;
+export const F_SIGNER_VERSION: u32 = 6; // major * 256 + minor
+export const F_IV_LENGTH: u32 = 7;
+export const F_PADDING: u32 = 8;
+export const F_KEY_SIZE: u32 = 9;
+export const F_KEY_ALGORITHM: u32 = 10;
+export const F_WRAPPED_KEY_LENGTH: u32 = 11;
+export const F_CONTENT_HASH_ALGORITHM: u32 = 12;
+export const F_CONTENT_HASH_LENGTH: u32 = 13;
+export const F_UNKNOWN_TAGS: u32 = 14;
+export const F_SIGNER_NAME_LENGTH: u32 = 15;
+export const F_SIGNER_ISSUER_LENGTH: u32 = 16;
+export const F_SERIAL_LENGTH: u32 = 17;
+export const F_FILENAME_LENGTH: u32 = 18;
+/** Bit t set when tag t (1…28) was present. */
+export const F_SEEN: u32 = 19;
+/** Offset of the signature element's tag byte (what the signature excludes starts here). */
+export const F_SIGNATURE_OFFSET: u32 = 20;
+export const F_COUNT: u32 = 21;
+
+const TABLE: usize = memory.data(F_COUNT * 4, 8);
+
+@inline export function field(f: u32): u32 {
+  return load<u32>(TABLE + (<usize>f << 2));
+}
+@inline export function setField(f: u32, v: u32): void {
+  store<u32>(TABLE + (<usize>f << 2), v);
+}
+@inline export function sawTag(tag: u32): bool {
+  return (field(F_SEEN) & (1 << tag)) != 0;
+}
+export function fieldTable(): usize {
+  return TABLE;
+}
+export function clearFields(): void {
+  memory.fill(TABLE, 0, F_COUNT * 4);
+}
+
+/** Capacities of the captured byte strings. */
+export const NAME_CAP: u32 = 160;
+export const SERIAL_CAP: u32 = 32;
+export const SIGNATURE_CAP: u32 = 512;
+export const IV_CAP: u32 = 16;
+export const WRAPPED_KEY_CAP: u32 = 512;
+export const CONTENT_HASH_CAP: u32 = 64;
+
+/** Byte-string selectors for file_header_bytes. */
+export const B_SIGNER_NAME: u32 = 0;
+export const B_SIGNER_ISSUER: u32 = 1;
+export const B_SERIAL: u32 = 2;
+export const B_FILENAME: u32 = 3;
+export const B_SIGNATURE: u32 = 4;
+export const B_IV: u32 = 5;
+export const B_WRAPPED_KEY: u32 = 6;
+export const B_CONTENT_HASH: u32 = 7;
+export const B_LAST: u32 = 7;
+
+export const SIGNER_NAME: usize = memory.data(160, 8);
+export const SIGNER_ISSUER: usize = memory.data(160, 8);
+export const SERIAL: usize = memory.data(32, 8);
+export const FILENAME: usize = memory.data(160, 8);
+export const SIGNATURE: usize = memory.data(512, 8);
+export const IV: usize = memory.data(16, 8);
+export const WRAPPED_KEY: usize = memory.data(512, 8);
+export const CONTENT_HASH: usize = memory.data(64, 8);
+
+/** Where a byte string lives. */
+export function bytesPointer(sel: u32): usize {
+  switch (sel) {
+    case B_SIGNER_NAME: return SIGNER_NAME;
+    case B_SIGNER_ISSUER: return SIGNER_ISSUER;
+    case B_SERIAL: return SERIAL;
+    case B_FILENAME: return FILENAME;
+    case B_SIGNATURE: return SIGNATURE;
+    case B_IV: return IV;
+    case B_WRAPPED_KEY: return WRAPPED_KEY;
+    default: return CONTENT_HASH;
+  }
+}
+
+/** How many bytes of the string are stored (the capped length). */
+export function bytesStored(sel: u32): u32 {
+  switch (sel) {
+    case B_SIGNER_NAME: return min(field(F_SIGNER_NAME_LENGTH), NAME_CAP);
+    case B_SIGNER_ISSUER: return min(field(F_SIGNER_ISSUER_LENGTH), NAME_CAP);
+    case B_SERIAL: return field(F_SERIAL_LENGTH);
+    case B_FILENAME: return min(field(F_FILENAME_LENGTH), NAME_CAP);
+    case B_SIGNATURE: return field(F_SIGNATURE_LENGTH);
+    case B_IV: return field(F_IV_LENGTH);
+    case B_WRAPPED_KEY: return field(F_WRAPPED_KEY_LENGTH);
+    default: return field(F_CONTENT_HASH_LENGTH);
+  }
+}
