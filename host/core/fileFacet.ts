@@ -1,6 +1,328 @@
-// Placeholder facet: its owner replaces it (see docs/architecture.md).
-import type { WasmCore } from "./wasmCore.js";
+// Signed files, trust lists and encrypted configs through the core's file engine
+// (assembly/abi/fileAbi.md). The core decides; this facet only moves bytes in
+// window-sized chunks and turns registers and OUT into typed values.
+import { CoreError, type WasmCore } from "./wasmCore.js";
+import { RsaFacet, type RsaKeyInfo } from "./rsaFacet.js";
+import { STATUS } from "../generated/status.js";
+
+/** Session modes of file_begin. */
+export const FileMode = { config: 0, trustInstall: 1, trustCheck: 2, inspect: 3, configVerify: 4 } as const;
+export type FileModeNumber = (typeof FileMode)[keyof typeof FileMode];
+
+const EVENT_HEADER_READY = 1;
+const BANK_INSTALLED = 0;
+const BANK_PARSED = 1;
+
+// Register numbers of file_header_info (assembly/signed/headerFields.ts).
+const F = {
+  version: 0, headerLength: 1, hashAlgorithm: 2, signatureLength: 3, modulusIndex: 4, timestamp: 5,
+  signerVersion: 6, ivLength: 7, padding: 8, keySize: 9, keyAlgorithm: 10, wrappedKeyLength: 11,
+  contentHashAlgorithm: 12, contentHashLength: 13, unknownTags: 14, seen: 19,
+} as const;
+// Byte-string selectors of file_header_bytes.
+const B = { signerName: 0, signerIssuer: 1, serial: 2, filename: 3, signature: 4, iv: 5, wrappedKey: 6, contentHash: 7 } as const;
+
+const HASH_NAMES: Record<number, HashName> = { 1: "sha1", 2: "sha256", 3: "sha512" };
+const ROLE_NAMES: Record<number, string> = { 0: "SAST", 1: "CCM", 2: "CCM+TFTP", 3: "TFTP", 4: "CAPF", 7: "APP-SERVER", 21: "TVS" };
+const KEY_TYPES: Record<number, KeyType> = { 1: "RSA", 2: "EC", 3: "RSA" };
+
+export type HashName = "sha1" | "sha256" | "sha512";
+export type KeyType = "RSA" | "EC" | "unknown";
+
+export interface SignedFileHeader {
+  version: "1.0" | "2.0" | "1.2" | string;
+  headerLength: number;
+  /** trust lists only (tag 28) */
+  signerVersion?: string;
+  signer: { name: string; issuer: string; serial: string };
+  hashAlgorithm: HashName | number;
+  signatureLength: number;
+  filename: string;
+  timestamp: number;
+  /** elements with tags the reader does not know, skipped by length */
+  unknownTags: number;
+  encryption?: {
+    ivLength: number;
+    keyLength: number;
+    keySize: number;
+    keyAlgorithm: number;
+    padding: number;
+    hashAlgorithm: HashName | number;
+    hash: string;
+  };
+}
+
+export interface TrustRecord {
+  /** "SAST", "CCM", "CCM+TFTP", "TFTP", "CAPF", "APP-SERVER", "TVS" or the number */
+  role: string;
+  roleNumber: number;
+  subject: string;
+  issuer: string;
+  /** lowercase hex, as in the record */
+  serial: string;
+  keyType: KeyType;
+  /** hex SHA-1 of the certificate DER (tag 9), computed by the core */
+  certificateSha1: string;
+  recordLength: number;
+  publicKeyLength: number;
+  signatureLength: number;
+  certificateLength: number;
+  /** RSA modulus bytes when the core can use the key (0 otherwise) */
+  modulusBytes: number;
+  /** the uncompressed point of an EC key (hex) */
+  ecPoint?: string;
+}
+
+export interface InspectResult extends SignedFileHeader {
+  records?: TrustRecord[];
+  /** what the core found when it checked the signature: "valid" or the status name */
+  signature: string;
+}
+
+/** The outcome of a whole-file session that does not throw. */
+export interface FileVerdict {
+  ok: boolean;
+  /** "OK" or the status name, e.g. "E_BAD_SIGNATURE" */
+  status: string;
+  code: number;
+  /** the sentence for the status */
+  message: string;
+}
+
+export type TrustInstallResult = { installed: true; records: number } | { installed: false; kept: true; reason: string; code: number; message: string };
+
+function statusName(code: number): string {
+  return code === 0 ? "OK" : (STATUS.get(code)?.name ?? `STATUS_${code}`);
+}
+
+function verdict(code: number): FileVerdict {
+  return { ok: code === 0, status: statusName(code), code, message: code === 0 ? "verified" : (STATUS.get(code)?.sentence ?? `core status ${code}`) };
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+/** A header or record string: UTF-8 up to its terminating NUL. */
+function text(bytes: Uint8Array): string {
+  const nul = bytes.indexOf(0);
+  return utf8.decode(nul >= 0 ? bytes.subarray(0, nul) : bytes);
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("hex");
+}
+
+function versionText(v: number): string {
+  return `${v >> 8}.${v & 0xff}`;
+}
+
+/**
+ * One streaming session of the file engine. push() returns provisional output
+ * (plaintext of a config); finish() returns the last piece and throws CoreError
+ * unless the file is verified. Output is provisional until finish() returns.
+ */
+export class FileSession {
+  /** Set as soon as the header is complete. */
+  header?: SignedFileHeader;
+
+  constructor(private readonly facet: FileFacet, readonly mode: FileModeNumber) {
+    facet.w.check(facet.w.exports.file_begin(mode), "file session");
+  }
+
+  /** Feed bytes (any length); returns copies of the provisional output they produced. */
+  push(chunk: Uint8Array): Uint8Array[] {
+    const w = this.facet.w;
+    const out: Uint8Array[] = [];
+    for (let off = 0; off < chunk.length; off += w.inCap) {
+      const piece = chunk.subarray(off, off + w.inCap);
+      w.writeIn(piece);
+      const status = w.exports.file_feed(piece.length);
+      if (status !== 0) throw new CoreError(status, "file");
+      const produced = w.reg(1);
+      const ready = (w.reg(0) & EVENT_HEADER_READY) !== 0;
+      // Copy the output before reading the header: both use OUT.
+      if (produced > 0) out.push(w.readOut(produced));
+      if (ready) this.header = this.facet.readHeader();
+    }
+    return out;
+  }
+
+  /** End of file: the last output, or CoreError with the rejection. */
+  finish(): Uint8Array {
+    const w = this.facet.w;
+    const status = w.exports.file_finish();
+    if (status !== 0) throw new CoreError(status, "file");
+    return w.readOut(w.reg(1));
+  }
+}
 
 export class FileFacet {
-  constructor(readonly w: WasmCore) {}
+  private readonly rsa: RsaFacet;
+
+  constructor(readonly w: WasmCore) {
+    this.rsa = new RsaFacet(w);
+  }
+
+  /** Start a streaming session. */
+  session(mode: FileModeNumber): FileSession {
+    return new FileSession(this, mode);
+  }
+
+  /**
+   * Run a whole file through the engine in chunks of `chunkSize` bytes and
+   * report everything (never throws for a rejection): used by verify, the tests
+   * and the benchmark.
+   */
+  run(mode: FileModeNumber, bytes: Uint8Array, chunkSize = this.w.inCap): { verdict: FileVerdict; output: Buffer; header?: SignedFileHeader; signatureStatus: number; recordCount: number } {
+    const session = new FileSession(this, mode);
+    const pieces: Uint8Array[] = [];
+    const step = Math.max(1, Math.min(chunkSize, this.w.inCap));
+    try {
+      for (let off = 0; off < bytes.length; off += step) pieces.push(...session.push(bytes.subarray(off, off + step)));
+      pieces.push(session.finish());
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+      return { verdict: verdict(e.code), output: Buffer.alloc(0), header: session.header, signatureStatus: -1, recordCount: 0 };
+    }
+    return { verdict: verdict(0), output: Buffer.concat(pieces), header: session.header, signatureStatus: this.w.reg(2), recordCount: this.w.reg(5) };
+  }
+
+  /** The header fields of the current session (valid once its header is complete). */
+  readHeader(): SignedFileHeader {
+    const w = this.w;
+    w.check(w.exports.file_header_info(), "file header");
+    const r = (i: number) => w.reg(i);
+    const regs = { version: r(F.version), headerLength: r(F.headerLength), hash: r(F.hashAlgorithm), signatureLength: r(F.signatureLength), timestamp: r(F.timestamp), signerVersion: r(F.signerVersion), ivLength: r(F.ivLength), padding: r(F.padding), keySize: r(F.keySize), keyAlgorithm: r(F.keyAlgorithm), wrappedKeyLength: r(F.wrappedKeyLength), contentAlg: r(F.contentHashAlgorithm), unknownTags: r(F.unknownTags), seen: r(F.seen) };
+    const bytes = (sel: number) => {
+      w.check(w.exports.file_header_bytes(sel), "file header");
+      return w.readOut(w.reg(0));
+    };
+    const header: SignedFileHeader = {
+      version: versionText(regs.version),
+      headerLength: regs.headerLength,
+      signer: { name: text(bytes(B.signerName)), issuer: text(bytes(B.signerIssuer)), serial: hex(bytes(B.serial)) },
+      hashAlgorithm: HASH_NAMES[regs.hash] ?? regs.hash,
+      signatureLength: regs.signatureLength,
+      filename: text(bytes(B.filename)),
+      timestamp: regs.timestamp,
+      unknownTags: regs.unknownTags,
+    };
+    if ((regs.seen & (1 << 28)) !== 0) header.signerVersion = versionText(regs.signerVersion);
+    if (regs.version === 0x0200) {
+      header.encryption = {
+        ivLength: regs.ivLength,
+        keyLength: regs.wrappedKeyLength,
+        keySize: regs.keySize,
+        keyAlgorithm: regs.keyAlgorithm,
+        padding: regs.padding,
+        hashAlgorithm: HASH_NAMES[regs.contentAlg] ?? regs.contentAlg,
+        hash: hex(bytes(B.contentHash)),
+      };
+    }
+    return header;
+  }
+
+  /** Parse a signed file or trust list, check what can be checked, decide nothing. Throws CoreError when malformed. */
+  inspect(bytes: Uint8Array): InspectResult {
+    const session = this.session(FileMode.inspect);
+    session.push(bytes);
+    session.finish();
+    const sig = this.w.reg(2);
+    const result: InspectResult = { ...session.header!, signature: sig === 0 ? "valid" : statusName(sig) };
+    if (result.version === "1.2") result.records = this.records(BANK_PARSED);
+    return result;
+  }
+
+  /**
+   * Offer a trust list to the store: installed on first use or when signed by
+   * an installed SAST; otherwise the old list stays and the reason is returned.
+   */
+  installTrustList(bytes: Uint8Array): TrustInstallResult {
+    const { verdict: v } = this.run(FileMode.trustInstall, bytes);
+    if (v.ok) return { installed: true, records: this.w.exports.file_record_count(BANK_INSTALLED) };
+    return { installed: false, kept: true, reason: v.status, code: v.code, message: v.message };
+  }
+
+  /**
+   * Verify without keeping anything. kind "config": a .sgn/.enc.sgn signed by a
+   * TFTP or CCM+TFTP record of the installed list (the body is not decrypted);
+   * "trust-list": self-signed by its SAST and, when a list is installed, by an
+   * installed SAST.
+   */
+  verify(bytes: Uint8Array, kind: "config" | "trust-list"): FileVerdict {
+    return this.run(kind === "config" ? FileMode.configVerify : FileMode.trustCheck, bytes).verdict;
+  }
+
+  /** Verify and decrypt (2.0) or pass through (1.0) a config: the plaintext only when verified, else CoreError. */
+  open(bytes: Uint8Array): Buffer {
+    const session = this.session(FileMode.config);
+    const pieces = session.push(bytes);
+    pieces.push(session.finish());
+    return Buffer.concat(pieces);
+  }
+
+  /**
+   * Streaming open: yields provisional plaintext chunks as the file arrives, then
+   * one final { verified: true }. A rejection throws CoreError; everything yielded
+   * before it must then be discarded.
+   */
+  async *openStream(source: AsyncIterable<Uint8Array>): AsyncGenerator<{ provisional: Uint8Array } | { verified: true; header: SignedFileHeader }> {
+    const session = this.session(FileMode.config);
+    for await (const chunk of source) {
+      for (const piece of session.push(chunk)) yield { provisional: piece };
+    }
+    const last = session.finish();
+    if (last.length > 0) yield { provisional: last };
+    yield { verified: true, header: session.header! };
+  }
+
+  /** Records of the installed trust list. */
+  trustRecords(): TrustRecord[] {
+    return this.records(BANK_INSTALLED);
+  }
+
+  /** The installed list's CAPF record(s): the CAPF TLS certificate must match one (by certificate SHA-1). */
+  capfRecords(): TrustRecord[] {
+    return this.trustRecords().filter((r) => r.roleNumber === 4);
+  }
+
+  /** Load the device private key (PKCS#1 or PKCS#8 DER) used to open encrypted configs. */
+  loadDeviceKey(der: Uint8Array): RsaKeyInfo {
+    return this.rsa.loadPrivateKey(der);
+  }
+
+  /** Forget the installed trust list. */
+  clearTrust(): void {
+    this.w.check(this.w.exports.file_store_clear(), "trust store");
+  }
+
+  private records(bank: number): TrustRecord[] {
+    const w = this.w;
+    const n = w.exports.file_record_count(bank);
+    const list: TrustRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      w.check(w.exports.file_record_info(bank, i), "trust record");
+      const regs = Array.from({ length: 10 }, (_, k) => w.reg(k));
+      const bytes = (sel: number) => {
+        w.check(w.exports.file_record_bytes(bank, i, sel), "trust record");
+        return w.readOut(w.reg(0));
+      };
+      const record: TrustRecord = {
+        role: ROLE_NAMES[regs[0]] ?? String(regs[0]),
+        roleNumber: regs[0],
+        subject: text(bytes(0)),
+        issuer: text(bytes(1)),
+        serial: hex(bytes(2)),
+        keyType: KEY_TYPES[regs[1]] ?? "unknown",
+        certificateSha1: regs[5] > 0 ? hex(bytes(3)) : "",
+        recordLength: regs[2],
+        publicKeyLength: regs[3],
+        signatureLength: regs[4],
+        certificateLength: regs[5],
+        modulusBytes: regs[9],
+      };
+      const point = bytes(4);
+      if (point.length > 0) record.ecPoint = hex(point);
+      list.push(record);
+    }
+    return list;
+  }
 }

@@ -1,0 +1,77 @@
+// `cnfguard decrypt FILE.enc.sgn --key DEVICE_KEY --itl INSTALLED.tlv [-o OUT]`: verify
+// and decrypt an encrypted config as the phone would. The plaintext is written only when
+// the file is verified; on any failure nothing is written and no partial file remains.
+import { rename, unlink, writeFile } from "node:fs/promises";
+import { Exit, IoError, UsageError, parse, type Command } from "./common.js";
+import { CoreError } from "../core.js";
+import { derFromPemOrDer, PemError } from "../shared/pem.js";
+import { readInput } from "./inspectCommand.js";
+import { coreWithTrustList } from "./verifyCommand.js";
+
+const help = `usage: cnfguard decrypt FILE.enc.sgn --key DEVICE_KEY --itl INSTALLED.tlv [-o OUT]
+
+Verifies FILE against INSTALLED.tlv (signer with role TFTP or CCM+TFTP), opens its AES key
+with the device's RSA private key, decrypts the body and checks the content hash.
+Only then is the plaintext written to OUT (or standard output).
+
+options:
+  --key FILE   the device key: PEM (certificate and key together is fine) or DER,
+               PKCS#1 or PKCS#8
+  --itl FILE   the trust list the phone has installed
+  -o, --output OUT   where to write the config (written aside, renamed when verified)
+
+exit codes: 0 decrypted · 1 refused (the line says why) · 2 bad arguments · 3 a file cannot be read or written`;
+
+const KEY_LABELS = ["PRIVATE KEY", "RSA PRIVATE KEY"] as const;
+
+async function writeVerified(out: string, data: Uint8Array): Promise<void> {
+  const aside = `${out}.${process.pid}.partial`;
+  try {
+    await writeFile(aside, data, { mode: 0o600 });
+    await rename(aside, out);
+  } catch (e) {
+    await unlink(aside).catch(() => undefined);
+    throw new IoError(`-o ${out}: cannot write (${(e as Error).message}); check the directory exists and is writable`);
+  }
+}
+
+export const command: Command = {
+  summary: "verify and decrypt SEP<MAC>.cnf.xml.enc.sgn with the device key",
+  help,
+  async run(argv) {
+    const { values, positionals } = parse(argv, { key: { type: "string" }, itl: { type: "string" }, output: { type: "string", short: "o" } });
+    if (positionals.length !== 1) throw new UsageError("name exactly one FILE.enc.sgn to decrypt");
+    if (!values.key) throw new UsageError("give the device's private key with --key DEVICE_KEY (PEM or DER)");
+    if (!values.itl) throw new UsageError("give the installed trust list with --itl ITLFile.tlv");
+    const file = positionals[0];
+    const bytes = await readInput(file, "FILE");
+    const keyFile = await readInput(values.key, "--key");
+    let keyDer: Uint8Array;
+    try {
+      keyDer = derFromPemOrDer(keyFile, KEY_LABELS, `--key ${values.key}`).der;
+    } catch (e) {
+      if (e instanceof PemError) throw new UsageError(e.message);
+      throw e;
+    }
+    const core = await coreWithTrustList(values.itl);
+    let plaintext: Buffer;
+    try {
+      core.files.loadDeviceKey(keyDer);
+    } catch (e) {
+      if (e instanceof CoreError) throw new UsageError(`--key ${values.key}: not a usable RSA private key: ${e.message}`);
+      throw e;
+    } finally {
+      keyDer.fill(0);
+    }
+    try {
+      plaintext = core.files.open(bytes);
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+      process.stderr.write(`${file}: refused, nothing written: ${e.message.replace(/^file: /, "")}\n`);
+      return Exit.FAILED;
+    }
+    if (values.output) await writeVerified(values.output, plaintext);
+    else process.stdout.write(plaintext);
+    return Exit.OK;
+  },
+};
