@@ -25,24 +25,29 @@ export const PLANES_SIZE: usize = 64;
   return <u32>(v | (v >> 16));
 }
 
-/** Exchange bit i of the word index with bit i of the in-byte bit index, for the
- *  word pair (a, b) whose indices differ in that bit. */
-@inline function swapBitPair(q: usize, a: usize, b: usize, mask: u64, shift: u64): void {
-  const x = load<u64>(q + (a << 3)), y = load<u64>(q + (b << 3));
-  const t = ((x >> shift) ^ y) & mask;
-  store<u64>(q + (b << 3), y ^ t);
-  store<u64>(q + (a << 3), x ^ (t << shift));
-}
-
 /** Transpose word index with in-byte bit index across the 8 words at q: afterwards
- *  word k bit 8·j + i is what word i bit 8·j + k was. Its own inverse. */
+ *  word k bit 8·j + i is what word i bit 8·j + k was. Its own inverse. Each step
+ *  swaps one bit of the word index with the same bit of the in-byte index, for the
+ *  word pairs whose indices differ in that bit. */
 function ortho(q: usize): void {
-  for (let a: usize = 0; a < 8; a += 2) swapBitPair(q, a, a + 1, 0x5555555555555555, 1);
-  for (let a: usize = 0; a < 8; a += 4) {
-    swapBitPair(q, a, a + 2, 0x3333333333333333, 2);
-    swapBitPair(q, a + 1, a + 3, 0x3333333333333333, 2);
-  }
-  for (let a: usize = 0; a < 4; a++) swapBitPair(q, a, a + 4, 0x0F0F0F0F0F0F0F0F, 4);
+  let q0 = load<u64>(q, 0), q1 = load<u64>(q, 8), q2 = load<u64>(q, 16), q3 = load<u64>(q, 24);
+  let q4 = load<u64>(q, 32), q5 = load<u64>(q, 40), q6 = load<u64>(q, 48), q7 = load<u64>(q, 56);
+  const m1: u64 = 0x5555555555555555, m2: u64 = 0x3333333333333333, m4: u64 = 0x0F0F0F0F0F0F0F0F;
+  let t: u64;
+  t = ((q0 >> 1) ^ q1) & m1; q1 ^= t; q0 ^= t << 1;
+  t = ((q2 >> 1) ^ q3) & m1; q3 ^= t; q2 ^= t << 1;
+  t = ((q4 >> 1) ^ q5) & m1; q5 ^= t; q4 ^= t << 1;
+  t = ((q6 >> 1) ^ q7) & m1; q7 ^= t; q6 ^= t << 1;
+  t = ((q0 >> 2) ^ q2) & m2; q2 ^= t; q0 ^= t << 2;
+  t = ((q1 >> 2) ^ q3) & m2; q3 ^= t; q1 ^= t << 2;
+  t = ((q4 >> 2) ^ q6) & m2; q6 ^= t; q4 ^= t << 2;
+  t = ((q5 >> 2) ^ q7) & m2; q7 ^= t; q5 ^= t << 2;
+  t = ((q0 >> 4) ^ q4) & m4; q4 ^= t; q0 ^= t << 4;
+  t = ((q1 >> 4) ^ q5) & m4; q5 ^= t; q1 ^= t << 4;
+  t = ((q2 >> 4) ^ q6) & m4; q6 ^= t; q2 ^= t << 4;
+  t = ((q3 >> 4) ^ q7) & m4; q7 ^= t; q3 ^= t << 4;
+  store<u64>(q, q0, 0); store<u64>(q, q1, 8); store<u64>(q, q2, 16); store<u64>(q, q3, 24);
+  store<u64>(q, q4, 32); store<u64>(q, q5, 40); store<u64>(q, q6, 48); store<u64>(q, q7, 56);
 }
 
 /** Load `count` (1…4) 16-byte blocks from src into the planes at q; the missing

@@ -2,8 +2,7 @@
 // 113-gate circuit: a linear top layer, a shared GF(2^4) inversion core, a linear
 // bottom layer). Plane i of the state holds bit i of every byte, so one pass
 // substitutes all 64 bytes of four blocks at once with no table lookup.
-// The inverse S-box reuses the forward circuit: InvS = g ∘ S ∘ g, where
-// g(x) = A⁻¹(x ⊕ 0x63) undoes the affine step (a linear map, so it is XORs only).
+// The inverse S-box reuses this circuit (aesRounds.ts: InvS = g ∘ S ∘ g).
 
 /** Replace every byte held in the 8 planes at `q` by its S-box value. */
 export function subBytes(q: usize): void {
@@ -51,25 +50,4 @@ export function subBytes(q: usize): void {
   store<u64>(q, l25 ^ l29, 16);
   store<u64>(q, ~(l13 ^ l27), 8);
   store<u64>(q, ~(l6 ^ l23), 0);
-}
-
-/** Replace every byte held in the 8 planes at `q` by its inverse S-box value. */
-export function invSubBytes(q: usize): void {
-  undoAffine(q);
-  subBytes(q);
-  undoAffine(q);
-}
-
-/** g(x) = A⁻¹(x ⊕ 0x63): bit i of the result is x[i+2] ⊕ x[i+5] ⊕ x[i+7] ⊕ bit i of 0x05. */
-function undoAffine(q: usize): void {
-  const x0 = load<u64>(q, 0), x1 = load<u64>(q, 8), x2 = load<u64>(q, 16), x3 = load<u64>(q, 24);
-  const x4 = load<u64>(q, 32), x5 = load<u64>(q, 40), x6 = load<u64>(q, 48), x7 = load<u64>(q, 56);
-  store<u64>(q, ~(x2 ^ x5 ^ x7), 0);
-  store<u64>(q, x3 ^ x6 ^ x0, 8);
-  store<u64>(q, ~(x4 ^ x7 ^ x1), 16);
-  store<u64>(q, x5 ^ x0 ^ x2, 24);
-  store<u64>(q, x6 ^ x1 ^ x3, 32);
-  store<u64>(q, x7 ^ x2 ^ x4, 40);
-  store<u64>(q, x0 ^ x3 ^ x5, 48);
-  store<u64>(q, x1 ^ x4 ^ x6, 56);
 }
