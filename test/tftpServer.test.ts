@@ -39,10 +39,10 @@ function rrq(f: Fixture, name: string, options: TftpOptions = new Map(), mode: "
 }
 
 /** The next packet, which must be of type `op`. */
-async function expectPacket<K extends TftpPacket["op"]>(peer: UdpPeer, op: K, ms = 2000): Promise<Received & { packet: Extract<TftpPacket, { op: K }> }> {
+async function expectPacket<K extends TftpPacket["op"]>(peer: UdpPeer, op: K, ms = 2000): Promise<Received & { packet: TftpPacket & { op: K } }> {
   const r = await peer.next(ms);
   assert.equal(r.packet.op, op, `expected ${op}, got ${JSON.stringify(r.packet)}`);
-  return r as Received & { packet: Extract<TftpPacket, { op: K }> };
+  return r as Received & { packet: TftpPacket & { op: K } };
 }
 
 /** Ack DATA blocks from `first` on until a short one; returns the bytes and the block sizes seen. */

@@ -217,7 +217,8 @@ class ReadTransfer {
   private dally(): void {
     this.dallying = true;
     this.socket.unref();
-    this.timer = setTimeout(() => this.close(), this.timeoutMs);
+    // Longer than one retransmission interval of the server's, which we assume is like ours.
+    this.timer = setTimeout(() => this.close(), 3 * this.timeoutMs);
     this.timer.unref();
   }
 
