@@ -1,0 +1,109 @@
+// `cnfguard profile add|list|edit`: phone security profiles.
+import { Exit, UsageError, parse, type Command } from "./common.js";
+import { DEFAULT_DATA_DIR } from "../server/database.js";
+import type { ProfileChanges, SecurityProfile } from "../server/profileStore.js";
+
+const help = `usage: cnfguard profile add NAME  [settings] [--data DIR] [--json]
+       cnfguard profile edit NAME [settings] [--data DIR] [--json]
+       cnfguard profile list [--data DIR] [--json]
+
+settings:
+  --tftp-encrypted-config      tick TFTP Encrypted Config (phones get a partial config, then an encrypted one)
+  --no-tftp-encrypted-config   untick it
+  --security-mode MODE         non-secure | authenticated | encrypted (device security mode; default
+                               non-secure — TFTP Encrypted Config works without mixed mode)
+  --capf-auth MODE             null | string | lsc | mic (CAPF authentication mode; default null)
+  --key-size BITS              1024 | 2048 | 3072 | 4096 (RSA key the phone generates; default 2048)
+  --curve NAME                 secp256r1 | secp384r1 | secp521r1 (EC key instead of RSA)
+  --protocol SIP|SCCP          device protocol (default SIP)
+  --product TYPE               product type (default "Cisco 7942")
+  --hash sha1|sha512           signing hash of the device's files (default sha1)
+--data DIR defaults to ${DEFAULT_DATA_DIR}.`;
+
+const options = {
+  data: { type: "string" },
+  json: { type: "boolean" },
+  "tftp-encrypted-config": { type: "boolean" },
+  "no-tftp-encrypted-config": { type: "boolean" },
+  "security-mode": { type: "string" },
+  "capf-auth": { type: "string" },
+  "key-size": { type: "string" },
+  curve: { type: "string" },
+  protocol: { type: "string" },
+  product: { type: "string" },
+  hash: { type: "string" },
+} as const;
+
+type Values = ReturnType<typeof parse<typeof options>>["values"];
+
+const SECURITY_MODES: Record<string, number> = { "non-secure": 1, authenticated: 2, encrypted: 3 };
+const SECURITY_MODE_NAMES = ["", "non-secure", "authenticated", "encrypted"];
+
+export const command: Command = {
+  summary: "phone security profiles: add|list|edit",
+  help,
+  async run(argv) {
+    const { values, positionals } = parse(argv, options);
+    const [action, name, ...extra] = positionals;
+    if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (quote a name with spaces)`);
+    const store = await import("../server/profileStore.js");
+    const { openDatabase } = await import("../server/database.js");
+    if (action !== "add" && action !== "edit" && action !== "list") {
+      throw new UsageError(action ? `unknown action '${action}': use add, edit or list` : "say add, edit or list");
+    }
+    if (action !== "list" && !name) throw new UsageError(`profile ${action} needs the profile NAME`);
+    if (action === "list" && name) throw new UsageError(`profile list takes no name (got '${name}')`);
+    const db = openDatabase(values.data ?? DEFAULT_DATA_DIR);
+    try {
+      if (action === "list") return print(store.listProfiles(db), values.json ?? false);
+      const changes = profileChanges(values);
+      const profile = action === "add" ? store.addProfile(db, name, changes) : store.editProfile(db, name, changes);
+      return print([profile], values.json ?? false);
+    } finally {
+      db.close();
+    }
+  },
+};
+
+function profileChanges(v: Values): ProfileChanges {
+  if (v["tftp-encrypted-config"] && v["no-tftp-encrypted-config"]) {
+    throw new UsageError("--tftp-encrypted-config and --no-tftp-encrypted-config exclude each other: give one");
+  }
+  const c: ProfileChanges = {
+    producttype: v.product,
+    deviceprotocol: v.protocol,
+    capfauthmode: v["capf-auth"],
+    keycurve: v.curve,
+    signinghash: v.hash,
+  };
+  if (v["tftp-encrypted-config"]) c.tftpencryptedconfig = true;
+  if (v["no-tftp-encrypted-config"]) c.tftpencryptedconfig = false;
+  if (v["key-size"] !== undefined) {
+    if (!/^[0-9]+$/.test(v["key-size"])) throw new UsageError(`--key-size '${v["key-size"]}': use 1024, 2048, 3072 or 4096`);
+    c.keysize = Number(v["key-size"]);
+  }
+  if (v["security-mode"] !== undefined) {
+    const mode = SECURITY_MODES[v["security-mode"]];
+    if (!mode) throw new UsageError(`--security-mode '${v["security-mode"]}': use non-secure, authenticated or encrypted`);
+    c.devicesecuritymode = mode;
+  }
+  return c;
+}
+
+async function print(profiles: SecurityProfile[], json: boolean): Promise<number> {
+  if (json) {
+    process.stdout.write(JSON.stringify(profiles.map(({ pkid: _pkid, ...p }) => p)) + "\n");
+    return Exit.OK;
+  }
+  const { textTable } = await import("../server/textTable.js");
+  process.stdout.write(
+    textTable(
+      ["name", "producttype", "deviceprotocol", "devicesecuritymode", "tftpencryptedconfig", "capfauthmode", "key", "signinghash"],
+      profiles.map((p) => [
+        p.name, p.producttype, p.deviceprotocol, SECURITY_MODE_NAMES[p.devicesecuritymode], p.tftpencryptedconfig,
+        p.capfauthmode, p.keysize ?? p.keycurve, p.signinghash,
+      ]),
+    ),
+  );
+  return Exit.OK;
+}

@@ -1,0 +1,56 @@
+// The phone's whole configuration: call manager, SIP line with its credentials, SSH
+// access, firmware load, CAPF list. Its secrets are why an encrypted profile never
+// gets it in clear.
+import type { Device } from "./deviceStore.js";
+import { CAPF_AUTH_MODE_NUMBER, capfListXml, xmlText, type ServiceAddress } from "./configXml.js";
+
+export function fullConfigXml(device: Device, at: ServiceAddress): string {
+  const p = device.profile;
+  const line = device.directorynumber;
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<device>`,
+    `  <fullConfig>true</fullConfig>`,
+    `  <deviceProtocol>${p.deviceprotocol}</deviceProtocol>`,
+    `  <sshUserId>${xmlText(device.sshuserid)}</sshUserId>`,
+    `  <sshPassword>${xmlText(device.sshpassword)}</sshPassword>`,
+    `  <ipAddressMode>0</ipAddressMode>`,
+    `  <devicePool>`,
+    `    <name>Default</name>`,
+    `    <dateTimeSetting><dateTemplate>D/M/Y</dateTemplate><timeZone>Central Europe Standard/Daylight Time</timeZone></dateTimeSetting>`,
+    `    <callManagerGroup>`,
+    `      <name>Default</name>`,
+    `      <members>`,
+    `        <member priority="0">`,
+    `          <callManager>`,
+    `            <ports><ethernetPhonePort>2000</ethernetPhonePort><sipPort>5060</sipPort><securedSipPort>5061</securedSipPort></ports>`,
+    `            <processNodeName>${xmlText(at.host)}</processNodeName>`,
+    `          </callManager>`,
+    `        </member>`,
+    `      </members>`,
+    `    </callManagerGroup>`,
+    `  </devicePool>`,
+    `  <sipProfile>`,
+    `    <sipProxies><registerWithProxy>true</registerWithProxy></sipProxies>`,
+    `    <sipLines>`,
+    `      <line button="1">`,
+    `        <featureID>9</featureID>`,
+    `        <featureLabel>${xmlText(device.description)}</featureLabel>`,
+    `        <name>${xmlText(line)}</name>`,
+    `        <displayName>${xmlText(line)}</displayName>`,
+    `        <contact>${xmlText(line)}</contact>`,
+    `        <authName>${xmlText(device.sipauthname)}</authName>`,
+    `        <authPassword>${xmlText(device.sippassword)}</authPassword>`,
+    `      </line>`,
+    `    </sipLines>`,
+    `  </sipProfile>`,
+    `  <loadInformation>${xmlText(device.loadinformation)}</loadInformation>`,
+    `  <vendorConfig><webAccess>1</webAccess><sshAccess>0</sshAccess></vendorConfig>`,
+    `  <capfAuthMode>${CAPF_AUTH_MODE_NUMBER[device.capfauthmode]}</capfAuthMode>`,
+    capfListXml(at, "  "),
+    `  <deviceSecurityMode>${p.devicesecuritymode}</deviceSecurityMode>`,
+    `  <encrConfig>${p.tftpencryptedconfig ? "true" : "false"}</encrConfig>`,
+    `</device>`,
+    ``,
+  ].join("\n");
+}

@@ -1,0 +1,146 @@
+// Phone security profiles (System > Security > Phone Security Profile): add, edit, list.
+// Every value is checked here with a message naming the option and the fix; the table's
+// CHECK constraints are the second line of defence.
+import { UsageError } from "../cli/common.js";
+import type { Db } from "./database.js";
+
+export type CapfAuthMode = "null" | "string" | "lsc" | "mic";
+export type DeviceProtocol = "SIP" | "SCCP";
+export type SigningHash = "sha1" | "sha512";
+export type Curve = "secp256r1" | "secp384r1" | "secp521r1";
+
+export const CAPF_AUTH_MODES: readonly CapfAuthMode[] = ["null", "string", "lsc", "mic"];
+export const KEY_SIZES: readonly number[] = [1024, 2048, 3072, 4096];
+export const CURVES: readonly Curve[] = ["secp256r1", "secp384r1", "secp521r1"];
+
+/** CUCM's device security modes. */
+export const SECURITY_MODE = { nonSecure: 1, authenticated: 2, encrypted: 3 } as const;
+
+export interface SecurityProfile {
+  pkid: number;
+  name: string;
+  producttype: string;
+  deviceprotocol: DeviceProtocol;
+  devicesecuritymode: number;
+  tftpencryptedconfig: boolean;
+  capfauthmode: CapfAuthMode;
+  keysize: number | null;
+  keycurve: Curve | null;
+  signinghash: SigningHash;
+}
+
+/** What `profile add` / `profile edit` may set; absent fields keep their value (or default). */
+export interface ProfileChanges {
+  producttype?: string;
+  deviceprotocol?: string;
+  devicesecuritymode?: number;
+  tftpencryptedconfig?: boolean;
+  capfauthmode?: string;
+  keysize?: number;
+  keycurve?: string;
+  signinghash?: string;
+}
+
+type ProfileRow = Omit<SecurityProfile, "tftpencryptedconfig"> & { tftpencryptedconfig: number };
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,49}$/;
+
+export function addProfile(db: Db, name: string, changes: ProfileChanges): SecurityProfile {
+  checkProfileName(name);
+  if (findProfile(db, name)) throw new UsageError(`profile '${name}' already exists — use 'profile edit ${name} …' to change it`);
+  const p = applyChanges(defaultProfile(name), changes);
+  db.prepare(
+    `INSERT INTO phonesecurityprofile (name, producttype, deviceprotocol, devicesecuritymode, tftpencryptedconfig,
+       capfauthmode, keysize, keycurve, signinghash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(p.name, p.producttype, p.deviceprotocol, p.devicesecuritymode, p.tftpencryptedconfig ? 1 : 0, p.capfauthmode, p.keysize, p.keycurve, p.signinghash);
+  return requireProfile(db, name);
+}
+
+export function editProfile(db: Db, name: string, changes: ProfileChanges): SecurityProfile {
+  const p = applyChanges(requireProfile(db, name), changes);
+  db.prepare(
+    `UPDATE phonesecurityprofile SET producttype = ?, deviceprotocol = ?, devicesecuritymode = ?, tftpencryptedconfig = ?,
+       capfauthmode = ?, keysize = ?, keycurve = ? , signinghash = ? WHERE pkid = ?`,
+  ).run(p.producttype, p.deviceprotocol, p.devicesecuritymode, p.tftpencryptedconfig ? 1 : 0, p.capfauthmode, p.keysize, p.keycurve, p.signinghash, p.pkid);
+  return requireProfile(db, name);
+}
+
+export function listProfiles(db: Db): SecurityProfile[] {
+  return db.prepare<ProfileRow>("SELECT * FROM phonesecurityprofile ORDER BY name").all().map(fromRow);
+}
+
+export function findProfile(db: Db, name: string): SecurityProfile | undefined {
+  const row = db.prepare<ProfileRow>("SELECT * FROM phonesecurityprofile WHERE name = ?").get(name);
+  return row ? fromRow(row) : undefined;
+}
+
+export function requireProfile(db: Db, name: string): SecurityProfile {
+  const p = findProfile(db, name);
+  if (!p) throw new UsageError(`no profile named '${name}' — 'profile list' shows the existing ones, 'profile add ${name}' creates it`);
+  return p;
+}
+
+function defaultProfile(name: string): SecurityProfile {
+  return {
+    pkid: 0, name, producttype: "Cisco 7942", deviceprotocol: "SIP", devicesecuritymode: SECURITY_MODE.nonSecure,
+    tftpencryptedconfig: false, capfauthmode: "null", keysize: 2048, keycurve: null, signinghash: "sha1",
+  };
+}
+
+/**
+ * The profile with `changes` applied, validated. TFTP Encrypted Config is independent of the
+ * device security mode (a Non Secure profile may tick it: the seed's cluster is not in mixed mode).
+ */
+function applyChanges(p: SecurityProfile, c: ProfileChanges): SecurityProfile {
+  const out = { ...p };
+  if (c.producttype !== undefined) out.producttype = checkProduct(c.producttype);
+  if (c.deviceprotocol !== undefined) out.deviceprotocol = checkProtocol(c.deviceprotocol);
+  if (c.capfauthmode !== undefined) out.capfauthmode = checkCapfAuthMode(c.capfauthmode);
+  if (c.signinghash !== undefined) out.signinghash = checkHash(c.signinghash);
+  if (c.keysize !== undefined && c.keycurve !== undefined) throw new UsageError("--key-size and --curve exclude each other: an RSA key has a size, an EC key a curve — give one");
+  if (c.keysize !== undefined) [out.keysize, out.keycurve] = [checkKeySize(c.keysize), null];
+  if (c.keycurve !== undefined) [out.keysize, out.keycurve] = [null, checkCurve(c.keycurve)];
+  if (c.tftpencryptedconfig !== undefined) out.tftpencryptedconfig = c.tftpencryptedconfig;
+  if (c.devicesecuritymode !== undefined) out.devicesecuritymode = c.devicesecuritymode;
+  if (![1, 2, 3].includes(out.devicesecuritymode)) throw new UsageError(`--security-mode: ${out.devicesecuritymode} is not 1 (non secure), 2 (authenticated) or 3 (encrypted)`);
+  return out;
+}
+
+export function checkProfileName(name: string): void {
+  if (!NAME.test(name)) throw new UsageError(`profile name '${name}': use 1–50 letters, digits, spaces, '.', '_' or '-', starting with a letter or digit`);
+}
+
+function checkProduct(v: string): string {
+  if (!/^[\x20-\x7e]{1,50}$/.test(v)) throw new UsageError(`--product '${v}': give a product type of 1–50 printable characters, e.g. "Cisco 7942"`);
+  return v;
+}
+
+export function checkProtocol(v: string): DeviceProtocol {
+  const up = v.toUpperCase();
+  if (up !== "SIP" && up !== "SCCP") throw new UsageError(`--protocol '${v}': use SIP or SCCP`);
+  return up;
+}
+
+export function checkCapfAuthMode(v: string): CapfAuthMode {
+  if (!(CAPF_AUTH_MODES as readonly string[]).includes(v)) throw new UsageError(`--capf-auth '${v}': use one of ${CAPF_AUTH_MODES.join(", ")}`);
+  return v as CapfAuthMode;
+}
+
+export function checkKeySize(v: number): number {
+  if (!KEY_SIZES.includes(v)) throw new UsageError(`--key-size ${v}: use one of ${KEY_SIZES.join(", ")} (bits of the phone's RSA key)`);
+  return v;
+}
+
+export function checkCurve(v: string): Curve {
+  if (!(CURVES as readonly string[]).includes(v)) throw new UsageError(`--curve '${v}': use one of ${CURVES.join(", ")}`);
+  return v as Curve;
+}
+
+function checkHash(v: string): SigningHash {
+  if (v !== "sha1" && v !== "sha512") throw new UsageError(`--hash '${v}': use sha1 or sha512 (phones accept no other signing hash)`);
+  return v;
+}
+
+function fromRow(r: ProfileRow): SecurityProfile {
+  return { ...r, tftpencryptedconfig: r.tftpencryptedconfig === 1 };
+}

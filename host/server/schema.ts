@@ -1,0 +1,56 @@
+// The database schema, as an ordered list of migrations. PRAGMA user_version holds how
+// many have run; opening a database runs the rest, each in its own transaction.
+// Tables and columns are named like CUCM's so its troubleshooting queries run as written
+// (`select md5hash,name from device where name='SEPA45630BBFA40'`).
+
+/** Migration i brings the schema from version i to i + 1. Append only; never edit one that shipped. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE phonesecurityprofile (
+    pkid                INTEGER PRIMARY KEY,
+    name                TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    producttype         TEXT NOT NULL DEFAULT 'Cisco 7942',
+    deviceprotocol      TEXT NOT NULL DEFAULT 'SIP' CHECK (deviceprotocol IN ('SIP', 'SCCP')),
+    -- 1 Non Secure, 2 Authenticated, 3 Encrypted (CUCM's typedevicesecuritymode)
+    devicesecuritymode  INTEGER NOT NULL DEFAULT 1 CHECK (devicesecuritymode IN (1, 2, 3)),
+    tftpencryptedconfig INTEGER NOT NULL DEFAULT 0 CHECK (tftpencryptedconfig IN (0, 1)),
+    capfauthmode        TEXT NOT NULL DEFAULT 'null' CHECK (capfauthmode IN ('null', 'string', 'lsc', 'mic')),
+    keysize             INTEGER CHECK (keysize IN (1024, 2048, 3072, 4096)),
+    keycurve            TEXT CHECK (keycurve IN ('secp256r1', 'secp384r1', 'secp521r1')),
+    signinghash         TEXT NOT NULL DEFAULT 'sha1' CHECK (signinghash IN ('sha1', 'sha512')),
+    CHECK ((keysize IS NULL) <> (keycurve IS NULL))
+  );
+
+  CREATE TABLE device (
+    pkid                   INTEGER PRIMARY KEY,
+    name                   TEXT NOT NULL UNIQUE CHECK (name GLOB 'SEP[0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]'),
+    description            TEXT NOT NULL DEFAULT '',
+    fkphonesecurityprofile INTEGER NOT NULL REFERENCES phonesecurityprofile (pkid),
+    -- what CAPF knows of the phone's certificate (LSC or MIC): NULL until a session records one
+    md5hash                TEXT,
+    certificate            BLOB,
+    publickey              BLOB,
+    -- the pending CAPF operation and this device's overrides of its profile (NULL = the profile's)
+    capfoperation          TEXT NOT NULL DEFAULT 'none' CHECK (capfoperation IN ('none', 'install', 'fetch', 'delete')),
+    capfauthmode           TEXT CHECK (capfauthmode IN ('null', 'string', 'lsc', 'mic')),
+    authenticationstring   TEXT,
+    keysize                INTEGER CHECK (keysize IN (1024, 2048, 3072, 4096)),
+    keycurve               TEXT CHECK (keycurve IN ('secp256r1', 'secp384r1', 'secp521r1')),
+    -- full-config settings
+    loadinformation        TEXT NOT NULL DEFAULT 'SIP75.9-3-1SR2-1S',
+    directorynumber        TEXT NOT NULL,
+    sipauthname            TEXT NOT NULL,
+    sippassword            TEXT NOT NULL,
+    sshuserid              TEXT NOT NULL DEFAULT 'admin',
+    sshpassword            TEXT NOT NULL
+  );
+
+  -- the publisher as phones reach it: the address in capfList and the call manager list
+  CREATE TABLE processnode (
+    pkid INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,79 @@
+// `server start` as a function: HTTP, TFTP and CAPF over one data folder, each file
+// rendered from the database when asked for. Tests and the demo call it with port 0.
+import { openDatabase } from "./database.js";
+import { readLabPki } from "./labPki.js";
+import { advertisedHost } from "./dataFolder.js";
+import { renderFile, type RendererContext } from "./fileRenderer.js";
+import { startHttpService } from "./httpService.js";
+import { startCapfService } from "./capfService.js";
+import { capfDeviceStore } from "./capfDeviceStore.js";
+import { startTftpServer } from "../shared/tftp/tftpServer.js";
+
+export interface StartServerOptions {
+  /** the data folder made by `server init` */
+  data: string;
+  /** default 127.0.0.1 */
+  bind?: string;
+  /** default 6970; 0 = any free port */
+  httpPort?: number;
+  /** default 69; 0 = any free port */
+  tftpPort?: number;
+  /** default 3804; 0 = any free port */
+  capfPort?: number;
+  /** the host phones are told to reach (capfList); default: the one `server init --advertise` stored */
+  advertise?: string;
+  /** one line per request; default: none */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  bind: string;
+  ports: { http: number; tftp: number; capf: number };
+  close(): Promise<void>;
+}
+
+export async function startServer(o: StartServerOptions): Promise<RunningServer> {
+  const bind = o.bind ?? "127.0.0.1";
+  const log = o.log ?? (() => {});
+  const db = openDatabase(o.data);
+  const closers: Array<() => Promise<void>> = [async () => void db.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
+  try {
+    const pki = readLabPki(o.data);
+    const capf = await startCapfService({
+      bind,
+      port: o.capfPort ?? 3804,
+      key: pki.capf.privateKey,
+      cert: Buffer.from(pki.capf.certificateDer),
+      store: capfDeviceStore(db),
+      micIssuers: [Buffer.from(pki.micCa.certificateDer)],
+      log,
+    });
+    closers.push(() => capf.close());
+    const context: RendererContext = { db, pki, address: () => ({ host: o.advertise ?? advertisedHost(db), capfPort: capf.port }) };
+    const http = await startHttpService({
+      bind,
+      port: o.httpPort ?? 6970,
+      resolve: async (name) => renderFile(context, name),
+      log,
+    });
+    closers.push(() => http.close());
+    const tftp = await startTftpServer({
+      bind,
+      port: o.tftpPort ?? 69,
+      log,
+      resolve: async (name, remote) => {
+        const r = renderFile(context, name);
+        if (!r.body) log(`tftp ${remote.address}:${remote.port} "${name.slice(0, 80)}" not served: ${r.note}`);
+        return r.body;
+      },
+    });
+    closers.push(() => tftp.close());
+    return { bind, ports: { http: http.port, tftp: tftp.port, capf: capf.port }, close: closeAll };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
