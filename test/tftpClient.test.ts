@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createSocket, type RemoteInfo } from "node:dgram";
 import { tftpGet, TftpClientError, type TftpGetOptions } from "../host/shared/tftp/tftpClient.js";
 import { startTftpServer } from "../host/shared/tftp/tftpServer.js";
-import { encodeData, encodeError, encodeOack, type TftpPacket } from "../host/shared/tftp/tftpPacket.js";
+import { encodeData, encodeError, encodeOack } from "../host/shared/tftp/tftpPacket.js";
 import { UdpPeer, type Received } from "./helpers/udpPeer.js";
 
 /** A scripted server: `listen` takes the request, `tid` answers from its own port like a real server. */
@@ -28,14 +28,8 @@ function get(s: Scripted, extra: Partial<TftpGetOptions> = {}): Promise<Uint8Arr
   return download;
 }
 
-async function expectPacket<K extends TftpPacket["op"]>(peer: UdpPeer, op: K, ms = 2000): Promise<Received & { packet: TftpPacket & { op: K } }> {
-  const r = await peer.next(ms);
-  assert.equal(r.packet.op, op, `expected ${op}, got ${JSON.stringify(r.packet)}`);
-  return r as Received & { packet: TftpPacket & { op: K } };
-}
-
 async function expectAck(peer: UdpPeer, block: number, ms = 2000): Promise<Received> {
-  const r = await expectPacket(peer, "ACK", ms);
+  const r = await peer.expect("ACK", ms);
   assert.equal(r.packet.block, block);
   return r;
 }
@@ -54,7 +48,7 @@ test("asks for blksize 1428 and tsize; falls back to 512 when the server answers
   try {
     const file = randomBytes(700);
     const result = get(s);
-    const rrq = await expectPacket(s.listen, "RRQ");
+    const rrq = await s.listen.expect("RRQ");
     assert.equal(rrq.packet.mode, "octet");
     assert.deepEqual([...rrq.packet.options], [["blksize", "1428"], ["tsize", "0"]]);
     const client = rrq.from.port;
@@ -73,7 +67,7 @@ test("an OACK without blksize means 512-byte blocks; tsize is taken from it", as
   try {
     const file = randomBytes(512);
     const result = get(s);
-    const rrq = await expectPacket(s.listen, "RRQ");
+    const rrq = await s.listen.expect("RRQ");
     await s.tid.send(encodeOack(new Map([["tsize", "512"]])), rrq.from.port);
     await expectAck(s.tid, 0);
     await s.tid.send(encodeData(1, file), rrq.from.port);
@@ -90,10 +84,10 @@ test("error 8 to the options: the client asks again, without options, from a new
   const s = await scripted();
   try {
     const result = get(s);
-    const first = await expectPacket(s.listen, "RRQ");
+    const first = await s.listen.expect("RRQ");
     assert.equal(first.packet.options.size, 2);
     await s.listen.send(encodeError(8, "options not supported"), first.from.port);
-    const second = await expectPacket(s.listen, "RRQ");
+    const second = await s.listen.expect("RRQ");
     assert.equal(second.packet.options.size, 0);
     assert.notEqual(second.from.port, first.from.port, "a new request is a new transfer ID");
     await s.tid.send(encodeData(1, Buffer.from("<xml/>")), second.from.port);
@@ -109,7 +103,7 @@ test("a lost DATA: the client resends its last ACK after the timeout, and the tr
   try {
     const file = randomBytes(1428 + 100);
     const result = get(s);
-    const rrq = await expectPacket(s.listen, "RRQ");
+    const rrq = await s.listen.expect("RRQ");
     const client = rrq.from.port;
     await s.tid.send(encodeOack(new Map([["blksize", "1428"], ["tsize", String(file.length)]])), client);
     await expectAck(s.tid, 0);
@@ -132,7 +126,7 @@ test("a duplicate DATA is acknowledged again; an out-of-order block is not ackno
     const file = randomBytes(512 * 3 + 1);
     const block = (n: number) => encodeData(n, file.subarray((n - 1) * 512, n * 512));
     const result = get(s, { timeoutMs: 1000 });
-    const rrq = await expectPacket(s.listen, "RRQ");
+    const rrq = await s.listen.expect("RRQ");
     const client = rrq.from.port;
     await s.tid.send(block(1), client);
     await expectAck(s.tid, 1);
@@ -156,7 +150,7 @@ test("after the last ACK the client lingers and acknowledges a repeated final bl
   const s = await scripted();
   try {
     const result = get(s);
-    const rrq = await expectPacket(s.listen, "RRQ");
+    const rrq = await s.listen.expect("RRQ");
     await s.tid.send(encodeData(1, Buffer.from("short")), rrq.from.port);
     await expectAck(s.tid, 1);
     assert.equal(Buffer.from(await result).toString(), "short");
@@ -173,11 +167,11 @@ test("a packet from a wrong TID gets error 5 and the transfer goes on", async ()
   try {
     const file = randomBytes(600);
     const result = get(s);
-    const rrq = await expectPacket(s.listen, "RRQ");
+    const rrq = await s.listen.expect("RRQ");
     await s.tid.send(encodeData(1, file.subarray(0, 512)), rrq.from.port);
     await expectAck(s.tid, 1);
     await stranger.send(encodeData(2, randomBytes(88)), rrq.from.port);
-    const err = await expectPacket(stranger, "ERROR");
+    const err = await stranger.expect("ERROR");
     assert.equal(err.packet.code, 5);
     await s.tid.send(encodeData(2, file.subarray(512)), rrq.from.port);
     await expectAck(s.tid, 2);
@@ -192,7 +186,7 @@ test("a tsize that does not match the data is detected", async () => {
   const s = await scripted();
   try {
     const result = get(s);
-    const rrq = await expectPacket(s.listen, "RRQ");
+    const rrq = await s.listen.expect("RRQ");
     await s.tid.send(encodeOack(new Map([["tsize", "1000"]])), rrq.from.port);
     await expectAck(s.tid, 0);
     await s.tid.send(encodeData(1, randomBytes(600).subarray(0, 300)), rrq.from.port);
@@ -208,14 +202,14 @@ test("the server's error names the file, the server and the TFTP code and messag
   const s = await scripted();
   try {
     const result = get(s);
-    const rrq = await expectPacket(s.listen, "RRQ");
+    const rrq = await s.listen.expect("RRQ");
     await s.tid.send(encodeError(2, "refused: '..' in file name"), rrq.from.port);
     const e = await rejection(result);
     assert.equal(e.kind, "server-error");
     assert.equal(e.tftpCode, 2);
     assert.equal(e.message, `TFTP "SEP001122334455.cnf.xml.sgn" from 127.0.0.1:${s.listen.port}: server sent TFTP error 2 (access violation): "refused: '..' in file name"`);
     const notFound = get(s);
-    await s.tid.send(encodeError(1, "file not found"), (await expectPacket(s.listen, "RRQ")).from.port);
+    await s.tid.send(encodeError(1, "file not found"), (await s.listen.expect("RRQ")).from.port);
     assert.equal((await rejection(notFound)).kind, "not-found");
   } finally {
     await s.close();
@@ -241,9 +235,9 @@ test("an OACK granting more than asked is refused with error 8", async () => {
   const s = await scripted();
   try {
     const result = get(s);
-    const rrq = await expectPacket(s.listen, "RRQ");
+    const rrq = await s.listen.expect("RRQ");
     await s.tid.send(encodeOack(new Map([["blksize", "9000"]])), rrq.from.port);
-    const err = await expectPacket(s.tid, "ERROR");
+    const err = await s.tid.expect("ERROR");
     assert.equal(err.packet.code, 8);
     const e = await rejection(result);
     assert.equal(e.kind, "protocol");
@@ -257,17 +251,17 @@ test("the size bound: a tsize or a stream over maxBytes is refused with error 3"
   const s = await scripted();
   try {
     const announced = get(s, { maxBytes: 1000 });
-    const rrq = await expectPacket(s.listen, "RRQ");
+    const rrq = await s.listen.expect("RRQ");
     await s.tid.send(encodeOack(new Map([["tsize", "1001"]])), rrq.from.port);
-    assert.equal((await expectPacket(s.tid, "ERROR")).packet.code, 3);
+    assert.equal((await s.tid.expect("ERROR")).packet.code, 3);
     assert.equal((await rejection(announced)).kind, "too-large");
 
     const streamed = get(s, { maxBytes: 1000 });
-    const rrq2 = await expectPacket(s.listen, "RRQ");
+    const rrq2 = await s.listen.expect("RRQ");
     await s.tid.send(encodeData(1, randomBytes(512)), rrq2.from.port);
     await expectAck(s.tid, 1);
     await s.tid.send(encodeData(2, randomBytes(512)), rrq2.from.port);
-    assert.equal((await expectPacket(s.tid, "ERROR")).packet.code, 3);
+    assert.equal((await s.tid.expect("ERROR")).packet.code, 3);
     assert.equal((await rejection(streamed)).kind, "too-large");
   } finally {
     await s.close();
@@ -278,9 +272,9 @@ test("a DATA longer than the block size is a protocol error", async () => {
   const s = await scripted();
   try {
     const result = get(s);
-    const rrq = await expectPacket(s.listen, "RRQ");
+    const rrq = await s.listen.expect("RRQ");
     await s.tid.send(encodeData(1, randomBytes(513)), rrq.from.port);
-    assert.equal((await expectPacket(s.tid, "ERROR")).packet.code, 4);
+    assert.equal((await s.tid.expect("ERROR")).packet.code, 4);
     assert.match((await rejection(result)).message, /513 bytes, more than blksize 512/);
   } finally {
     await s.close();
@@ -292,11 +286,11 @@ test("aborting tells the server (error 0) and rejects", async () => {
   try {
     const controller = new AbortController();
     const result = get(s, { signal: controller.signal });
-    const rrq = await expectPacket(s.listen, "RRQ");
+    const rrq = await s.listen.expect("RRQ");
     await s.tid.send(encodeData(1, randomBytes(512)), rrq.from.port);
     await expectAck(s.tid, 1);
     controller.abort();
-    assert.equal((await expectPacket(s.tid, "ERROR")).packet.code, 0);
+    assert.equal((await s.tid.expect("ERROR")).packet.code, 0);
     assert.equal((await rejection(result)).kind, "aborted");
   } finally {
     await s.close();

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { startTftpServer, type TftpServer, type TftpServerOptions } from "../host/shared/tftp/tftpServer.js";
-import { encodeAck, encodeError, encodeRequest, type TftpOptions, type TftpPacket } from "../host/shared/tftp/tftpPacket.js";
+import { encodeAck, encodeError, encodeRequest, type TftpOptions } from "../host/shared/tftp/tftpPacket.js";
 import { tftpGet } from "../host/shared/tftp/tftpClient.js";
 import { UdpPeer, type Received } from "./helpers/udpPeer.js";
 
@@ -38,19 +38,12 @@ function rrq(f: Fixture, name: string, options: TftpOptions = new Map(), mode: "
   return f.peer.send(encodeRequest("RRQ", name, mode, options), f.server.port);
 }
 
-/** The next packet, which must be of type `op`. */
-async function expectPacket<K extends TftpPacket["op"]>(peer: UdpPeer, op: K, ms = 2000): Promise<Received & { packet: TftpPacket & { op: K } }> {
-  const r = await peer.next(ms);
-  assert.equal(r.packet.op, op, `expected ${op}, got ${JSON.stringify(r.packet)}`);
-  return r as Received & { packet: TftpPacket & { op: K } };
-}
-
 /** Ack DATA blocks from `first` on until a short one; returns the bytes and the block sizes seen. */
 async function receiveRest(peer: UdpPeer, tid: number, blksize: number, first: Received | undefined): Promise<{ bytes: Buffer; sizes: number[] }> {
   const chunks: Uint8Array[] = [];
   const sizes: number[] = [];
   let block = 1;
-  let r = first ?? (await expectPacket(peer, "DATA"));
+  let r = first ?? (await peer.expect("DATA"));
   for (;;) {
     assert.equal(r.from.port, tid, "every DATA comes from the transfer's own port");
     assert.equal(r.packet.op, "DATA");
@@ -61,7 +54,7 @@ async function receiveRest(peer: UdpPeer, tid: number, blksize: number, first: R
     await peer.send(encodeAck(r.packet.block), tid);
     if (r.packet.data.length < blksize) break;
     block++;
-    r = await expectPacket(peer, "DATA");
+    r = await peer.expect("DATA");
   }
   return { bytes: Buffer.concat(chunks), sizes };
 }
@@ -79,7 +72,7 @@ test("RFC 1350 read without options: 512-byte blocks from a new port, last block
   const f = await fixture({ "SEP001122334455.cnf.xml.sgn": file });
   try {
     await rrq(f, "SEP001122334455.cnf.xml.sgn");
-    const first = await expectPacket(f.peer, "DATA");
+    const first = await f.peer.expect("DATA");
     assert.notEqual(first.from.port, f.server.port, "the transfer runs on its own TID");
     const got = await receiveRest(f.peer, first.from.port, 512, first);
     assert.deepEqual(got.sizes, [512, 512, 276]);
@@ -97,7 +90,7 @@ test("blksize 1428 and tsize are acknowledged in an OACK, then ACK 0 starts the 
   const f = await fixture({ "ITLFile.tlv": file });
   try {
     await rrq(f, "ITLFile.tlv", new Map([["blksize", "1428"], ["tsize", "0"]]));
-    const oack = await expectPacket(f.peer, "OACK");
+    const oack = await f.peer.expect("OACK");
     assert.deepEqual([...oack.packet.options], [["blksize", "1428"], ["tsize", "5000"]]);
     await f.peer.send(encodeAck(0), oack.from.port);
     const got = await receiveRest(f.peer, oack.from.port, 1428, undefined);
@@ -115,7 +108,7 @@ test("a file that is an exact multiple of the block size ends with an empty DATA
   const f = await fixture({ "exact.bin": file });
   try {
     await rrq(f, "exact.bin");
-    const first = await expectPacket(f.peer, "DATA");
+    const first = await f.peer.expect("DATA");
     const got = await receiveRest(f.peer, first.from.port, 512, first);
     assert.deepEqual(got.sizes, [512, 512, 0]);
     assert.ok(got.bytes.equals(file));
@@ -128,7 +121,7 @@ test("an empty file is one empty DATA", async () => {
   const f = await fixture({ "empty.txt": new Uint8Array(0) });
   try {
     await rrq(f, "empty.txt", new Map([["tsize", "0"]]));
-    const oack = await expectPacket(f.peer, "OACK");
+    const oack = await f.peer.expect("OACK");
     assert.deepEqual([...oack.packet.options], [["tsize", "0"]]);
     await f.peer.send(encodeAck(0), oack.from.port);
     const got = await receiveRest(f.peer, oack.from.port, 512, undefined);
@@ -143,10 +136,10 @@ test("a lost ACK: the server sends the same DATA again after its timeout, then g
   const f = await fixture({ "a.bin": file }, { timeoutMs: 150 });
   try {
     await rrq(f, "a.bin");
-    const first = await expectPacket(f.peer, "DATA");
+    const first = await f.peer.expect("DATA");
     const sentAt = Date.now();
     // Our ACK 1 "is lost": we send nothing.
-    const again = await expectPacket(f.peer, "DATA");
+    const again = await f.peer.expect("DATA");
     assert.ok(Date.now() - sentAt >= 100, "retransmitted on the timer, not at once");
     assert.equal(again.packet.block, 1);
     assert.equal(again.from.port, first.from.port);
@@ -165,20 +158,20 @@ test("a duplicate ACK is ignored: no resend (no Sorcerer's Apprentice), the tran
   const f = await fixture({ "a.bin": file }, { timeoutMs: 400 });
   try {
     await rrq(f, "a.bin");
-    const d1 = await expectPacket(f.peer, "DATA");
+    const d1 = await f.peer.expect("DATA");
     const tid = d1.from.port;
     await f.peer.send(encodeAck(1), tid);
-    const d2 = await expectPacket(f.peer, "DATA");
+    const d2 = await f.peer.expect("DATA");
     assert.equal(d2.packet.block, 2);
     // ACK 1 again (a delayed duplicate) twice: a naive sender would send DATA 2 once more for each.
     await f.peer.send(encodeAck(1), tid);
     await f.peer.send(encodeAck(1), tid);
     assert.deepEqual(await f.peer.collect(200), [], "nothing is sent in answer to a duplicate ACK");
     await f.peer.send(encodeAck(2), tid);
-    const d3 = await expectPacket(f.peer, "DATA");
+    const d3 = await f.peer.expect("DATA");
     assert.equal(d3.packet.block, 3);
     await f.peer.send(encodeAck(3), tid);
-    const d4 = await expectPacket(f.peer, "DATA");
+    const d4 = await f.peer.expect("DATA");
     assert.equal(d4.packet.block, 4);
     assert.equal(d4.packet.data.length, 10);
     await f.peer.send(encodeAck(4), tid);
@@ -195,9 +188,9 @@ test("a packet from a wrong TID gets error 5 and does not disturb the transfer",
   const stranger = await UdpPeer.open();
   try {
     await rrq(f, "a.bin");
-    const d1 = await expectPacket(f.peer, "DATA");
+    const d1 = await f.peer.expect("DATA");
     await stranger.send(encodeAck(1), d1.from.port);
-    const err = await expectPacket(stranger, "ERROR");
+    const err = await stranger.expect("ERROR");
     assert.equal(err.packet.code, 5);
     assert.equal(err.from.port, d1.from.port);
     const got = await receiveRest(f.peer, d1.from.port, 512, d1);
@@ -214,9 +207,9 @@ test("a client that vanishes mid-transfer: bounded retransmissions, then the tra
   const f = await fixture({ "big.bin": randomBytes(5000) }, { timeoutMs: 60, retries: 2 });
   try {
     await rrq(f, "big.bin");
-    const d1 = await expectPacket(f.peer, "DATA");
+    const d1 = await f.peer.expect("DATA");
     await f.peer.send(encodeAck(1), d1.from.port);
-    await expectPacket(f.peer, "DATA"); // block 2, and then the client is gone
+    await f.peer.expect("DATA"); // block 2, and then the client is gone
     assert.equal(f.server.activeTransfers(), 1);
     await waitFor(() => f.server.activeTransfers() === 0);
     const resent = await f.peer.collect(150);
@@ -234,7 +227,7 @@ test("a client that never acknowledges the OACK is given up too", async () => {
   const f = await fixture({ "a.bin": randomBytes(10) }, { timeoutMs: 40, retries: 1 });
   try {
     await rrq(f, "a.bin", new Map([["tsize", "0"]]));
-    await expectPacket(f.peer, "OACK");
+    await f.peer.expect("OACK");
     await waitFor(() => f.server.activeTransfers() === 0);
     assert.match(f.logs.join("\n"), /abandoned: no ACK for the OACK after 1 retries/);
   } finally {
@@ -246,7 +239,7 @@ test("an ERROR from the client ends its transfer", async () => {
   const f = await fixture({ "a.bin": randomBytes(2000) });
   try {
     await rrq(f, "a.bin");
-    const d1 = await expectPacket(f.peer, "DATA");
+    const d1 = await f.peer.expect("DATA");
     await f.peer.send(encodeError(0, "user cancelled"), d1.from.port);
     await waitFor(() => f.server.activeTransfers() === 0);
     assert.match(f.logs[0], /client sent error 0: user cancelled/);
@@ -260,7 +253,7 @@ test("write requests are refused with error 2 before any resolver is asked", asy
   const f = await fixture({ "SEP001122334455.cnf.xml": new Uint8Array(1) });
   try {
     await f.peer.send(encodeRequest("WRQ", "SEP001122334455.cnf.xml", "octet"), f.server.port);
-    const err = await expectPacket(f.peer, "ERROR");
+    const err = await f.peer.expect("ERROR");
     assert.equal(err.packet.code, 2);
     assert.deepEqual(f.asked, []);
     assert.equal(f.server.activeTransfers(), 0);
@@ -276,7 +269,7 @@ test("traversal, absolute, backslash and control-character names get error 2 and
     const names = ["../SEP001122334455.cnf.xml", "a/../../etc/passwd", "/etc/passwd", "..\\x", "dir\\SEP1.cnf.xml", "C:\\boot.ini", "SEP1.cnf.xml\r", "a\x01b", "x".repeat(300)];
     for (const name of names) {
       await rrq(f, name);
-      const err = await expectPacket(f.peer, "ERROR");
+      const err = await f.peer.expect("ERROR");
       assert.equal(err.packet.code, 2, JSON.stringify(name));
       assert.match(err.packet.message, /^refused: /);
     }
@@ -293,11 +286,11 @@ test("an unknown name is error 1 after the resolver says null; a failing resolve
   const g = await fixture({}, { resolve: async () => Promise.reject(new Error("database locked")) });
   try {
     await rrq(f, "SEPFFFFFFFFFFFF.cnf.xml.sgn", new Map([["blksize", "1428"]]));
-    const err = await expectPacket(f.peer, "ERROR");
+    const err = await f.peer.expect("ERROR");
     assert.equal(err.packet.code, 1);
     assert.deepEqual(f.asked, ["SEPFFFFFFFFFFFF.cnf.xml.sgn"]);
     await rrq(g, "x");
-    assert.equal((await expectPacket(g.peer, "ERROR")).packet.code, 0);
+    assert.equal((await g.peer.expect("ERROR")).packet.code, 0);
     assert.match(g.logs[0], /resolver failed: database locked/);
     assert.equal(f.server.activeTransfers() + g.server.activeTransfers(), 0);
   } finally {
@@ -309,16 +302,16 @@ test("malformed or misplaced packets on the request port get an error and the se
   const f = await fixture({ "a.bin": Buffer.from("hello") });
   try {
     await f.peer.send(new Uint8Array([0, 1, 0x61]), f.server.port);
-    assert.equal((await expectPacket(f.peer, "ERROR")).packet.code, 4);
+    assert.equal((await f.peer.expect("ERROR")).packet.code, 4);
     await f.peer.send(new Uint8Array([0, 42]), f.server.port);
-    assert.equal((await expectPacket(f.peer, "ERROR")).packet.code, 4);
+    assert.equal((await f.peer.expect("ERROR")).packet.code, 4);
     await f.peer.send(encodeAck(1), f.server.port);
-    assert.equal((await expectPacket(f.peer, "ERROR")).packet.code, 5);
+    assert.equal((await f.peer.expect("ERROR")).packet.code, 5);
     await f.peer.send(encodeRequest("RRQ", "a.bin", "mail"), f.server.port);
-    assert.equal((await expectPacket(f.peer, "ERROR")).packet.code, 4);
+    assert.equal((await f.peer.expect("ERROR")).packet.code, 4);
     await f.peer.send(encodeError(0, "noise"), f.server.port);
     await rrq(f, "a.bin");
-    const d1 = await expectPacket(f.peer, "DATA"); // the ERROR above got no answer: next is our data
+    const d1 = await f.peer.expect("DATA"); // the ERROR above got no answer: next is our data
     assert.equal(Buffer.from(d1.packet.data).toString(), "hello");
     await f.peer.send(encodeAck(1), d1.from.port);
   } finally {
@@ -331,7 +324,7 @@ test("a retransmitted RRQ does not start a second transfer", async () => {
   try {
     await rrq(f, "a.bin");
     await rrq(f, "a.bin");
-    const d1 = await expectPacket(f.peer, "DATA");
+    const d1 = await f.peer.expect("DATA");
     await f.peer.send(encodeAck(1), d1.from.port);
     assert.deepEqual(await f.peer.collect(150), [], "only one DATA 1 was sent");
     assert.deepEqual(f.asked, ["a.bin"]);
@@ -344,7 +337,7 @@ test("netascii mode converts line ends as it sends", async () => {
   const f = await fixture({ "SEP1.cnf.xml": Buffer.from("<a>\n<b/>\n</a>") });
   try {
     await rrq(f, "SEP1.cnf.xml", new Map([["tsize", "0"]]), "netascii");
-    const oack = await expectPacket(f.peer, "OACK");
+    const oack = await f.peer.expect("OACK");
     assert.equal(oack.packet.options.get("tsize"), "15", "tsize counts the converted bytes");
     await f.peer.send(encodeAck(0), oack.from.port);
     const got = await receiveRest(f.peer, oack.from.port, 512, undefined);
@@ -387,7 +380,7 @@ test("20 concurrent transfers with different block sizes all arrive intact", asy
 test("closing the server during transfers abandons them and frees every socket", async () => {
   const f = await fixture({ "a.bin": randomBytes(4000) });
   await rrq(f, "a.bin");
-  await expectPacket(f.peer, "DATA");
+  await f.peer.expect("DATA");
   assert.equal(f.server.activeTransfers(), 1);
   await f.close();
   assert.equal(f.server.activeTransfers(), 0);

@@ -2,6 +2,7 @@
 // exchange packet by packet (dropping, repeating or reordering at will) and reads
 // what the other side sends, decoded by the shared codec.
 import { createSocket, type Socket } from "node:dgram";
+import assert from "node:assert/strict";
 import { decodePacket, type MalformedPacket, type TftpPacket } from "../../host/shared/tftp/tftpPacket.js";
 
 export interface Received {
@@ -51,6 +52,13 @@ export class UdpPeer {
         resolve(r);
       };
     });
+  }
+
+  /** The next datagram, which must be a TFTP packet of type `op`. */
+  async expect<K extends TftpPacket["op"]>(op: K, ms = 2000): Promise<Received & { packet: TftpPacket & { op: K } }> {
+    const r = await this.next(ms);
+    assert.equal(r.packet.op, op, `expected ${op}, got ${JSON.stringify(r.packet)}`);
+    return r as Received & { packet: TftpPacket & { op: K } };
   }
 
   /** Everything that arrives within `ms` (and what was already queued). */
