@@ -154,7 +154,7 @@ test("signers that cannot sign a header are refused with a reason", () => {
   assert.throws(() => signFile(new Uint8Array(1), { signer: { certificateDer: other.certificateDer, privateKey: labSigner(1024).privateKey }, filename: "f" }), /does not belong/);
   assert.throws(() => signFile(new Uint8Array(1), { signer: labSigner(3072), filename: "f" }), /3072 bits/);
   assert.throws(() => signFile(new Uint8Array(1), { signer: other, filename: "f", timestamp: -1 }), /timestamp/);
-  assert.throws(() => signerFromPem(pkiPem("tftp").replace(/-----BEGIN PRIVATE KEY-----[^]*-----END PRIVATE KEY-----\n?/, ""), "tftp.pem"), /tftp\.pem: no PRIVATE KEY/);
+  assert.throws(() => signerFromPem(pkiPem("tftp").replace(/-----BEGIN PRIVATE KEY-----[^]*-----END PRIVATE KEY-----\n?/, ""), "tftp.pem"), /tftp\.pem: no unencrypted PRIVATE KEY block \(found CERTIFICATE\)/);
 });
 
 // ---- .enc.sgn ----

@@ -1,5 +1,6 @@
 // Who signs a file: a certificate and its RSA private key, and the hash the header names.
 import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { PemError, readPemBlocks } from "../pem.js";
 
 export interface Signer {
   certificateDer: Uint8Array;
@@ -15,16 +16,27 @@ export const HASH_ID: Record<FileHash, number> = { sha1: 1, sha256: 2, sha512: 3
 /** Tag 11's index for each modulus size in bytes. */
 const MODULUS_INDEX: Record<number, number> = { 64: 0, 128: 1, 256: 2, 512: 3 };
 
+/** PEM labels a signer's private key may carry (PKCS#8, PKCS#1, SEC 1). */
+const KEY_FORMATS: Record<string, { type: "pkcs8" | "pkcs1" | "sec1" }> = {
+  "PRIVATE KEY": { type: "pkcs8" },
+  "RSA PRIVATE KEY": { type: "pkcs1" },
+  "EC PRIVATE KEY": { type: "sec1" },
+};
+
 /**
  * Reads a signer from PEM text holding its certificate and private key (in either order), as the
- * peer's and our `pki/*.pem` files do. `source` names the file in error messages.
+ * peer's and our `pki/*.pem` files do. `source` names the file in error messages (PemError).
  */
-export function signerFromPem(pem: string, source = "signer PEM"): Signer {
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new Error(`${source}: no CERTIFICATE block (put the signing certificate and its private key in one PEM file)`);
-  if (!/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) throw new Error(`${source}: no PRIVATE KEY block (put the signing certificate and its private key in one PEM file)`);
-  const certificateDer = new Uint8Array(new X509Certificate(pem).raw);
-  const privateKey = createPrivateKey(pem);
-  return { certificateDer, privateKey };
+export function signerFromPem(pem: string | Uint8Array, source = "signer PEM"): Signer {
+  const blocks = readPemBlocks(pem, source);
+  const certificate = blocks.find((b) => b.label === "CERTIFICATE");
+  const key = blocks.find((b) => KEY_FORMATS[b.label]);
+  const found = blocks.length ? `found ${blocks.map((b) => b.label).join(", ")}` : "found no PEM block";
+  if (!certificate) throw new PemError(`${source}: no CERTIFICATE block (${found}); put the signing certificate and its private key in one PEM file`);
+  if (!key) throw new PemError(`${source}: no unencrypted PRIVATE KEY block (${found}); put the signing certificate and its private key in one PEM file`);
+  const privateKey = createPrivateKey({ key: Buffer.from(key.der), format: "der", type: KEY_FORMATS[key.label].type });
+  new X509Certificate(certificate.der); // throws if the block is not a certificate
+  return { certificateDer: certificate.der, privateKey };
 }
 
 /**
