@@ -294,7 +294,12 @@ function oneLine(name: string): string {
 async function install(session: Session, context: ServiceContext, device: CapfDevice): Promise<number> {
   send(session, CapfCommand.keyGenRequest, keyRequestElements(device));
   let reply = await expect(session, CapfCommand.keyGenResponse, CapfCommand.requestInProgress);
-  if (reply.command === CapfCommand.requestInProgress) reply = await expect(session, CapfCommand.keyGenResponse);
+  if (reply.command === CapfCommand.requestInProgress) {
+    reply = await expect(session, CapfCommand.keyGenResponse, CapfCommand.requestInProgress);
+    if (reply.command === CapfCommand.requestInProgress) {
+      throw new SessionEnd(CapfReason.invalidElement, "a second request in progress (17): at most one request in progress may come before the key generate response");
+    }
+  }
   const spki = findElement(reply, CapfTag.publicKey);
   if (!spki) throw new SessionEnd(CapfReason.invalidElement, "key generate response without a public key");
   const publicKey = requestedPublicKey(spki, device);
@@ -340,7 +345,7 @@ function requestedPublicKey(spki: Buffer, device: CapfDevice): KeyObject {
       ? key.asymmetricKeyType === "ec" && details.namedCurve === nodeCurveName[device.curve ?? "secp256r1"]
       : key.asymmetricKeyType === "rsa" && details.modulusLength === (device.keySize ?? 2048);
   if (!matches) {
-    const got = key.asymmetricKeyType === "ec" ? `EC ${details.namedCurve}` : `${key.asymmetricKeyType} ${details.modulusLength}`;
+    const got = key.asymmetricKeyType === "ec" ? `EC ${details.namedCurve}` : `${key.asymmetricKeyType?.toUpperCase()} ${details.modulusLength}`;
     throw new SessionEnd(CapfReason.invalidElement, `the phone sent a ${got} key, ${describeKey(device)} was asked for`);
   }
   return key;
