@@ -303,7 +303,7 @@ test("against our server: 1428 by default, 512 when asked for no options", async
   const server = await startTftpServer({ resolve: async () => file, log: (l) => logs.push(l), timeoutMs: 200 });
   try {
     const a = await tftpGet({ host: "127.0.0.1", port: server.port, filename: "ITLFile.tlv", timeoutMs: 200 });
-    const b = await tftpGet({ host: "localhost", port: server.port, filename: "ITLFile.tlv", timeoutMs: 200, blksize: 512, tsize: false });
+    const b = await tftpGet({ host: "127.0.0.1", port: server.port, filename: "ITLFile.tlv", timeoutMs: 200, blksize: 512, tsize: false });
     assert.ok(Buffer.from(a).equals(file) && Buffer.from(b).equals(file));
     while (logs.length < 2) await new Promise((r) => setTimeout(r, 10));
     assert.match(logs[0], /blksize=1428 tsize=3000 → sent, 3000 bytes in 3 blocks/);
