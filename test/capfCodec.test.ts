@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
+import fc from "fast-check";
 import {
   CapfFormatError,
   CapfFrameReader,
@@ -108,4 +109,33 @@ test("the frame reader refuses an oversized or foreign header before the body ar
   const reader = new CapfFrameReader(100);
   assert.throws(() => reader.push(Buffer.from("5502000000010fff", "hex")), /exceed the bound of 100/);
   assert.throws(() => new CapfFrameReader().push(Buffer.from("GET / HTTP/1.1\r\n")), /protocol id is 71/);
+});
+
+test("random and mutated input: the decoder only ever refuses with CapfFormatError, never reads past the message", () => {
+  const samples = allRecorded.map((m) => m.bytes);
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: samples.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.nat(), (which, flips, cut) => {
+      const bytes = Buffer.from(samples[which]);
+      for (const [at, value] of flips) bytes[at % bytes.length] = value;
+      const input = bytes.subarray(0, bytes.length - (cut % 4 === 0 ? cut % bytes.length : 0));
+      try {
+        const message = decodeCapfMessage(input);
+        // Whatever decodes re-encodes to exactly the bytes it came from (nothing read beyond them).
+        assert.ok(encodeCapfMessage(message).equals(input) || message.elements.map((e) => e.tag).some((t, i, all) => i > 0 && t < all[i - 1]));
+      } catch (e) {
+        assert.ok(e instanceof CapfFormatError, String(e));
+      }
+    }),
+    { numRuns: 3000 },
+  );
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+      try {
+        new CapfFrameReader().push(Buffer.from(bytes));
+      } catch (e) {
+        assert.ok(e instanceof CapfFormatError, String(e));
+      }
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -382,6 +382,21 @@ test("server: a message trickling in byte by byte is read whole; an unknown tag 
   });
 });
 
+test("server: garbage, oversized and foreign streams end their own sessions and the service keeps serving", async () => {
+  const name = "SEP00000000000F";
+  const store = new MemoryCapfStore().add(device(name, { operation: "none" }));
+  await withService(store, async (port) => {
+    const oversized = Buffer.from("5502000000000000", "hex");
+    oversized.writeUInt16BE(0xffff, 6);
+    const streams = [crypto.randomBytes(64), Buffer.from("GET / HTTP/1.1\r\n\r\n"), oversized, Buffer.alloc(70000, 0x55)];
+    for (const garbage of streams) {
+      const messages = await scriptedPhone(port, async (_channel, _id, socket) => void socket.write(garbage));
+      assert.equal(endReason(messages), 7);
+    }
+    assert.equal((await enrol(port, name)).outcome, "none");
+  });
+});
+
 test("20 concurrent enrolments, every md5hash recorded", async () => {
   const store = new MemoryCapfStore();
   const names = Array.from({ length: 20 }, (_, i) => `SEP1000000000${i.toString(16).toUpperCase().padStart(2, "0")}`);
