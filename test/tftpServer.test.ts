@@ -399,3 +399,34 @@ test("block numbers wrap past 65535 (blksize 8, 65 541 blocks)", async () => {
     await f.close();
   }
 });
+
+test("a resolver that throws synchronously is error 0, and the server goes on", async () => {
+  const f = await fixture({}, {
+    resolve: (name) => {
+      if (name === "bad") throw new Error("not a promise");
+      return Promise.resolve(Buffer.from("fine"));
+    },
+  });
+  try {
+    await rrq(f, "bad");
+    assert.equal((await f.peer.expect("ERROR")).packet.code, 0);
+    await rrq(f, "good");
+    const d1 = await f.peer.expect("DATA");
+    assert.equal(Buffer.from(d1.packet.data).toString(), "fine");
+    await f.peer.send(encodeAck(1), d1.from.port);
+  } finally {
+    await f.close();
+  }
+});
+
+test("closing while a resolver is still working: nothing starts afterwards", async () => {
+  let answer: (b: Uint8Array) => void = () => {};
+  const f = await fixture({}, { resolve: () => new Promise((r) => (answer = r)) });
+  await rrq(f, "slow.bin");
+  await waitFor(() => f.server.activeTransfers() === 1);
+  await f.server.close();
+  assert.equal(f.server.activeTransfers(), 0);
+  answer(Buffer.from("late"));
+  assert.deepEqual(await f.peer.collect(100), [], "no DATA after close");
+  await f.peer.close();
+});

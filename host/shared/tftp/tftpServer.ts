@@ -82,6 +82,7 @@ class TftpListener implements TftpServer {
     if (this.closed) return;
     this.closed = true;
     for (const transfer of this.transfers.values()) transfer?.abort("server closing");
+    this.transfers.clear(); // also the requests whose resolver has not answered: they will not start
     const sockets = [this.listener, ...this.openSockets];
     await Promise.all(sockets.map((s) => new Promise<void>((done) => s.close(() => done()))));
   }
@@ -112,8 +113,9 @@ class TftpListener implements TftpServer {
     if (request.mode === "mail") return this.refuse(remote, TftpErrorCode.ILLEGAL_OPERATION, "mail mode cannot be read", head);
     this.transfers.set(key, null);
     const peer: TftpRemote = { address: remote.address, port: remote.port, family: remote.family };
-    this.options
-      .resolve(request.filename, peer)
+    // Through a promise so that a resolver throwing synchronously is caught like one that rejects.
+    Promise.resolve()
+      .then(() => this.options.resolve(request.filename, peer))
       .then(
         (bytes) => this.onResolved(key, request, peer, head, bytes),
         (err: Error) => {
@@ -134,9 +136,16 @@ class TftpListener implements TftpServer {
     const detail = `${head} blksize=${negotiation.blksize}${negotiation.tsize !== undefined ? ` tsize=${negotiation.tsize}` : ""}`;
     const socket = createSocket(this.socketType);
     this.openSockets.add(socket);
-    socket.on("error", () => {}); // a send error ends the transfer through its callback
+    const bindFailed = (err: Error): void => {
+      this.transfers.delete(key);
+      this.openSockets.delete(socket);
+      this.refuse(peer, TftpErrorCode.NOT_DEFINED, "no transfer socket available", `${head} cannot bind a transfer socket: ${err.message}`);
+    };
+    socket.once("error", bindFailed);
     const started = Date.now();
     socket.bind(0, this.address, () => {
+      socket.off("error", bindFailed);
+      socket.on("error", () => {}); // a send error ends the transfer through its callback
       if (this.closed) return;
       const transfer = new SendTransfer(
         socket,
