@@ -7,6 +7,8 @@ import { execFileSync } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import * as asn1js from "asn1js";
 import { createCertificate, certificatePem, privateKeyPem } from "../host/shared/pki/certificateBuilder.js";
+import { certificateInfo } from "../host/shared/certificateInfo.js";
+import { readFileSync } from "node:fs";
 
 const rsa = (bits = 2048) => generateKeyPairSync("rsa", { modulusLength: bits });
 const ec = (curve: string) => generateKeyPairSync("ec", { namedCurve: curve });
@@ -203,4 +205,24 @@ test("PEM output round-trips through node:crypto", () => {
   assert.deepEqual(new Uint8Array(new X509Certificate(pem).raw), der);
   const keyPem = privateKeyPem(keys.privateKey);
   assert.match(keyPem, /^-----BEGIN PRIVATE KEY-----\n/);
+});
+
+test("certificateInfo agrees with node:crypto on the peer's certificates and ours", () => {
+  const peer = ["sast", "sast2", "tftp", "tftp4096", "capf", "tvs", "app-ec"].map((n) => readFileSync(new URL(`../../vectors/peer/pki/${n}.pem`, import.meta.url)));
+  const keys = rsa(1024);
+  const ours = createCertificate({ subject: [["CN", "x"], ["O", "Cisco"], ["OU", "It"]], publicKey: keys.publicKey, selfSigningKey: keys.privateKey, serial: new Uint8Array([0, 0, 0xff]) });
+  for (const der of [...peer.map((pem) => new Uint8Array(new X509Certificate(pem).raw)), ours]) {
+    const cert = new X509Certificate(der);
+    const info = certificateInfo(der);
+    assert.equal(info.subjectName, cert.subject.replace(/\n/g, ","));
+    assert.equal(info.issuerName, cert.issuer.replace(/\n/g, ","));
+    assert.equal(Buffer.from(info.serial).toString("hex").toUpperCase(), cert.serialNumber.replace(/^(00)+(?=..)/, ""));
+    assert.notEqual(info.serial[0], 0);
+    assert.deepEqual(info.subjectPublicKeyInfo, new Uint8Array(cert.publicKey.export({ type: "spki", format: "der" })));
+    const jwk = cert.publicKey.export({ format: "jwk" });
+    if (jwk.kty === "EC") assert.equal(Buffer.from(info.subjectPublicKey.subarray(1, 1 + (info.subjectPublicKey.length - 1) / 2)).toString("base64url"), jwk.x);
+    else assert.equal(info.subjectPublicKey.length > 128, true);
+    assert.deepEqual(tbsFields(der)[5].valueBeforeDecodeView, info.subjectDer);
+  }
+  assert.deepEqual([...certificateInfo(ours).serial], [0xff]);
 });

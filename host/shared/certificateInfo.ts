@@ -1,6 +1,7 @@
 // How the signed-file header and trust-list records name a certificate: subject and issuer as the
 // peer writes them (attributes in certificate order, "SHORT=value" joined by commas) and the serial
-// as minimal unsigned big-endian bytes (no DER sign byte).
+// as minimal unsigned big-endian bytes (no DER sign byte); also what trust-list records and
+// issuing under the certificate need (its key bits, signature, exact subject DER, key identifier).
 import * as asn1js from "asn1js";
 
 export interface CertificateInfo {
@@ -13,7 +14,15 @@ export interface CertificateInfo {
   signature: Uint8Array;
   /** SubjectPublicKeyInfo DER */
   subjectPublicKeyInfo: Uint8Array;
+  /** the SPKI's BIT STRING contents: RSA → PKCS#1 RSAPublicKey DER, EC → the uncompressed point */
+  subjectPublicKey: Uint8Array;
+  /** the subject Name exactly as encoded (a child certificate's issuer must equal it byte for byte) */
+  subjectDer: Uint8Array;
+  /** the subjectKeyIdentifier extension's value, when present */
+  subjectKeyIdentifier?: Uint8Array;
 }
+
+const SUBJECT_KEY_IDENTIFIER = "2.5.29.14";
 
 /** Short names the peer prints; other attribute types appear as their dotted OID. */
 const SHORT_NAME: Record<string, string> = {
@@ -53,7 +62,30 @@ export function certificateInfo(der: Uint8Array): CertificateInfo {
     serial: minimalUnsigned(serial.valueBlock.valueHexView),
     signature: new Uint8Array(signatureValue.valueBlock.valueHexView),
     subjectPublicKeyInfo: new Uint8Array(spki.valueBeforeDecodeView),
+    subjectPublicKey: publicKeyBits(spki.valueBeforeDecodeView),
+    subjectDer: new Uint8Array(subject.valueBeforeDecodeView),
+    subjectKeyIdentifier: findSubjectKeyIdentifier(fields),
   };
+}
+
+/** The BIT STRING contents of a SubjectPublicKeyInfo DER. */
+export function publicKeyBits(spki: Uint8Array): Uint8Array {
+  const parsed = asn1js.fromBER(spki);
+  const bits = parsed.offset === -1 ? undefined : (parsed.result as asn1js.Sequence).valueBlock.value?.[1];
+  if (!(bits instanceof asn1js.BitString)) throw new Error("certificate: SubjectPublicKeyInfo holds no key BIT STRING");
+  return new Uint8Array(bits.valueBlock.valueHexView);
+}
+
+function findSubjectKeyIdentifier(fields: asn1js.AsnType[]): Uint8Array | undefined {
+  const extensionsField = fields.find((f) => f.idBlock.tagClass === 3 && f.idBlock.tagNumber === 3) as asn1js.Constructed | undefined;
+  const list = extensionsField?.valueBlock.value[0] as asn1js.Sequence | undefined;
+  for (const ext of list?.valueBlock.value ?? []) {
+    const parts = (ext as asn1js.Sequence).valueBlock.value;
+    if ((parts[0] as asn1js.ObjectIdentifier).valueBlock.toString() !== SUBJECT_KEY_IDENTIFIER) continue;
+    const inner = asn1js.fromBER((parts[parts.length - 1] as asn1js.OctetString).valueBlock.valueHexView);
+    return inner.offset === -1 ? undefined : new Uint8Array((inner.result as asn1js.OctetString).valueBlock.valueHexView);
+  }
+  return undefined;
 }
 
 /** "CN=a,O=b,…" in the order the Name encodes its attributes. */

@@ -5,7 +5,7 @@ import { createHash, randomBytes, sign, type KeyObject } from "node:crypto";
 import * as asn1js from "asn1js";
 import { toPem } from "./pemText.js";
 import { distinguishedName, type DistinguishedName } from "./distinguishedName.js";
-import { readCertificateParts } from "./certificateParts.js";
+import { certificateInfo, publicKeyBits } from "../certificateInfo.js";
 
 export type { DistinguishedName } from "./distinguishedName.js";
 
@@ -73,7 +73,7 @@ export function createCertificate(o: CertificateOptions): Uint8Array {
   const algorithm = signatureAlgorithm(signingKey, hash);
   const spki = new Uint8Array(o.publicKey.export({ type: "spki", format: "der" }));
   const subjectName = distinguishedName(o.subject);
-  const issuerParts = o.issuer ? readCertificateParts(o.issuer.certificateDer) : undefined;
+  const issuerParts = o.issuer ? certificateInfo(o.issuer.certificateDer) : undefined;
   const issuerName = issuerParts ? issuerParts.subjectDer : subjectName;
   const subjectKeyId = keyIdentifier(spki);
   const authorityKeyId = issuerParts ? issuerParts.subjectKeyIdentifier : subjectKeyId;
@@ -166,10 +166,7 @@ function keyUsageBits(usages: KeyUsageName[]): asn1js.BitString {
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
 function keyIdentifier(spki: Uint8Array): Uint8Array {
-  const parsed = asn1js.fromBER(spki);
-  const bitString = (parsed.result as asn1js.Sequence).valueBlock.value[1] as asn1js.BitString;
-  const keyBits = bitString.valueBlock.valueHexView;
-  return new Uint8Array(createHash("sha1").update(keyBits).digest());
+  return new Uint8Array(createHash("sha1").update(publicKeyBits(spki)).digest());
 }
 
 /** INTEGER from unsigned big-endian bytes: leading zeros dropped, a 0x00 added when the top bit is set. */

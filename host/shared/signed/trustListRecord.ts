@@ -1,7 +1,6 @@
 // One trust-list record (formats.md §3) in the peer's element order:
 // 1 (record length), 3 subject, 5 issuer, 6 serial, 4 role, 7 public key, 8 certificate signature, 9 certificate.
 import { X509Certificate } from "node:crypto";
-import * as asn1js from "asn1js";
 import { certificateInfo } from "../certificateInfo.js";
 import { concatBytes, element, stringElement, u16 } from "./headerElements.js";
 
@@ -36,7 +35,7 @@ export function encodeTrustRecord(record: TrustRecord): Uint8Array {
     stringElement(RecordTag.issuer, info.issuerName),
     element(RecordTag.serial, info.serial),
     element(RecordTag.role, u16(role)),
-    element(RecordTag.publicKey, recordPublicKey(record.certificateDer, info.subjectPublicKeyInfo)),
+    element(RecordTag.publicKey, recordPublicKey(record.certificateDer, info.subjectPublicKey)),
     element(RecordTag.signature, info.signature),
     element(RecordTag.certificate, record.certificateDer),
   ]);
@@ -51,9 +50,8 @@ export function isEcRecord(record: TrustRecord): boolean {
 }
 
 /** RSA: the PKCS#1 RSAPublicKey DER; EC: the uncompressed point — both are the SPKI's BIT STRING contents. */
-function recordPublicKey(certificateDer: Uint8Array, spki: Uint8Array): Uint8Array {
+function recordPublicKey(certificateDer: Uint8Array, keyBits: Uint8Array): Uint8Array {
   const type = new X509Certificate(certificateDer).publicKey.asymmetricKeyType;
   if (type !== "rsa" && type !== "ec") throw new Error(`trust list: a ${type} key cannot be listed (RSA or EC only)`);
-  const parsed = asn1js.fromBER(spki).result as asn1js.Sequence;
-  return new Uint8Array((parsed.valueBlock.value[1] as asn1js.BitString).valueBlock.valueHexView);
+  return keyBits;
 }
