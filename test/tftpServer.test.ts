@@ -430,3 +430,23 @@ test("closing while a resolver is still working: nothing starts afterwards", asy
   assert.deepEqual(await f.peer.collect(100), [], "no DATA after close");
   await f.peer.close();
 });
+
+test("beyond maxTransfers a request is refused with error 0 until a transfer ends", async () => {
+  const f = await fixture({ "a.bin": randomBytes(600) }, { maxTransfers: 1 });
+  const second = await UdpPeer.open();
+  try {
+    await rrq(f, "a.bin");
+    const d1 = await f.peer.expect("DATA");
+    await second.send(encodeRequest("RRQ", "a.bin", "octet"), f.server.port);
+    const busy = await second.expect("ERROR");
+    assert.equal(busy.packet.code, 0);
+    assert.match(busy.packet.message, /busy/);
+    await receiveRest(f.peer, d1.from.port, 512, d1);
+    await waitFor(() => f.server.activeTransfers() === 0);
+    await second.send(encodeRequest("RRQ", "a.bin", "octet"), f.server.port);
+    assert.equal((await second.expect("DATA")).packet.block, 1);
+  } finally {
+    await second.close();
+    await f.close();
+  }
+});

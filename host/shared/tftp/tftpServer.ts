@@ -28,6 +28,8 @@ export interface TftpServerOptions {
   retries?: number;
   /** largest block size granted; default and ceiling 65464 */
   maxBlksize?: number;
+  /** transfers at once (each holds a socket); further requests get error 0 until one ends; default 256 */
+  maxTransfers?: number;
 }
 
 export interface TftpServer {
@@ -111,6 +113,9 @@ class TftpListener implements TftpServer {
     const unsafe = unsafeFilenameReason(request.filename);
     if (unsafe) return this.refuse(remote, TftpErrorCode.ACCESS_VIOLATION, `refused: ${unsafe}`, head);
     if (request.mode === "mail") return this.refuse(remote, TftpErrorCode.ILLEGAL_OPERATION, "mail mode cannot be read", head);
+    if (this.transfers.size >= (this.options.maxTransfers ?? 256)) {
+      return this.refuse(remote, TftpErrorCode.NOT_DEFINED, "server busy, try again later", head);
+    }
     this.transfers.set(key, null);
     const peer: TftpRemote = { address: remote.address, port: remote.port, family: remote.family };
     // Through a promise so that a resolver throwing synchronously is caught like one that rejects.
