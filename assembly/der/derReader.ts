@@ -2,7 +2,7 @@
 // no allocation. derRead leaves the element it read in the globals below; every
 // byte it touches is checked against `end` first, so malformed input yields a
 // status, never a read past the buffer.
-import { OK, E_DER_TRUNCATED, E_DER_TAG, E_DER_LENGTH, E_DER_INTEGER } from "../status";
+import { OK, E_DER_TRUNCATED, E_DER_TAG, E_DER_LENGTH, E_DER_INTEGER, E_DER_TRAILING } from "../status";
 
 export const TAG_INTEGER: u32 = 0x02;
 export const TAG_BIT_STRING: u32 = 0x03;
@@ -52,6 +52,13 @@ export function derRead(p: usize, end: usize, tag: u32): u32 {
   const s = derReadAny(p, end);
   if (s != OK) return s;
   return derTag == tag ? OK : E_DER_TAG;
+}
+
+/** Read one element with `tag` that must fill [p, end) exactly. */
+export function derReadWhole(p: usize, end: usize, tag: u32): u32 {
+  const s = derRead(p, end, tag);
+  if (s != OK) return s;
+  return derAfter == end ? OK : E_DER_TRAILING;
 }
 
 /**

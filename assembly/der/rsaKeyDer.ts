@@ -3,7 +3,7 @@
 // keys. The parsers only locate the integers; rsa/ checks their values.
 import { OK, E_DER_TAG, E_DER_TRAILING, E_DER_INTEGER, E_KEY_NOT_RSA } from "../status";
 import {
-  derRead, derReadAny, derStart, derReadUnsigned, derBytesEqual, derValue, derLength, derAfter, derTag,
+  derRead, derReadAny, derReadWhole, derStart, derReadUnsigned, derBytesEqual, derValue, derLength, derAfter, derTag,
   TAG_SEQUENCE, TAG_INTEGER, TAG_OID, TAG_NULL, TAG_BIT_STRING, TAG_OCTET_STRING,
 } from "./derReader";
 
@@ -62,9 +62,8 @@ function readRsaAlgorithm(p: usize, end: usize): u32 {
 
 /** PKCS#1 RSAPublicKey ::= SEQUENCE { modulus, publicExponent } filling exactly [p, end). */
 function readRsaPublicKey(p: usize, end: usize): u32 {
-  let s = derRead(p, end, TAG_SEQUENCE);
+  let s = derReadWhole(p, end, TAG_SEQUENCE);
   if (s != OK) return s;
-  if (derAfter != end) return E_DER_TRAILING;
   const seqEnd = derAfter;
   s = readIntegers(derValue, seqEnd, PART_N, 2);
   if (s != OK) return s;
@@ -77,9 +76,8 @@ function readRsaPublicKey(p: usize, end: usize): u32 {
  */
 export function derParseRsaPublic(der: usize, len: u32): u32 {
   const end = der + len;
-  let s = derRead(der, end, TAG_SEQUENCE);
+  let s = derReadWhole(der, end, TAG_SEQUENCE);
   if (s != OK) return s;
-  if (derAfter != end) return E_DER_TRAILING;
   const seqEnd = derAfter;
   s = derReadAny(derValue, seqEnd);
   if (s != OK) return s;
@@ -96,9 +94,8 @@ export function derParseRsaPublic(der: usize, len: u32): u32 {
 
 /** PKCS#1 RSAPrivateKey (version 0, two primes) filling exactly [p, end). */
 function readRsaPrivateKey(p: usize, end: usize): u32 {
-  let s = derRead(p, end, TAG_SEQUENCE);
+  let s = derReadWhole(p, end, TAG_SEQUENCE);
   if (s != OK) return s;
-  if (derAfter != end) return E_DER_TRAILING;
   const seqEnd = derAfter;
   s = derReadUnsigned(derValue, seqEnd);
   if (s != OK) return s;
@@ -114,9 +111,8 @@ function readRsaPrivateKey(p: usize, end: usize): u32 {
  */
 export function derParseRsaPrivate(der: usize, len: u32): u32 {
   const end = der + len;
-  let s = derRead(der, end, TAG_SEQUENCE);
+  let s = derReadWhole(der, end, TAG_SEQUENCE);
   if (s != OK) return s;
-  if (derAfter != end) return E_DER_TRAILING;
   const seqEnd = derAfter;
   s = derReadUnsigned(derValue, seqEnd); // version, both forms
   if (s != OK) return s;

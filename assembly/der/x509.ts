@@ -3,7 +3,7 @@
 // the outer signature. x509Read fills the static field table with (offset, length)
 // pairs relative to the certificate's first byte.
 import { OK, E_X509, E_DER_TRAILING } from "../status";
-import { derRead, derStart, derValue, derLength, derAfter, derTag, derReadAny, TAG_SEQUENCE, TAG_INTEGER, TAG_BIT_STRING, TAG_CONTEXT_0 } from "./derReader";
+import { derRead, derReadWhole, derStart, derValue, derLength, derAfter, derTag, derReadAny, TAG_SEQUENCE, TAG_INTEGER, TAG_BIT_STRING, TAG_CONTEXT_0 } from "./derReader";
 
 /** Serial number: the INTEGER's contents as encoded (sign octet included). */
 export const X509_SERIAL: u32 = 0;
@@ -45,9 +45,8 @@ function setField(field: u32, cert: usize, at: usize, len: usize): void {
 export function x509Read(cert: usize, len: u32): u32 {
   memory.fill(X509, 0, X509_FIELD_COUNT * 8);
   const end = cert + len;
-  let s = derRead(cert, end, TAG_SEQUENCE);
+  let s = derReadWhole(cert, end, TAG_SEQUENCE);
   if (s != OK) return s;
-  if (derAfter != end) return E_DER_TRAILING;
   const certEnd = derAfter;
   s = derRead(derValue, certEnd, TAG_SEQUENCE);
   if (s != OK) return E_X509;

@@ -1,236 +1,37 @@
-// The device's RSA private key: one static slot, the CRT private operation and
-// RSAES-PKCS1-v1_5 decryption with implicit rejection.
-//
-// Constant time in the secrets: Montgomery products with masked final subtraction,
-// fixed 4-bit windows over every exponent bit with masked table reads, masked
-// modular corrections, and a padding check whose outcome only selects, by mask,
-// between the message and a pseudo-random substitute.
-import { OK, E_ARGUMENT, E_RSA_KEY_INVALID, E_RSA_EXPONENT, E_RSA_NO_PRIVATE_KEY, E_RSA_CIPHERTEXT_LENGTH, E_RSA_INPUT_RANGE, E_RSA_FAULT } from "../status";
-import { derParseRsaPrivate, derPartPtr, derPartLen, PART_N, PART_E, PART_D, PART_P, PART_Q, PART_DP, PART_DQ, PART_QINV } from "../der/rsaKeyDer";
-import { HASH_CTX_SIZE, HASH_SHA256, hashInit, hashUpdate, hashFinal } from "../hash/hashContext";
-import { limb, setLimb, bnZero, bnFromBytes, bnToBytes, bnAdd, bnSub, bnSelect, bnMul, bnEqualMask, bnComparePublic, bnBitLengthPublic } from "./bigNat";
-import { montMul, montInverse, montSquareOfR } from "./montgomery";
-import { modExpSecret } from "./modExp";
-import { pkcs1EncryptionMask } from "./pkcs1";
-import { RSA_PUB_SIZE, rsaPublicFromParts, rsaPublicModulusBytes, rsaPublicModulus, rsaPublicPower } from "./rsaPublicKey";
-import { WINDOW_TABLE, PUBLIC_EM, PUBLIC_CHECK, WIDE_INPUT, WIDE_OUTPUT, HALF_A, HALF_B, HALF_C, HALF_D, HALF_E, HALF_F } from "./rsaScratch";
+// The device's RSA private key: one static slot (docs/architecture.md, "internal
+// contracts"). The operations themselves live in rsaCrtKey.ts.
+import { MAX_LIMBS } from "./bigNat";
+import { CRT_KEY_HEADER, CRT_KEY_VALUES, crtKeySize, crtKeyLoad, crtKeyModulusBytes, crtKeyRaw, crtKeyDecrypt } from "./rsaCrtKey";
 
-const HALF_BYTES: usize = 256; // one value modulo p or q (up to 2048 bits)
+const MAX_HALF_LIMBS: u32 = MAX_LIMBS >> 1;
+const SLOT: usize = memory.data(<i32>(CRT_KEY_HEADER + CRT_KEY_VALUES * (MAX_HALF_LIMBS << 2)), 8);
 
-// Slot layout (byte offsets): the public key first, so the public routines apply to it.
-const PUB: usize = 0;
-const HALF_LIMBS: usize = <usize>RSA_PUB_SIZE; // u32: limbs of p and q (k/2)
-const N0_P: usize = HALF_LIMBS + 4; //               u32: −p⁻¹ mod 2³²
-const N0_Q: usize = HALF_LIMBS + 8; //               u32: −q⁻¹ mod 2³²
-const SECRET: usize = HALF_LIMBS + 16; //            32 bytes: implicit-rejection key
-const P: usize = SECRET + 32;
-const Q: usize = P + HALF_BYTES;
-const DP: usize = Q + HALF_BYTES;
-const DQ: usize = DP + HALF_BYTES;
-const QINV: usize = DQ + HALF_BYTES;
-const RR_P: usize = QINV + HALF_BYTES; //  R² mod p
-const RR_Q: usize = RR_P + HALF_BYTES; //  R² mod q
-const SLOT_SIZE: usize = RR_Q + HALF_BYTES;
-
-const SLOT: usize = memory.data(<i32>SLOT_SIZE, 8);
-const HASH: usize = memory.data(<i32>HASH_CTX_SIZE, 8);
-/** Label that separates the rejection key from any other use of the key's hash. */
-const LABEL: usize = memory.data<u8>([0x63, 0x6e, 0x66, 0x67, 0x75, 0x61, 0x72, 0x64, 0x20, 0x69, 0x6d, 0x70, 0x6c, 0x69, 0x63, 0x69, 0x74, 0x20, 0x72, 0x65, 0x6a, 0x65, 0x63, 0x74, 0x69, 0x6f, 0x6e]); // "cnfguard implicit rejection"
-const LABEL_LEN: u32 = 27;
-
-/** Modulus length in bytes of the loaded device key; 0 when none is loaded. */
-export function rsaPrivateModulusBytes(): u32 {
-  return rsaPublicModulusBytes(SLOT + PUB);
+/** Load the device key from a PKCS#1 RSAPrivateKey or PKCS#8 PrivateKeyInfo (checked; see crtKeyLoad). */
+export function rsaPrivateLoad(der: usize, len: u32): u32 {
+  return crtKeyLoad(SLOT, MAX_HALF_LIMBS, der, len);
 }
 
-/** The loaded key's public half (an RSA_PUB_SIZE region, see rsaPublicKey.ts). */
+/** Modulus length in bytes of the device key; 0 when none is loaded. */
+export function rsaPrivateModulusBytes(): u32 {
+  return crtKeyModulusBytes(SLOT);
+}
+
+/** The device key's public half (an RSA_PUB_SIZE region, see rsaPublicKey.ts). */
 export function rsaPrivatePublicKey(): usize {
-  return SLOT + PUB;
+  return SLOT; // the public key leads the region
 }
 
 /** Forget the device key (all of it: the slot holds secrets). */
 export function rsaPrivateClear(): void {
-  memory.fill(SLOT, 0, SLOT_SIZE);
+  memory.fill(SLOT, 0, crtKeySize(MAX_HALF_LIMBS));
 }
 
-/** Load one CRT component of at most h limbs into the slot; false when it is too long. */
-function loadPart(at: usize, part: u32, h: u32): bool {
-  const len = derPartLen(part);
-  if (len > h << 2) return false;
-  bnFromBytes(SLOT + at, h, derPartPtr(part), len);
-  return true;
-}
-
-/** All ones when a < b (h limbs), without branching on them. */
-@inline function lessMask(a: usize, b: usize, h: u32): u32 {
-  return 0 - bnSub(HALF_A, a, b, h);
-}
-
-/**
- * Load the device key from a PKCS#1 RSAPrivateKey or PKCS#8 PrivateKeyInfo. The key is
- * checked (n = p·q, CRT values in range, a test decryption re-encrypts) before it is kept.
- */
-export function rsaPrivateLoad(der: usize, len: u32): u32 {
-  rsaPrivateClear();
-  const s = loadChecked(der, len);
-  if (s != OK) rsaPrivateClear();
-  return s;
-}
-
-function loadChecked(der: usize, len: u32): u32 {
-  let s = derParseRsaPrivate(der, len);
-  if (s != OK) return s;
-  const eLen = derPartLen(PART_E);
-  if (eLen > 4) return E_RSA_EXPONENT;
-  let e: u32 = 0;
-  for (let i: u32 = 0; i < eLen; i++) e = (e << 8) | <u32>load<u8>(derPartPtr(PART_E) + i);
-  s = rsaPublicFromParts(SLOT + PUB, derPartPtr(PART_N), derPartLen(PART_N), e);
-  if (s != OK) return s;
-  const h = rsaPrivateModulusBytes() >> 3;
-  if (!loadPart(P, PART_P, h) || !loadPart(Q, PART_Q, h) || !loadPart(DP, PART_DP, h) ||
-      !loadPart(DQ, PART_DQ, h) || !loadPart(QINV, PART_QINV, h)) return E_RSA_KEY_INVALID;
-  if ((limb(SLOT + P, 0) & limb(SLOT + Q, 0) & 1) == 0) return E_RSA_KEY_INVALID;
-  bnMul(WIDE_OUTPUT, SLOT + P, SLOT + Q, h);
-  let good = bnEqualMask(WIDE_OUTPUT, rsaPublicModulus(SLOT + PUB), h << 1);
-  good &= lessMask(SLOT + DP, SLOT + P, h) & lessMask(SLOT + DQ, SLOT + Q, h) & lessMask(SLOT + QINV, SLOT + P, h);
-  if (good == 0) return E_RSA_KEY_INVALID;
-  store<u32>(SLOT + HALF_LIMBS, h);
-  store<u32>(SLOT + N0_P, montInverse(limb(SLOT + P, 0)));
-  store<u32>(SLOT + N0_Q, montInverse(limb(SLOT + Q, 0)));
-  montSquareOfR(SLOT + RR_P, SLOT + P, load<u32>(SLOT + N0_P), h, bnBitLengthPublic(SLOT + P, h));
-  montSquareOfR(SLOT + RR_Q, SLOT + Q, load<u32>(SLOT + N0_Q), h, bnBitLengthPublic(SLOT + Q, h));
-  deriveRejectionKey();
-  // A test operation: x = 2 must come back through the CRT path and e.
-  bnZero(WIDE_INPUT, h << 1);
-  setLimb(WIDE_INPUT, 0, 2);
-  return privatePower() == OK ? OK : E_RSA_KEY_INVALID;
-}
-
-/** SECRET = SHA-256(label ‖ d ‖ p ‖ q): fixed per key, unknown without the key. */
-function deriveRejectionKey(): void {
-  hashInit(HASH, HASH_SHA256);
-  hashUpdate(HASH, LABEL, LABEL_LEN);
-  hashUpdate(HASH, derPartPtr(PART_D), derPartLen(PART_D));
-  hashUpdate(HASH, derPartPtr(PART_P), derPartLen(PART_P));
-  hashUpdate(HASH, derPartPtr(PART_Q), derPartLen(PART_Q));
-  hashFinal(HASH, SLOT + SECRET);
-}
-
-/** r = (a + b) mod m (h limbs, a, b < m), by mask; tmp is scratch. */
-function modAdd(r: usize, a: usize, b: usize, m: usize, h: u32, tmp: usize): void {
-  const carry = bnAdd(r, a, b, h);
-  const borrow = bnSub(tmp, r, m, h);
-  bnSelect(r, tmp, r, h, 0 - (carry | (1 - borrow)));
-}
-
-/**
- * out = c^d·R mod prime (the Montgomery form of c^d) for the ciphertext c in WIDE_INPUT
- * (2h limbs) and a CRT exponent d. Uses HALF_A … HALF_D.
- */
-function powerModPrime(out: usize, prime: usize, n0: u32, rr: usize, d: usize, h: u32): void {
-  const cLow = WIDE_INPUT;
-  const cHigh = WIDE_INPUT + (<usize>h << 2);
-  // c·R = cHigh·R² + cLow·R (mod prime): two products with R³ and R², one masked sum.
-  montMul(HALF_A, rr, rr, prime, n0, h); //      R³
-  montMul(HALF_B, cHigh, HALF_A, prime, n0, h); // cHigh·R²
-  montMul(HALF_A, cLow, rr, prime, n0, h); //    cLow·R
-  modAdd(HALF_C, HALF_B, HALF_A, prime, h, HALF_D);
-  bnZero(HALF_D, h);
-  setLimb(HALF_D, 0, 1);
-  montMul(HALF_A, rr, HALF_D, prime, n0, h); //  R (the Montgomery one)
-  modExpSecret(out, HALF_C, HALF_A, d, prime, n0, h, WINDOW_TABLE, HALF_B);
-}
-
-/**
- * WIDE_OUTPUT = WIDE_INPUT^d mod n by the CRT (Garner's recombination), then checked by
- * raising it back to e: E_RSA_FAULT when that does not give the input.
- */
-function privatePower(): u32 {
-  const h = load<u32>(SLOT + HALF_LIMBS);
-  const p = SLOT + P, q = SLOT + Q;
-  const n0p = load<u32>(SLOT + N0_P), n0q = load<u32>(SLOT + N0_Q);
-  powerModPrime(HALF_E, p, n0p, SLOT + RR_P, SLOT + DP, h); // m1·R mod p
-  powerModPrime(HALF_F, q, n0q, SLOT + RR_Q, SLOT + DQ, h); // m2·R mod q
-  bnZero(HALF_D, h);
-  setLimb(HALF_D, 0, 1);
-  montMul(HALF_F, HALF_F, HALF_D, q, n0q, h); //          m2
-  montMul(HALF_A, HALF_F, SLOT + RR_P, p, n0p, h); //     m2·R mod p
-  const borrow = bnSub(HALF_B, HALF_E, HALF_A, h); //     (m1 − m2)·R, corrected by mask:
-  bnAdd(HALF_C, HALF_B, p, h);
-  bnSelect(HALF_B, HALF_C, HALF_B, h, 0 - borrow);
-  montMul(HALF_A, HALF_B, SLOT + QINV, p, n0p, h); //     t = (m1 − m2)·qInv mod p
-  bnMul(WIDE_OUTPUT, HALF_A, q, h); //                    m = m2 + t·q
-  let carry = bnAdd(WIDE_OUTPUT, WIDE_OUTPUT, HALF_F, h);
-  for (let i = h; i < h << 1; i++) {
-    const s = <u64>limb(WIDE_OUTPUT, i) + <u64>carry;
-    setLimb(WIDE_OUTPUT, i, <u32>s);
-    carry = <u32>(s >> 32);
-  }
-  rsaPublicPower(SLOT + PUB, PUBLIC_CHECK, WIDE_OUTPUT);
-  return bnEqualMask(PUBLIC_CHECK, WIDE_INPUT, h << 1) != 0 ? OK : E_RSA_FAULT;
-}
-
-/** out (modulus length) = input^d mod n; len must equal the modulus length and input < n. */
+/** out (modulus length) = input^d mod n with the device key; see crtKeyRaw. */
 export function rsaPrivateRaw(input: usize, len: u32, out: usize): u32 {
-  const k = rsaPrivateModulusBytes();
-  if (k == 0) return E_RSA_NO_PRIVATE_KEY;
-  if (len != k) return E_RSA_CIPHERTEXT_LENGTH;
-  bnFromBytes(WIDE_INPUT, k >> 2, input, k);
-  if (bnComparePublic(WIDE_INPUT, rsaPublicModulus(SLOT + PUB), k >> 2) >= 0) return E_RSA_INPUT_RANGE;
-  const s = privatePower();
-  if (s == OK) bnToBytes(out, k, WIDE_OUTPUT);
-  bnZero(WIDE_OUTPUT, k >> 2);
-  return s;
+  return crtKeyRaw(SLOT, input, len, out);
 }
 
-/**
- * out[0..wantLen) = the message of an RSAES-PKCS1-v1_5 ciphertext when its padding is
- * valid and the message is wantLen bytes long; otherwise the pseudo-random substitute
- * (see rejectionBytes). OK either way. Errors: no key, ctLen ≠ modulus length,
- * wantLen > modulus length (E_ARGUMENT), a fault in the private operation.
- */
+/** RSAES-PKCS1-v1_5 decryption with implicit rejection by the device key; see crtKeyDecrypt. */
 export function rsaDecryptImplicit(ct: usize, ctLen: u32, out: usize, wantLen: u32): u32 {
-  const k = rsaPrivateModulusBytes();
-  if (k == 0) return E_RSA_NO_PRIVATE_KEY;
-  if (ctLen != k) return E_RSA_CIPHERTEXT_LENGTH;
-  if (wantLen > k) return E_ARGUMENT;
-  rejectionBytes(ct, k, out, wantLen);
-  bnFromBytes(WIDE_INPUT, k >> 2, ct, k);
-  // A ciphertext ≥ n is public knowledge; it keeps the substitute.
-  if (bnComparePublic(WIDE_INPUT, rsaPublicModulus(SLOT + PUB), k >> 2) >= 0) return OK;
-  const s = privatePower();
-  if (s != OK) return s;
-  bnToBytes(PUBLIC_EM, k, WIDE_OUTPUT);
-  const good = pkcs1EncryptionMask(PUBLIC_EM, k, wantLen);
-  const msg = PUBLIC_EM + <usize>(k - wantLen);
-  for (let i: usize = 0; i < <usize>wantLen; i++) {
-    const m = <u32>load<u8>(msg + i), r = <u32>load<u8>(out + i);
-    store<u8>(out + i, <u8>((m & good) | (r & ~good)));
-  }
-  memory.fill(PUBLIC_EM, 0, k);
-  bnZero(WIDE_OUTPUT, k >> 2);
-  return OK;
-}
-
-/**
- * The substitute for a rejected ciphertext: seed = SHA-256(SECRET ‖ ct), then
- * SHA-256(seed ‖ i) for block i = 0, 1, … (i as 4 big-endian bytes), truncated to wantLen.
- * Always computed, so valid and invalid ciphertexts cost the same.
- */
-function rejectionBytes(ct: usize, k: u32, out: usize, wantLen: u32): void {
-  const seed = HALF_F; // 32 bytes of scratch before the private operation needs it
-  const block = HALF_F + 32;
-  hashInit(HASH, HASH_SHA256);
-  hashUpdate(HASH, SLOT + SECRET, 32);
-  hashUpdate(HASH, ct, k);
-  hashFinal(HASH, seed);
-  for (let i: u32 = 0; i << 5 < wantLen; i++) {
-    store<u32>(block + 32, bswap(i));
-    hashInit(HASH, HASH_SHA256);
-    hashUpdate(HASH, seed, 32);
-    hashUpdate(HASH, block + 32, 4);
-    hashFinal(HASH, block);
-    const take = min(wantLen - (i << 5), 32);
-    memory.copy(out + (<usize>i << 5), block, take);
-  }
+  return crtKeyDecrypt(SLOT, ct, ctLen, out, wantLen);
 }

@@ -56,6 +56,11 @@ export function rsaPublicFromDer(key: usize, der: usize, len: u32): u32 {
   store<u32>(key + KEY_BYTES, 0);
   const s = derParseRsaPublic(der, len);
   if (s != OK) return s;
+  return rsaPublicFromDerParts(key);
+}
+
+/** Set key from the n and e a DER parser of der/rsaKeyDer.ts has just located. */
+export function rsaPublicFromDerParts(key: usize): u32 {
   const eLen = derPartLen(PART_E);
   if (eLen > 4) return E_RSA_EXPONENT;
   let e: u32 = 0;

@@ -1,0 +1,58 @@
+// RSA-2048 and RSA-4096: PKCS#1 v1.5 verification (SHA-256) and the private-key
+// operation, the core against node:crypto (OpenSSL) and node-forge (JavaScript).
+// OpenSSL's private operation is timed with RSA_NO_PADDING decryption (Node refuses
+// PKCS#1 v1.5 decryption since its Marvin fix); the core's with its raw operation,
+// which like OpenSSL's includes the CRT recombination and the re-encryption check.
+import { readFileSync } from "node:fs";
+import { createHash, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, sign, verify, constants, randomBytes } from "node:crypto";
+import forge from "node-forge";
+import { core } from "../../host/core.js";
+import { RsaHash } from "../../host/core/rsaFacet.js";
+import { measure, type BenchCase, type BenchSection } from "../harness.js";
+
+function cases(bits: number): BenchCase[] {
+  const pem = readFileSync(new URL(`../../../vectors/rsa/key${bits}.pem`, import.meta.url), "utf8");
+  const priv = createPrivateKey(pem);
+  const pub = createPublicKey(priv);
+  const spki = pub.export({ type: "spki", format: "der" });
+  const msg = randomBytes(64);
+  const digest = createHash("sha256").update(msg).digest();
+  const sig = sign("sha256", msg, priv);
+  const forgePriv = forge.pki.privateKeyFromPem(priv.export({ type: "pkcs1", format: "pem" }) as string);
+  const forgePub = forge.pki.setRsaPublicKey(forgePriv.n, forgePriv.e);
+  const forgeDigest = digest.toString("binary");
+  const forgeSig = sig.toString("binary");
+  const ct = publicEncrypt({ key: pub, padding: constants.RSA_PKCS1_PADDING }, randomBytes(16));
+  const forgeCt = ct.toString("binary");
+  const rsa = core().rsa;
+  rsa.loadPublicKey(spki);
+  rsa.loadPrivateKey(priv.export({ type: "pkcs8", format: "der" }));
+  const x = Buffer.concat([Buffer.from([0]), randomBytes(bits / 8 - 1)]);
+  const slow = bits > 2048 ? 1500 : 600;
+  return [
+    {
+      name: `RSA-${bits} verify (SHA-256)`,
+      results: [
+        { impl: "cnfguard (wasm)", opsPerSec: measure(() => rsa.verifyLoaded(RsaHash.sha256, digest, sig)) },
+        { impl: "node:crypto", opsPerSec: measure(() => verify("sha256", msg, pub, sig)) },
+        { impl: "node-forge", opsPerSec: measure(() => forgePub.verify(forgeDigest, forgeSig, "RSASSA-PKCS1-V1_5"), slow) },
+      ],
+    },
+    {
+      name: `RSA-${bits} private-key operation`,
+      results: [
+        { impl: "cnfguard (wasm, ct)", opsPerSec: measure(() => rsa.privateRaw(x), slow) },
+        { impl: "cnfguard decrypt", opsPerSec: measure(() => rsa.decrypt(ct, 16), slow), note: "PKCS#1 v1.5 + implicit rejection" },
+        { impl: "node:crypto", opsPerSec: measure(() => privateDecrypt({ key: priv, padding: constants.RSA_NO_PADDING }, x), slow) },
+        { impl: "node-forge", opsPerSec: measure(() => forgePriv.decrypt(forgeCt, "RSAES-PKCS1-V1_5"), slow) },
+      ],
+    },
+  ];
+}
+
+export const section: BenchSection = {
+  title: "RSA",
+  async run(): Promise<BenchCase[]> {
+    return [...cases(2048), ...cases(4096)];
+  },
+};
