@@ -67,16 +67,14 @@ export function packBlocks(q: usize, src: usize, count: u32): void {
   ortho(q);
 }
 
-/** Turn the planes at q back into four consecutive 16-byte blocks written to dst
- *  (dst may equal q). */
+/** Turn the planes at q back into four consecutive 16-byte blocks written to dst.
+ *  dst must not overlap q (block b reads words b and 4 + b, which earlier blocks'
+ *  output would cover); q is left in its transposed state. */
 export function unpackBlocks(q: usize, dst: usize): void {
   ortho(q);
-  const w0 = load<u64>(q, 0), w1 = load<u64>(q, 8), w2 = load<u64>(q, 16), w3 = load<u64>(q, 24);
-  const w4 = load<u64>(q, 32), w5 = load<u64>(q, 40), w6 = load<u64>(q, 48), w7 = load<u64>(q, 56);
-  storeBlock(dst, w0, w4);
-  storeBlock(dst + 16, w1, w5);
-  storeBlock(dst + 32, w2, w6);
-  storeBlock(dst + 48, w3, w7);
+  for (let b: usize = 0; b < 4; b++) {
+    storeBlock(dst + (b << 4), load<u64>(q + (b << 3)), load<u64>(q + ((4 + b) << 3)));
+  }
 }
 
 /** Write one block from its two interleaved words (columns 0|2 and 1|3). */

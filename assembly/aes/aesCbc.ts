@@ -11,8 +11,10 @@ const CHAIN_OFFSET: usize = ROUND_KEYS_SIZE;
 /** Bytes a caller reserves (memory.data(AES_CBC_CTX_SIZE, 8)) for one CBC context. */
 export const AES_CBC_CTX_SIZE: usize = ROUND_KEYS_SIZE + 16;
 
-/** Working planes (four blocks) and the one-block staging area of encryption. */
+/** Working planes, the four blocks they turn back into, and the one-block staging
+ *  area of encryption. */
 const WORK: usize = memory.data(<i32>PLANES_SIZE, 16);
+const BLOCKS: usize = memory.data(64, 16);
 const STAGE: usize = memory.data(16, 16);
 
 /** Set up ctx for the 16-byte key and the 16-byte initial chaining value. */
@@ -30,20 +32,20 @@ export function aesCbcDecrypt(ctx: usize, src: usize, dst: usize, len: usize): v
     const s = src + off, d = dst + off;
     packBlocks(WORK, s, blocks);
     decryptPlanes(WORK, ctx);
-    unpackBlocks(WORK, WORK);
+    unpackBlocks(WORK, BLOCKS);
     // The last ciphertext block is the next chaining value; keep it before an
     // in-place write overwrites it. Then chain from the last block down, so each
     // block's predecessor is still ciphertext when it is read.
     const last = s + (<usize>(blocks - 1) << 4);
     const next0 = load<u64>(last, 0), next1 = load<u64>(last, 8);
     for (let b = <usize>blocks - 1; b > 0; b--) {
-      xorBlock(d + (b << 4), WORK + (b << 4), s + ((b - 1) << 4));
+      xorBlock(d + (b << 4), BLOCKS + (b << 4), s + ((b - 1) << 4));
     }
-    xorBlock(d, WORK, chain);
+    xorBlock(d, BLOCKS, chain);
     store<u64>(chain, next0, 0);
     store<u64>(chain, next1, 8);
   }
-  memory.fill(WORK, 0, PLANES_SIZE);
+  wipe();
 }
 
 /** Encrypt len bytes (a multiple of 16) from src to dst; src == dst is allowed. */
@@ -53,11 +55,17 @@ export function aesCbcEncrypt(ctx: usize, src: usize, dst: usize, len: usize): v
     xorBlock(STAGE, src + off, chain);
     packBlocks(WORK, STAGE, 1);
     encryptPlanes(WORK, ctx);
-    unpackBlocks(WORK, WORK);
-    memory.copy(chain, WORK, 16);
-    memory.copy(dst + off, WORK, 16);
+    unpackBlocks(WORK, BLOCKS);
+    memory.copy(chain, BLOCKS, 16);
+    memory.copy(dst + off, BLOCKS, 16);
   }
+  wipe();
+}
+
+/** Leave no plaintext or keystream behind in the static buffers. */
+function wipe(): void {
   memory.fill(WORK, 0, PLANES_SIZE);
+  memory.fill(BLOCKS, 0, 64);
   memory.fill(STAGE, 0, 16);
 }
 

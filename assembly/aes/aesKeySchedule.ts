@@ -34,8 +34,8 @@ function subWord(w: u32): u32 {
   store<u32>(COPIES, w);
   packBlocks(WORK, COPIES, 1);
   subBytes(WORK);
-  unpackBlocks(WORK, WORK);
-  return load<u32>(WORK);
+  unpackBlocks(WORK, COPIES);
+  return load<u32>(COPIES);
 }
 
 /** Bit-plane one round key into all four block slots, ready to XOR into a state. */
