@@ -5,7 +5,13 @@ import type { CapfCompletion, CapfDevice, CapfStore } from "./capfService.js";
 import type { Db } from "./database.js";
 import { findDevice } from "./deviceStore.js";
 
-export function capfDeviceStore(db: Db): CapfStore {
+/** The CapfStore over SQLite: synchronous, as better-sqlite3 is. */
+export interface SqliteCapfStore extends CapfStore {
+  findDevice(name: string): CapfDevice | undefined;
+  completeOperation(name: string, completion: CapfCompletion): void;
+}
+
+export function capfDeviceStore(db: Db): SqliteCapfStore {
   const record = db.prepare(
     "UPDATE device SET certificate = ?, publickey = ?, md5hash = ?, capfoperation = 'none' WHERE name = ?",
   );
