@@ -54,8 +54,8 @@ export type CapfCompletion =
  * transaction): record the certificate (or clear it) and set the operation back to "none".
  */
 export interface CapfStore {
-  findDevice(name: string): CapfDevice | undefined | Promise<CapfDevice | undefined>;
-  completeOperation(name: string, completion: CapfCompletion): void | Promise<void>;
+  findDevice(name: string): CapfDevice | undefined;
+  completeOperation(name: string, completion: CapfCompletion): void;
 }
 
 export interface CapfServiceOptions {
@@ -199,7 +199,7 @@ async function runSession(session: Session, context: ServiceContext): Promise<nu
   const auth = await expect(session, CapfCommand.authResponse);
   const name = readStringValue(requireElement(auth, CapfTag.deviceName, "device name"));
   session.log(`device ${name}`);
-  const device = await context.store.findDevice(name);
+  const device = context.store.findDevice(name);
   if (!device) throw new SessionEnd(CapfReason.unknownDevice, `unknown device ${name}`);
   const refusal = authenticate(session, context, device, auth);
   if (refusal) throw new SessionEnd(CapfReason.invalidElement, `authentication (${device.authMode}) failed: ${refusal}`);
@@ -310,7 +310,7 @@ async function install(session: Session, context: ServiceContext, device: CapfDe
   ]);
   const stored = await expect(session, CapfCommand.storeCertResponse);
   requireSuccess(stored, "store certificate response");
-  await context.store.completeOperation(device.name, certificateRecord(certificateDer));
+  context.store.completeOperation(device.name, certificateRecord(certificateDer));
   session.log(`installed an LSC (${describeKey(device)}), md5hash ${md5Hex(certificateDer)}`);
   return CapfReason.updateCertificate;
 }
@@ -385,7 +385,7 @@ async function fetch(session: Session, context: ServiceContext, device: CapfDevi
   }
   const untrusted = checkIssuedBy(certificateDer, [context.capfCertificate.raw, ...context.micIssuers]);
   if (untrusted) throw new SessionEnd(CapfReason.invalidElement, `fetched certificate refused: ${untrusted}`);
-  await context.store.completeOperation(device.name, certificateRecord(certificateDer));
+  context.store.completeOperation(device.name, certificateRecord(certificateDer));
   session.log(`fetched the phone's certificate, md5hash ${md5Hex(certificateDer)}`);
   return CapfReason.noAction;
 }
@@ -394,7 +394,7 @@ async function fetch(session: Session, context: ServiceContext, device: CapfDevi
 async function remove(session: Session, context: ServiceContext, device: CapfDevice): Promise<number> {
   send(session, CapfCommand.deleteCertRequest, []);
   requireSuccess(await expect(session, CapfCommand.deleteCertResponse), "delete certificate response");
-  await context.store.completeOperation(device.name, { deleted: true });
+  context.store.completeOperation(device.name, { deleted: true });
   session.log("deleted the phone's certificate");
   return CapfReason.updateCertificate;
 }

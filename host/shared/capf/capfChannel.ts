@@ -1,6 +1,7 @@
 // One CAPF conversation over an established stream (a TLS socket): whole messages in, whole
 // messages out, each written with ONE write call (capf.md: phones stall on split messages), and
 // every wait bounded by a silence timeout.
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import {
   CapfFormatError,
@@ -37,6 +38,9 @@ export class CapfChannel {
   constructor(private readonly stream: Duplex, limits: CapfChannelLimits = {}) {
     this.reader = new CapfFrameReader(limits.maxElements ?? DEFAULT_MAX_CAPF_ELEMENTS);
     this.maxTotalBytes = limits.maxTotalBytes ?? 65536;
+    // Small messages in lock step: Nagle's algorithm would hold the second of two quick writes
+    // (17 then 4) until the peer's delayed ACK, some 40 ms per exchange.
+    (stream as Partial<Socket>).setNoDelay?.(true);
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
     stream.on("end", () => this.fail(new CapfChannelError("closed", "the peer closed the connection")));
     stream.on("close", () => this.fail(new CapfChannelError("closed", "the connection closed")));
