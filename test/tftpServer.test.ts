@@ -155,7 +155,7 @@ test("a lost ACK: the server sends the same DATA again after its timeout, then g
 
 test("a duplicate ACK is ignored: no resend (no Sorcerer's Apprentice), the transfer goes on", async () => {
   const file = randomBytes(512 * 3 + 10);
-  const f = await fixture({ "a.bin": file }, { timeoutMs: 400 });
+  const f = await fixture({ "a.bin": file }, { timeoutMs: 1000 }); // far beyond the 200 ms we watch
   try {
     await rrq(f, "a.bin");
     const d1 = await f.peer.expect("DATA");
