@@ -1,14 +1,16 @@
 // The lab PKI's certificates, judged by node:crypto's X.509 parser, OpenSSL's TLS stack and the peer's DER conventions.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { X509Certificate, generateKeyPairSync, createHash, type KeyObject } from "node:crypto";
+import { X509Certificate, generateKeyPairSync, createHash, createPrivateKey, type KeyObject } from "node:crypto";
 import * as tls from "node:tls";
 import { execFileSync } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import * as asn1js from "asn1js";
 import { createCertificate, certificatePem, privateKeyPem } from "../host/shared/pki/certificateBuilder.js";
 import { certificateInfo } from "../host/shared/certificateInfo.js";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const rsa = (bits = 2048) => generateKeyPairSync("rsa", { modulusLength: bits });
 const ec = (curve: string) => generateKeyPairSync("ec", { namedCurve: curve });
@@ -225,4 +227,31 @@ test("certificateInfo agrees with node:crypto on the peer's certificates and our
     assert.deepEqual(tbsFields(der)[5].valueBeforeDecodeView, info.subjectDer);
   }
   assert.deepEqual([...certificateInfo(ours).serial], [0xff]);
+});
+
+test("an LSC issued under the peer's CAPF certificate chains to it (openssl verify) and names it byte for byte", () => {
+  const capfPem = readFileSync(new URL("../../vectors/peer/pki/capf.pem", import.meta.url), "utf8");
+  const capf = new X509Certificate(capfPem);
+  const capfDer = new Uint8Array(capf.raw);
+  const phone = ec("P-256");
+  const lsc = createCertificate({
+    subject: [["CN", "SEPA45630BBFA40"], ["O", "Cisco"], ["OU", "It"]],
+    publicKey: phone.publicKey,
+    issuer: { certificateDer: capfDer, privateKey: createPrivateKey(capfPem) },
+    ca: false, keyUsage: ["digitalSignature", "keyAgreement"], extKeyUsage: ["clientAuth"],
+    notBefore: new Date("2026-11-27T04:17:49Z"), days: 365,
+  });
+  assert.ok(new X509Certificate(lsc).checkIssued(capf));
+  assert.equal(new X509Certificate(lsc).verify(capf.publicKey), true);
+  assert.deepEqual(tbsFields(lsc)[3].valueBeforeDecodeView, certificateInfo(capfDer).subjectDer);
+  const dir = mkdtempSync(join(tmpdir(), "cnfguard-pki-"));
+  try {
+    writeFileSync(join(dir, "ca.pem"), capf.toString());
+    writeFileSync(join(dir, "lsc.pem"), certificatePem(lsc));
+    // The vectors' certificates date from the day they were made: check the chain, not the clock.
+    const out = execFileSync("openssl", ["verify", "-no_check_time", "-CAfile", join(dir, "ca.pem"), join(dir, "lsc.pem")]).toString();
+    assert.match(out, /lsc\.pem: OK/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
