@@ -2,7 +2,8 @@
 // pass (CBC decryption is parallel); encryption is serial by nature and takes one
 // block per pass through the same four-block circuit. The chaining value lives in
 // the context, so a stream may arrive in any number of 16-byte-aligned pieces.
-import { PLANES_SIZE, packBlocks, unpackBlocks } from "./aesBitslice";
+import { packBlocks, unpackBlocks } from "./aesBitslice";
+import { SCRATCH_PLANES, SCRATCH_BLOCKS, wipeScratch } from "./aesScratch";
 import { ROUND_KEYS_SIZE, encryptPlanes, decryptPlanes } from "./aesRounds";
 import { expandKey } from "./aesKeySchedule";
 
@@ -11,11 +12,11 @@ const CHAIN_OFFSET: usize = ROUND_KEYS_SIZE;
 /** Bytes a caller reserves (memory.data(AES_CBC_CTX_SIZE, 8)) for one CBC context. */
 export const AES_CBC_CTX_SIZE: usize = ROUND_KEYS_SIZE + 16;
 
-/** Working planes, the four blocks they turn back into, and the one-block staging
- *  area of encryption. */
-const WORK: usize = memory.data(<i32>PLANES_SIZE, 16);
-const BLOCKS: usize = memory.data(64, 16);
-const STAGE: usize = memory.data(16, 16);
+/** Working planes, and the four blocks they turn back into. Encryption stages its
+ *  one input block in BLOCKS too: packing reads it before unpacking overwrites it. */
+const WORK: usize = SCRATCH_PLANES;
+const BLOCKS: usize = SCRATCH_BLOCKS;
+const STAGE: usize = SCRATCH_BLOCKS;
 
 /** Set up ctx for the 16-byte key and the 16-byte initial chaining value. */
 export function aesCbcInit(ctx: usize, key16: usize, iv16: usize): void {
@@ -45,7 +46,7 @@ export function aesCbcDecrypt(ctx: usize, src: usize, dst: usize, len: usize): v
     store<u64>(chain, next0, 0);
     store<u64>(chain, next1, 8);
   }
-  wipe();
+  wipeScratch();
 }
 
 /** Encrypt len bytes (a multiple of 16) from src to dst; src == dst is allowed. */
@@ -59,14 +60,7 @@ export function aesCbcEncrypt(ctx: usize, src: usize, dst: usize, len: usize): v
     memory.copy(chain, BLOCKS, 16);
     memory.copy(dst + off, BLOCKS, 16);
   }
-  wipe();
-}
-
-/** Leave no plaintext or keystream behind in the static buffers. */
-function wipe(): void {
-  memory.fill(WORK, 0, PLANES_SIZE);
-  memory.fill(BLOCKS, 0, 64);
-  memory.fill(STAGE, 0, 16);
+  wipeScratch();
 }
 
 /** dst = a ⊕ b for one 16-byte block (dst may equal a or b). */

@@ -1,13 +1,15 @@
 // AES-128 key expansion into the 11 bit-planed round keys that aesRounds.ts uses.
 // SubWord goes through the same S-box circuit as the data (one word in an
 // otherwise zero state), so the key never indexes a table either.
-import { PLANES_SIZE, packBlocks, unpackBlocks } from "./aesBitslice";
+import { packBlocks, unpackBlocks } from "./aesBitslice";
+import { SCRATCH_PLANES, SCRATCH_BLOCKS, wipeScratch } from "./aesScratch";
 import { subBytes } from "./aesSbox";
 import { ROUND_KEY_SIZE } from "./aesRounds";
 
-/** Working planes for SubWord, and four copies of the current round key. */
-const WORK: usize = memory.data(<i32>PLANES_SIZE, 16);
-const COPIES: usize = memory.data(64, 16);
+/** Working planes for SubWord, and the bytes they come from (a word, or four
+ *  copies of the current round key). */
+const WORK: usize = SCRATCH_PLANES;
+const COPIES: usize = SCRATCH_BLOCKS;
 
 /** Expand the 16-byte key at `key` into 11 bit-planed round keys at `roundKeys`
  *  (ROUND_KEYS_SIZE bytes). */
@@ -24,8 +26,7 @@ export function expandKey(roundKeys: usize, key: usize): void {
     }
     planeRoundKey(roundKeys + r * ROUND_KEY_SIZE, w0, w1, w2, w3);
   }
-  memory.fill(WORK, 0, PLANES_SIZE);
-  memory.fill(COPIES, 0, 64);
+  wipeScratch();
 }
 
 /** The S-box applied to each byte of w, through the bitsliced circuit. */
