@@ -1,0 +1,134 @@
+// The administrator's commands as the seed has them done, through bin/cnfguard: init a
+// data folder, create and edit a profile, add a phone, schedule CAPF, query the database,
+// start the server and stop it with SIGTERM. Exit codes and messages are checked too.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { repoRoot } from "../host/paths.js";
+import { rawHttp } from "./serverFixtures.js";
+
+const BIN = join(repoRoot, "bin", "cnfguard");
+let tmp: string;
+let data: string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cnfguard(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), "cnfguard-admin-"));
+  data = join(tmp, "data");
+  const init = await cnfguard("server", "init", "--data", data, "--advertise", "10.48.46.4", "--json");
+  assert.equal(init.code, 0, init.stderr);
+  assert.deepEqual(JSON.parse(init.stdout).advertise, "10.48.46.4");
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test("server init: the lab PKI like a fresh CUCM's, files mode 0600, and no second init over it", async () => {
+  assert.deepEqual(readdirSync(join(data, "pki")).sort(), ["capf.pem", "mic-ca.pem", "sast.pem", "tftp.pem"]);
+  for (const f of readdirSync(join(data, "pki"))) assert.equal(statSync(join(data, "pki", f)).mode & 0o777, 0o600, f);
+  const capf = new X509Certificate(readFileSync(join(data, "pki", "capf.pem")));
+  assert.equal(capf.ca, true);
+  assert.equal(capf.publicKey.asymmetricKeyDetails?.modulusLength, 2048);
+  assert.deepEqual(capf.keyUsage?.sort(), ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"]);
+  assert.equal(capf.checkIssued(capf), true, "self-signed");
+  for (const f of ["sast.pem", "tftp.pem"]) {
+    const c = new X509Certificate(readFileSync(join(data, "pki", f)));
+    assert.equal(c.publicKey.asymmetricKeyDetails?.modulusLength, 2048, f);
+    assert.equal(c.verify(c.publicKey), true, `${f} is self-signed`);
+  }
+  const again = await cnfguard("server", "init", "--data", data);
+  assert.equal(again.code, 3);
+  assert.match(again.stderr, /refusing to overwrite/);
+});
+
+test("the seed's steps: profile with TFTP Encrypted Config, a phone, CAPF by string, and the SQL check", async () => {
+  let r = await cnfguard("profile", "add", "Cisco 7942 - Standard SIP Secure Profile", "--product", "Cisco 7942", "--protocol", "SIP", "--data", data);
+  assert.equal(r.code, 0, r.stderr);
+  r = await cnfguard("profile", "edit", "Cisco 7942 - Standard SIP Secure Profile", "--tftp-encrypted-config", "--hash", "sha512", "--data", data, "--json");
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(
+    (({ tftpencryptedconfig, signinghash, keysize }) => ({ tftpencryptedconfig, signinghash, keysize }))(JSON.parse(r.stdout)[0]),
+    { tftpencryptedconfig: true, signinghash: "sha512", keysize: 2048 },
+  );
+  r = await cnfguard("device", "add", "SEPA45630BBFA40", "--profile", "Cisco 7942 - Standard SIP Secure Profile", "--data", data);
+  assert.equal(r.code, 0, r.stderr);
+  r = await cnfguard("device", "capf", "SEPA45630BBFA40", "install", "--auth-string", "123456", "--data", data, "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const [device] = JSON.parse(r.stdout);
+  assert.deepEqual([device.capfoperation, device.capfauthmode, device.authenticationstring], ["install", "string", "123456"]);
+  assert.equal(JSON.stringify(device).includes("password"), false, "lists never show the phone's passwords");
+
+  r = await cnfguard("sql", "select md5hash,name from device where name='SEPA45630BBFA40'", "--data", data);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "md5hash name\n======= ===============\nNULL    SEPA45630BBFA40\n");
+  r = await cnfguard("sql", "select name, tftpencryptedconfig from phonesecurityprofile", "--data", data, "--json");
+  assert.deepEqual(JSON.parse(r.stdout), [{ name: "Cisco 7942 - Standard SIP Secure Profile", tftpencryptedconfig: 1 }]);
+
+  r = await cnfguard("profile", "list", "--data", data);
+  assert.match(r.stdout, /^name +producttype .*\n=+ =+/);
+  r = await cnfguard("device", "list", "--data", data, "--json");
+  assert.equal(JSON.parse(r.stdout).length, 1);
+});
+
+test("usage errors exit 2 and name the field and the fix; a missing folder exits 3", async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [["device", "add", "SEPA45630BBFA4", "--profile", "x", "--data", data], /SEP followed by the phone's MAC as 12 upper-case hex digits/],
+    [["profile", "add", "X", "--key-size", "2000", "--data", data], /--key-size 2000: use one of 1024, 2048, 3072, 4096/],
+    [["profile", "add", "X", "--curve", "p256", "--data", data], /--curve 'p256': use one of secp256r1/],
+    [["device", "capf", "SEPA45630BBFA40", "install", "--auth-string", "12", "--data", data], /--auth-string: an authentication string is 4–16 digits/],
+    [["sql", "delete from device", "--data", data], /read-only/],
+    [["server", "start", "--data", data, "--http-port", "70000"], /--http-port '70000'/],
+    [["server", "restart"], /use init or start/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await cnfguard(...args);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  const missing = await cnfguard("device", "list", "--data", join(tmp, "nowhere"));
+  assert.equal(missing.code, 3);
+  assert.match(missing.stderr, /server init/);
+  for (const c of ["server", "profile", "device", "sql"]) {
+    const help = await cnfguard(c, "--help");
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^usage: cnfguard /);
+  }
+});
+
+test("server start: prints the bound ports, serves, logs one line per request, stops on SIGTERM", async () => {
+  const child = spawn(process.execPath, [BIN, "server", "start", "--data", data, "--http-port", "0", "--tftp-port", "0", "--capf-port", "0", "--json"]);
+  let out = "";
+  child.stdout.on("data", (c) => (out += c));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  try {
+    while (!out.includes("\n")) await new Promise((r) => setTimeout(r, 50));
+    const ports = JSON.parse(out.split("\n")[0]);
+    for (const k of ["http", "tftp", "capf"]) assert.ok(ports[k] > 0, k);
+    const sgn = await rawHttp(ports.http, "/SEPA45630BBFA40.cnf.xml.sgn");
+    assert.equal(sgn.status, 200);
+    assert.match(sgn.body.toString("latin1"), /<processNodeName>10\.48\.46\.4<\/processNodeName>/, "the advertised host from init");
+    assert.equal((await rawHttp(ports.http, "/SEPA45630BBFA40.cnf.xml")).status, 404);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, /GET \/SEPA45630BBFA40\.cnf\.xml\.sgn 200 \d+ bytes \(partial config\)/);
+    assert.match(out, /GET \/SEPA45630BBFA40\.cnf\.xml 404 \(profile .* is secure/);
+  } finally {
+    child.kill("SIGTERM");
+  }
+  assert.equal(await exited, 0);
+});
