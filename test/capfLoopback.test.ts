@@ -362,6 +362,20 @@ test("server: the LSC is recorded only after the phone confirms the store with r
   );
 });
 
+test("a store that cannot record ends the install with reason 7, and the phone keeps no LSC", async () => {
+  const store = new MemoryCapfStore().add(device("SEP000000000010"));
+  store.completeOperation = () => {
+    throw new Error("database is locked");
+  };
+  await withService(store, async (port, log) => {
+    const result = await enrol(port, "SEP000000000010");
+    assert.deepEqual([result.outcome, result.reason], ["refused", 7]);
+    assert.equal(result.newCertificateDer, undefined);
+    assert.equal(result.newPrivateKey, undefined);
+    assert.ok(log.some((l) => /database is locked/.test(l)));
+  });
+});
+
 test("server: a message trickling in byte by byte is read whole; an unknown tag ends the session with 7", async () => {
   const store = new MemoryCapfStore().add(device("SEP00000000000D", { operation: "none" }));
   await withService(store, async (port) => {
