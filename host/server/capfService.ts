@@ -182,7 +182,11 @@ function failureReason(session: Session, e: unknown): number {
     session.log(e.message);
     return e.reason;
   }
-  if (e instanceof CapfChannelError || e instanceof CapfFormatError || e instanceof CapfElementError) {
+  if (e instanceof CapfChannelError) {
+    session.log(e.failure === "format" ? `refused: ${e.message}` : `${e.failure === "timeout" ? "timed out" : "connection lost"}: ${e.message}`);
+    return CapfReason.invalidElement;
+  }
+  if (e instanceof CapfFormatError || e instanceof CapfElementError) {
     session.log(`refused: ${e.message}`);
     return CapfReason.invalidElement;
   }
