@@ -1,0 +1,45 @@
+// `npm run fuzz`: the long file-engine fuzz run (≥ 10⁶ mutated files over the three
+// formats), with progress lines. Usage: node dist/test/fuzz/fuzzLong.js [TOTAL] [SEED].
+// The node:test runner also finds this file under dist/test/; it then does nothing.
+import { fuzzFormat, FUZZ_FORMATS, FuzzFailure, type FuzzReport } from "./fileFuzz.js";
+import { writeFileSync } from "node:fs";
+
+function summary(report: FuzzReport): string {
+  return [...report.statuses.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${v}`).join(" ");
+}
+
+function main(): number {
+  const total = Number(process.argv[2] ?? 1_000_000);
+  const seed = Number(process.argv[3] ?? Date.now() % 0xffffffff);
+  if (!Number.isInteger(total) || total <= 0 || !Number.isInteger(seed)) {
+    process.stderr.write("usage: node dist/test/fuzz/fuzzLong.js [TOTAL ≥ 1] [SEED]\n");
+    return 2;
+  }
+  const per = Math.ceil(total / FUZZ_FORMATS.length);
+  process.stdout.write(`file-engine fuzz: ${per} mutants for each of ${FUZZ_FORMATS.map((f) => f.name).join(", ")}; seed ${seed}\n`);
+  const started = Date.now();
+  try {
+    FUZZ_FORMATS.forEach((format, k) => {
+      const report = fuzzFormat(format, per, seed + k, (done, r) => {
+        const secs = ((Date.now() - started) / 1000).toFixed(0);
+        process.stdout.write(`  ${format.name}: ${done}/${per} (${secs} s) accepted=${r.accepted} ${summary(r)}\n`);
+      }, 20_000);
+      process.stdout.write(`${format.name}: ${report.runs} mutants, ${report.accepted} accepted (identical), no trap; ${summary(report)}\n`);
+    });
+  } catch (e) {
+    if (e instanceof FuzzFailure) {
+      const saved = `fuzz-failure-${e.seed}-${e.iteration}.bin`;
+      writeFileSync(saved, e.mutant);
+      process.stderr.write(`FAILED: ${e.message}; mutant saved to ${saved}\n`);
+      return 1;
+    }
+    process.stderr.write(`FAILED (trap or crash): ${(e as Error).stack}\n`);
+    return 1;
+  }
+  process.stdout.write(`done: ${per * FUZZ_FORMATS.length} mutants in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  return 0;
+}
+
+// Under `node --test` (NODE_TEST_CONTEXT is set in its children) this long run is skipped.
+if (process.env.NODE_TEST_CONTEXT) process.stdout.write("fuzzLong: skipped under the test runner; run it with npm run fuzz\n");
+else process.exitCode = main();
