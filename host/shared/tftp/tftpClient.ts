@@ -8,6 +8,7 @@ import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { lookup } from "node:dns/promises";
 import { decodePacket, encodeAck, encodeError, encodeRequest, describeErrorCode, printable, TftpErrorCode, type DataPacket, type OackPacket, type TftpOptions } from "./tftpPacket.js";
 import { acceptOack, DEFAULT_BLKSIZE } from "./tftpOptions.js";
+import { endpoint } from "./endpoint.js";
 
 export interface TftpGetOptions {
   host: string;
@@ -49,7 +50,7 @@ export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 export async function tftpGet(options: TftpGetOptions): Promise<Uint8Array> {
   const port = options.port ?? 69;
   const server = await lookup(options.host).catch((err: Error) => {
-    throw new TftpClientError(`TFTP "${printable(options.filename)}" from ${options.host}:${port}: cannot resolve the host (${err.message})`, "unreachable");
+    throw new TftpClientError(`TFTP "${printable(options.filename)}" from ${endpoint(options.host, port)}: cannot resolve the host (${err.message})`, "unreachable");
   });
   const requested = requestOptions(options);
   try {
@@ -104,7 +105,7 @@ class ReadTransfer {
     private readonly port: number,
     private readonly asked: TftpOptions,
   ) {
-    this.label = `TFTP "${printable(options.filename)}" from ${options.host}:${port}`;
+    this.label = `TFTP "${printable(options.filename)}" from ${endpoint(options.host, port)}`;
     this.timeoutMs = options.timeoutMs ?? 1000;
     this.retries = options.retries ?? 5;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;

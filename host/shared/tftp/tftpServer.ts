@@ -8,6 +8,7 @@ import { decodePacket, encodeError, printable, TftpErrorCode, type RequestPacket
 import { MAX_BLKSIZE, negotiateAsServer } from "./tftpOptions.js";
 import { unsafeFilenameReason } from "./tftpFilename.js";
 import { toNetascii } from "./netascii.js";
+import { endpoint } from "./endpoint.js";
 import { SendTransfer, type Peer, type SendOutcome } from "./tftpSendTransfer.js";
 
 export interface TftpRemote extends Peer {
@@ -92,7 +93,7 @@ class TftpListener implements TftpServer {
   private onRequest(msg: Buffer, rinfo: RemoteInfo): void {
     if (this.closed) return;
     const packet = decodePacket(msg);
-    const from = `${rinfo.address}:${rinfo.port}`;
+    const from = endpoint(rinfo.address, rinfo.port);
     if (packet.op === "RRQ") {
       this.onReadRequest(packet, rinfo);
     } else if (packet.op === "WRQ") {
@@ -109,7 +110,7 @@ class TftpListener implements TftpServer {
     const key = `${remote.address}|${remote.port}`;
     // A client retransmitting its RRQ while we work on the first one: one transfer is enough.
     if (this.transfers.has(key)) return;
-    const head = `tftp ${remote.address}:${remote.port} RRQ "${printable(request.filename)}"`;
+    const head = `tftp ${endpoint(remote.address, remote.port)} RRQ "${printable(request.filename)}"`;
     const unsafe = unsafeFilenameReason(request.filename);
     if (unsafe) return this.refuse(remote, TftpErrorCode.ACCESS_VIOLATION, `refused: ${unsafe}`, head);
     if (request.mode === "mail") return this.refuse(remote, TftpErrorCode.ILLEGAL_OPERATION, "mail mode cannot be read", head);
