@@ -4,7 +4,8 @@
 // taking effect on the running server; a real CAPF enrolment through `startServer`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, X509Certificate } from "node:crypto";
+import { createHash, generateKeyPairSync, X509Certificate } from "node:crypto";
+import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
 import { newCore } from "../host/core.js";
 import { findDevice, setCapfOperation } from "../host/server/deviceStore.js";
 import { editProfile } from "../host/server/profileStore.js";
@@ -18,6 +19,7 @@ const EC = "SEPEC0000000256";
 const PLAIN = "SEP001122334455";
 const LATE = "SEP58971ECC97C1";
 const CAPF = "SEP0000000A0711";
+const MIC = "SEP00000000B0B0";
 
 let lab: LabServer;
 
@@ -29,7 +31,7 @@ before(async () => {
       Plain: {},
       "Plain later": {},
     },
-    { [ENC]: "Encrypted", [ENC512]: "Encrypted SHA-512", [EC]: "Encrypted", [PLAIN]: "Plain", [LATE]: "Plain later", [CAPF]: "Encrypted" },
+    { [ENC]: "Encrypted", [ENC512]: "Encrypted SHA-512", [EC]: "Encrypted", [PLAIN]: "Plain", [LATE]: "Plain later", [CAPF]: "Encrypted", [MIC]: "Encrypted" },
   );
 });
 after(async () => lab.close());
@@ -190,4 +192,28 @@ test("CAPF through the running server: install by string, then the database, the
   assert.match(core.files.open((await httpFile(lab, `${CAPF}.cnf.xml.sgn`))!).toString("utf8"), new RegExp(`<certHash>${md5}</certHash>`));
   core.files.loadDeviceKey(new Uint8Array(result.newPrivateKey!.export({ type: "pkcs8", format: "der" })));
   assert.match(core.files.open((await httpFile(lab, `${CAPF}.cnf.xml.enc.sgn`))!).toString("utf8"), /<authPassword>/);
+});
+
+test("CAPF through the running server: a MIC from the folder's manufacturing CA authenticates a fetch, and its md5hash is recorded", async () => {
+  const pair = generateKeyPairSync("rsa", { modulusLength: 1024 });
+  const micDer = Buffer.from(createCertificate({ subject: [["CN", `CP-7942G-${MIC}`]], publicKey: pair.publicKey, issuer: lab.pki.micCa }));
+  setCapfOperation(lab.db, MIC, { operation: "fetch", authMode: "mic" });
+  const result = await runCapfSession({
+    host: "127.0.0.1", port: lab.server.ports.capf, pinnedCertificateDer: Buffer.from(lab.pki.capf.certificateDer),
+    deviceName: MIC, authMode: "mic", currentCertificate: { certDer: micDer, privateKey: pair.privateKey, kind: "mic" }, timeoutMs: 10000,
+  });
+  assert.equal(result.outcome, "fetched", result.log.join("\n"));
+  const md5 = createHash("md5").update(micDer).digest("hex");
+  assert.deepEqual(runReadOnlyQuery(lab.dir, `select md5hash,capfoperation from device where name='${MIC}'`).rows, [[md5, "none"]]);
+  // A MIC from a manufacturer the server does not trust changes nothing.
+  const stranger = generateKeyPairSync("rsa", { modulusLength: 1024 });
+  const strangeCa = createCertificate({ subject: [["CN", "Other CA"]], publicKey: stranger.publicKey, selfSigningKey: stranger.privateKey, ca: true });
+  const strangeMic = Buffer.from(createCertificate({ subject: [["CN", MIC]], publicKey: pair.publicKey, issuer: { certificateDer: strangeCa, privateKey: stranger.privateKey } }));
+  setCapfOperation(lab.db, MIC, { operation: "fetch", authMode: "mic" });
+  const refused = await runCapfSession({
+    host: "127.0.0.1", port: lab.server.ports.capf, pinnedCertificateDer: Buffer.from(lab.pki.capf.certificateDer),
+    deviceName: MIC, authMode: "mic", currentCertificate: { certDer: strangeMic, privateKey: pair.privateKey, kind: "mic" }, timeoutMs: 10000,
+  });
+  assert.equal(refused.outcome, "refused");
+  assert.deepEqual(runReadOnlyQuery(lab.dir, `select md5hash,capfoperation from device where name='${MIC}'`).rows, [[md5, "fetch"]]);
 });

@@ -5,7 +5,7 @@ import { DEFAULT_DATA_DIR } from "../server/database.js";
 
 const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--json]
        cnfguard server start --data DIR [--bind 127.0.0.1] [--http-port 6970] [--tftp-port 69]
-                             [--capf-port 3804] [--advertise HOST] [--json]
+                             [--capf-port 3804] [--advertise HOST] [--mic-ca CA.pem]… [--json]
 
 init   creates DIR (which must not exist or be empty) with the database (DIR/cnfguard.db) and a lab PKI
        like a fresh CUCM's: DIR/pki/sast.pem (signs trust lists), tftp.pem (signs configs), capf.pem
@@ -15,6 +15,8 @@ init   creates DIR (which must not exist or be empty) with the database (DIR/cnf
 start  serves ITLFile.tlv, ITLSEP<MAC>.tlv, SEP<MAC>.cnf.xml[.sgn|.enc.sgn] over HTTP and TFTP and runs
        the CAPF service; one log line per request. Port 0 = any free port; the bound ports are printed
        first (--json: as one JSON line). Admin commands on the same DIR take effect at once.
+       --mic-ca CA.pem   also trust this manufacturing CA for MIC authentication (repeatable;
+                         DIR/pki/mic-ca.pem is always trusted)
 --data DIR defaults to ${DEFAULT_DATA_DIR}.`;
 
 const options = {
@@ -24,6 +26,7 @@ const options = {
   "http-port": { type: "string" },
   "tftp-port": { type: "string" },
   "capf-port": { type: "string" },
+  "mic-ca": { type: "string", multiple: true },
   json: { type: "boolean" },
 } as const;
 
@@ -50,8 +53,19 @@ async function init(data: string, advertise: string | undefined, json: boolean):
   return Exit.OK;
 }
 
-async function start(data: string, v: { bind?: string; advertise?: string; "http-port"?: string; "tftp-port"?: string; "capf-port"?: string; json?: boolean }): Promise<number> {
+interface StartValues {
+  bind?: string;
+  advertise?: string;
+  "http-port"?: string;
+  "tftp-port"?: string;
+  "capf-port"?: string;
+  "mic-ca"?: string[];
+  json?: boolean;
+}
+
+async function start(data: string, v: StartValues): Promise<number> {
   const { startServer } = await import("../server/startServer.js");
+  const { readCertificateFile } = await import("../server/labPki.js");
   const options = {
     data,
     bind: v.bind ?? "127.0.0.1",
@@ -59,6 +73,7 @@ async function start(data: string, v: { bind?: string; advertise?: string; "http
     tftpPort: port("--tftp-port", v["tftp-port"], 69),
     capfPort: port("--capf-port", v["capf-port"], 3804),
     advertise: v.advertise,
+    micIssuers: (v["mic-ca"] ?? []).map((file) => readCertificateFile(file, "--mic-ca")),
     log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   };
   let server;

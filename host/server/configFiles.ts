@@ -30,7 +30,12 @@ export function encryptedConfigFile(device: Device, pki: LabPki, at: ServiceAddr
   if (!device.certificate) {
     return { refused: `no certificate recorded for ${device.name} yet: the phone must complete a CAPF session first` };
   }
-  const keyType = new X509Certificate(device.certificate).publicKey.asymmetricKeyType;
+  let keyType: string | undefined;
+  try {
+    keyType = new X509Certificate(device.certificate).publicKey.asymmetricKeyType;
+  } catch (e) {
+    return { refused: `the certificate recorded for ${device.name} does not parse (${(e as Error).message}): schedule a CAPF fetch or install` };
+  }
   if (keyType !== "rsa") {
     return { refused: `${device.name}'s certificate holds an ${keyType?.toUpperCase()} key: an encrypted config needs an RSA device key — schedule a CAPF install with --key-size` };
   }

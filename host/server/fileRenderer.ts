@@ -29,7 +29,10 @@ export function renderFile(ctx: RendererContext, name: string): RenderResult {
     case "deviceTrustList":
       return { body: trustListFile(ctx.pki, device.profile.signinghash), note: "trust list" };
     case "signedConfig":
-      return result(signedConfigFile(device, ctx.pki, at), device.profile.tftpencryptedconfig ? "partial config" : "full config, signed");
+      return result(
+        signedConfigFile(device, ctx.pki, at),
+        device.profile.tftpencryptedconfig ? `partial config, certHash ${device.md5hash ?? "empty"}` : "full config, signed",
+      );
     case "encryptedConfig":
       return result(encryptedConfigFile(device, ctx.pki, at), `full config encrypted to certificate ${device.md5hash}`);
     case "plainConfig":

@@ -86,3 +86,18 @@ export function readCertifiedKey(path: string): CertifiedKey {
     throw new IoError(`${path}: needs a PEM certificate and its private key (${(e as Error).message})`);
   }
 }
+
+/** The first certificate of a PEM or DER file, as DER; `flag` names the option in errors. */
+export function readCertificateFile(path: string, flag: string): Uint8Array {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new IoError(`${flag} ${path}: cannot read (${(e as NodeJS.ErrnoException).code})`);
+  }
+  try {
+    return new Uint8Array(new X509Certificate(bytes).raw);
+  } catch (e) {
+    throw new IoError(`${flag} ${path}: not a PEM or DER certificate (${(e as Error).message})`);
+  }
+}

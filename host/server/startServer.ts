@@ -22,6 +22,8 @@ export interface StartServerOptions {
   capfPort?: number;
   /** the host phones are told to reach (capfList); default: the one `server init --advertise` stored */
   advertise?: string;
+  /** manufacturing CA certificates (DER) trusted for MIC authentication besides DIR/pki/mic-ca.pem */
+  micIssuers?: Uint8Array[];
   /** one line per request; default: none */
   log?: (line: string) => void;
 }
@@ -48,7 +50,7 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
       key: pki.capf.privateKey,
       cert: Buffer.from(pki.capf.certificateDer),
       store: capfDeviceStore(db),
-      micIssuers: [Buffer.from(pki.micCa.certificateDer)],
+      micIssuers: [pki.micCa.certificateDer, ...(o.micIssuers ?? [])].map((der) => Buffer.from(der)),
       log,
     });
     closers.push(() => capf.close());
