@@ -94,14 +94,16 @@ function invShiftUndoAffine(q: usize): void {
   const x2 = invShiftRowsPlane(load<u64>(q, 16)), x3 = invShiftRowsPlane(load<u64>(q, 24));
   const x4 = invShiftRowsPlane(load<u64>(q, 32)), x5 = invShiftRowsPlane(load<u64>(q, 40));
   const x6 = invShiftRowsPlane(load<u64>(q, 48)), x7 = invShiftRowsPlane(load<u64>(q, 56));
-  store<u64>(q, ~(x2 ^ x5 ^ x7), 0);
-  store<u64>(q, x3 ^ x6 ^ x0, 8);
-  store<u64>(q, ~(x4 ^ x7 ^ x1), 16);
-  store<u64>(q, x5 ^ x0 ^ x2, 24);
-  store<u64>(q, x6 ^ x1 ^ x3, 32);
-  store<u64>(q, x7 ^ x2 ^ x4, 40);
-  store<u64>(q, x0 ^ x3 ^ x5, 48);
-  store<u64>(q, x1 ^ x4 ^ x6, 56);
+  // g, bit i: x[i+2] ⊕ x[i+5] ⊕ x[i+7] ⊕ bit i of 0x05 (pairs shared between bits).
+  const p25 = x2 ^ x5, p03 = x0 ^ x3, p16 = x1 ^ x6, p47 = x4 ^ x7;
+  store<u64>(q, ~(p25 ^ x7), 0);
+  store<u64>(q, p03 ^ x6, 8);
+  store<u64>(q, ~(p47 ^ x1), 16);
+  store<u64>(q, p25 ^ x0, 24);
+  store<u64>(q, p16 ^ x3, 32);
+  store<u64>(q, p47 ^ x2, 40);
+  store<u64>(q, p03 ^ x5, 48);
+  store<u64>(q, p16 ^ x4, 56);
 }
 
 /** g (the second half of InvSubBytes), the round key, then InvMixColumns, in one pass.
@@ -110,11 +112,12 @@ function invShiftUndoAffine(q: usize): void {
 function undoAffineAddKeyInvMix(q: usize, key: usize): void {
   const x0 = load<u64>(q, 0), x1 = load<u64>(q, 8), x2 = load<u64>(q, 16), x3 = load<u64>(q, 24);
   const x4 = load<u64>(q, 32), x5 = load<u64>(q, 40), x6 = load<u64>(q, 48), x7 = load<u64>(q, 56);
-  // g, bit i: x[i+2] ⊕ x[i+5] ⊕ x[i+7] ⊕ bit i of 0x05; then the round key.
-  const a0 = ~(x2 ^ x5 ^ x7) ^ load<u64>(key, 0), a1 = x3 ^ x6 ^ x0 ^ load<u64>(key, 8);
-  const a2 = ~(x4 ^ x7 ^ x1) ^ load<u64>(key, 16), a3 = x5 ^ x0 ^ x2 ^ load<u64>(key, 24);
-  const a4 = x6 ^ x1 ^ x3 ^ load<u64>(key, 32), a5 = x7 ^ x2 ^ x4 ^ load<u64>(key, 40);
-  const a6 = x0 ^ x3 ^ x5 ^ load<u64>(key, 48), a7 = x1 ^ x4 ^ x6 ^ load<u64>(key, 56);
+  // g as in invShiftUndoAffine, then the round key.
+  const p25 = x2 ^ x5, p03 = x0 ^ x3, p16 = x1 ^ x6, p47 = x4 ^ x7;
+  const a0 = ~(p25 ^ x7) ^ load<u64>(key, 0), a1 = p03 ^ x6 ^ load<u64>(key, 8);
+  const a2 = ~(p47 ^ x1) ^ load<u64>(key, 16), a3 = p25 ^ x0 ^ load<u64>(key, 24);
+  const a4 = p16 ^ x3 ^ load<u64>(key, 32), a5 = p47 ^ x2 ^ load<u64>(key, 40);
+  const a6 = p03 ^ x5 ^ load<u64>(key, 48), a7 = p16 ^ x4 ^ load<u64>(key, 56);
   const u0 = a0 ^ rotr<u64>(a0, 32), u1 = a1 ^ rotr<u64>(a1, 32), u2 = a2 ^ rotr<u64>(a2, 32);
   const u3 = a3 ^ rotr<u64>(a3, 32), u4 = a4 ^ rotr<u64>(a4, 32), u5 = a5 ^ rotr<u64>(a5, 32);
   const u6 = a6 ^ rotr<u64>(a6, 32), u7 = a7 ^ rotr<u64>(a7, 32);
