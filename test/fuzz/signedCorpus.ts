@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { vectorsDir } from "../../host/paths.js";
 import { newCore, type Core } from "../../host/core.js";
 import { derFromPemOrDer } from "../../host/shared/pem.js";
-import { FileMode, type FileModeNumber } from "../../host/core/fileFacet.js";
+import assert from "node:assert/strict";
+import { FileMode, type FileModeNumber, type InspectResult } from "../../host/core/fileFacet.js";
+import { utcText } from "../../host/cli/inspectCommand.js";
 
 export const PEER = join(vectorsDir, "peer");
 export const peerFile = (rel: string): Buffer => readFileSync(join(PEER, rel));
@@ -82,6 +84,66 @@ export function coreWith(itl?: string, device?: string): Core {
 /** The session mode that fully checks a vector of this kind. */
 export function modeFor(kind: SignedVector["kind"]): FileModeNumber {
   return kind === "itl" ? FileMode.trustCheck : FileMode.config;
+}
+
+// ---- the peer's parser output (*.parsed.txt) as the oracle for inspect
+
+export interface ParsedText {
+  header: Map<string, string>;
+  records: Map<string, string>[];
+  /** the last line, e.g. "Valid signature" */
+  verdict: string;
+}
+
+/** Blocks of "Label: value" lines separated by blank lines; the last line is the verdict. */
+export function parsedText(text: string): ParsedText {
+  const blocks = text.trim().split(/\n\s*\n/);
+  const toMap = (block: string) => new Map(block.split("\n").map((line) => {
+    const i = line.indexOf(":");
+    return [line.slice(0, i).trim(), line.slice(i + 1).trim()] as [string, string];
+  }));
+  const verdict = blocks.pop()!;
+  const [header, ...records] = blocks.map(toMap);
+  return { header, records, verdict };
+}
+
+/** inspect's fields equal the peer's, header and every record (the peer spells "Serial Numer"). */
+export function assertInspectMatches(got: InspectResult, expected: ParsedText): void {
+  const h = expected.header;
+  assert.equal(got.version, h.get("Version"));
+  assert.equal(`${got.headerLength} bytes`, h.get("Header Length"));
+  assert.equal(got.signerVersion, h.get("Signer Version"));
+  assert.equal(got.signer.name, h.get("Signer Name"));
+  assert.equal(got.signer.issuer, h.get("Issuer Name"));
+  assert.equal(got.signer.serial, h.get("Serial Number"));
+  assert.equal(String(got.hashAlgorithm).toUpperCase(), h.get("Digest Algorithm"));
+  assert.equal(`${got.signatureLength} bytes`, h.get("Signature"));
+  assert.equal(got.filename, h.get("Filename"));
+  assert.equal(utcText(got.timestamp), h.get("Timestamp"));
+  if (h.has("Encryption IV")) {
+    assert.ok(got.encryption, "an encrypted file has encryption info");
+    assert.equal(`${got.encryption.ivLength} bytes`, h.get("Encryption IV"));
+    assert.equal(`${got.encryption.keyLength} bytes`, h.get("Encryption Key"));
+    assert.equal(String(got.encryption.hashAlgorithm).toUpperCase(), h.get("Encryption Digest Algorithm"));
+    assert.equal(got.encryption.hash, h.get("Encryption Digest"));
+  } else assert.equal(got.encryption, undefined);
+  const records = got.records ?? [];
+  assert.equal(records.length, expected.records.length);
+  records.forEach((r, i) => {
+    const e = expected.records[i];
+    assert.equal(`${r.recordLength} bytes`, e.get("Record Length"));
+    assert.equal(r.subject, e.get("Subject Name"));
+    assert.equal(r.issuer, e.get("Issuer Name"));
+    assert.equal(r.serial, e.get("Serial Numer") ?? e.get("Serial Number"));
+    assert.equal(r.role, e.get("Role"));
+    assert.equal(`${r.publicKeyLength} bytes`, e.get("Public Key"));
+    assert.equal(`${r.signatureLength} bytes`, e.get("Signature"));
+    assert.equal(`${r.certificateLength} bytes`, e.get("Certificate"));
+    assert.equal(r.keyType, e.get("Key Algorithm"));
+    assert.equal(r.certificateSha1, e.get("Certificate Hash"));
+  });
+  // Where the peer could check the signature on its own (a trust list), so can inspect.
+  if (expected.verdict === "Valid signature" && got.version === "1.2") assert.equal(got.signature, "valid");
 }
 
 // ---- mutations for the fuzz runs (deterministic: a seeded generator)
