@@ -20,6 +20,7 @@ const PLAIN = "SEP001122334455";
 const LATE = "SEP58971ECC97C1";
 const CAPF = "SEP0000000A0711";
 const MIC = "SEP00000000B0B0";
+const AUTH = "SEP0000000A0A0A";
 
 let lab: LabServer;
 
@@ -30,8 +31,9 @@ before(async () => {
       "Encrypted SHA-512": { tftpencryptedconfig: true, signinghash: "sha512" },
       Plain: {},
       "Plain later": {},
+      Authenticated: { devicesecuritymode: 2 },
     },
-    { [ENC]: "Encrypted", [ENC512]: "Encrypted SHA-512", [EC]: "Encrypted", [PLAIN]: "Plain", [LATE]: "Plain later", [CAPF]: "Encrypted", [MIC]: "Encrypted" },
+    { [ENC]: "Encrypted", [ENC512]: "Encrypted SHA-512", [EC]: "Encrypted", [PLAIN]: "Plain", [LATE]: "Plain later", [CAPF]: "Encrypted", [MIC]: "Encrypted", [AUTH]: "Authenticated" },
   );
 });
 after(async () => lab.close());
@@ -144,6 +146,16 @@ test("non-secure profile: full config in clear and signed, never encrypted", asy
   const core = await phoneCore(LATE);
   assert.equal(core.files.open((await httpFile(lab, `${LATE}.cnf.xml.sgn`))!).toString("utf8"), clear);
   assert.equal(await httpFile(lab, `${LATE}.cnf.xml.enc.sgn`), null);
+});
+
+test("authenticated profile without TFTP Encrypted Config: the full config only signed, never in clear", async () => {
+  const core = await phoneCore(AUTH);
+  const xml = core.files.open((await httpFile(lab, `${AUTH}.cnf.xml.sgn`))!).toString("utf8");
+  assert.match(xml, /<fullConfig>true<\/fullConfig>/);
+  assert.match(xml, /<deviceSecurityMode>2<\/deviceSecurityMode>/);
+  assert.equal(await httpFile(lab, `${AUTH}.cnf.xml`), null);
+  assert.equal(await tftpFile(lab, `${AUTH}.cnf.xml`), 1);
+  assert.equal(await httpFile(lab, `${AUTH}.cnf.xml.enc.sgn`), null);
 });
 
 test("an admin change takes effect on the running server at once", async () => {
