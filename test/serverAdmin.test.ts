@@ -125,8 +125,14 @@ test("server start: prints the bound ports, serves, logs one line per request, s
     assert.match(sgn.body.toString("latin1"), /<processNodeName>10\.48\.46\.4<\/processNodeName>/, "the advertised host from init");
     assert.equal((await rawHttp(ports.http, "/SEPA45630BBFA40.cnf.xml")).status, 404);
     await new Promise((r) => setTimeout(r, 100));
-    assert.match(out, /GET \/SEPA45630BBFA40\.cnf\.xml\.sgn 200 \d+ bytes \(partial config\)/);
+    assert.match(out, /GET \/SEPA45630BBFA40\.cnf\.xml\.sgn 200 \d+ bytes \(partial config, certHash empty\)/);
     assert.match(out, /GET \/SEPA45630BBFA40\.cnf\.xml 404 \(profile .* is secure/);
+
+    // Another process edits the profile: the running server's next answer follows.
+    const edit = await cnfguard("profile", "edit", "Cisco 7942 - Standard SIP Secure Profile", "--no-tftp-encrypted-config", "--data", data);
+    assert.equal(edit.code, 0, edit.stderr);
+    const full = await rawHttp(ports.http, "/SEPA45630BBFA40.cnf.xml.sgn");
+    assert.match(full.body.toString("latin1"), /<fullConfig>true<\/fullConfig>/);
   } finally {
     child.kill("SIGTERM");
   }
