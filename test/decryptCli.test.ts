@@ -14,37 +14,40 @@ function cli(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr.toString() };
 }
 const at = (rel: string) => join(PEER, rel);
+
+/** Run `fn` with a fresh temporary directory, removed afterwards. */
+function inTempDir(fn: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), "cnfguard-decrypt-"));
+  try {
+    fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const BIG = "enc/big/SEPA45630BBFA40.cnf.xml.enc.sgn";
 
 test("decrypt writes the 95 KiB config to -o when verified (PEM key with its certificate)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "cnfguard-decrypt-"));
-  try {
+  inTempDir((dir) => {
     const out = join(dir, "SEPA45630BBFA40.cnf.xml");
     const r = cli("decrypt", at(BIG), "--key", at("devices/SEPA45630BBFA40.pem"), "--itl", at(ITL_SHA1), "-o", out);
     assert.equal(r.code, 0, r.err);
     assert.ok(readFileSync(out).equals(peerFile("plain/big.cnf.xml")));
     assert.deepEqual(readdirSync(dir), ["SEPA45630BBFA40.cnf.xml"]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("decrypt to standard output with a DER (PKCS#8) key", () => {
-  const dir = mkdtempSync(join(tmpdir(), "cnfguard-decrypt-"));
-  try {
+  inTempDir((dir) => {
     const key = join(dir, "device.der");
     writeFileSync(key, deviceKeyDer("SEP58971ECC97C1"));
     const r = cli("decrypt", at("enc/sha512-rsa4096/SEP58971ECC97C1.cnf.xml.enc.sgn"), "--key", key, "--itl", at(ITL_SHA512));
     assert.equal(r.code, 0, r.err);
     assert.ok(r.out.equals(peerFile("plain/SEP58971ECC97C1.cnf.xml")));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a wrong key, a wrong trust list or a tampered file write nothing", () => {
-  const dir = mkdtempSync(join(tmpdir(), "cnfguard-decrypt-"));
-  try {
+  inTempDir((dir) => {
     const out = join(dir, "out.xml");
     const tampered = join(dir, "tampered.enc.sgn");
     const bytes = Buffer.from(peerFile(BIG));
@@ -63,9 +66,7 @@ test("a wrong key, a wrong trust list or a tampered file write nothing", () => {
       assert.equal(r.out.length, 0);
       assert.deepEqual(readdirSync(dir), ["tampered.enc.sgn"], "no output or partial file");
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("decrypt: usage errors exit 2, unreadable files exit 3", () => {
