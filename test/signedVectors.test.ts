@@ -91,3 +91,14 @@ test("config mode refuses a trust list and trust-list modes refuse a config", ()
   assert.equal(core.files.run(FileMode.trustCheck, peerFile("sgn/SoftKeys.xml.sgn")).verdict.status, "E_NOT_TRUST_LIST");
   assert.equal(core.files.installTrustList(peerFile("sgn/SoftKeys.xml.sgn")).installed, false);
 });
+
+test("a second session on the same core ends the first one", () => {
+  const core = coreWith();
+  const first = core.files.session(FileMode.inspect);
+  first.push(peerFile("sgn/SoftKeys.xml.sgn").subarray(0, 100));
+  const second = core.files.session(FileMode.inspect);
+  assert.throws(() => first.push(peerFile("sgn/SoftKeys.xml.sgn").subarray(100)), /another session/);
+  second.push(peerFile("sgn/SoftKeys.xml.sgn"));
+  assert.ok(second.finish());
+  assert.equal(second.header?.filename, "SoftKeys.xml.sgn");
+});

@@ -118,6 +118,7 @@ function versionText(v: number): string {
  * One streaming session of the file engine. push() returns provisional output
  * (plaintext of a config); finish() returns the last piece and throws CoreError
  * unless the file is verified. Output is provisional until finish() returns.
+ * A core runs one session at a time: starting another ends this one.
  */
 export class FileSession {
   /** Set as soon as the header is complete. */
@@ -125,10 +126,16 @@ export class FileSession {
 
   constructor(private readonly facet: FileFacet, readonly mode: FileModeNumber) {
     facet.w.check(facet.w.exports.file_begin(mode), "file session");
+    facet.activeSession = this;
+  }
+
+  private ensureActive(): void {
+    if (this.facet.activeSession !== this) throw new Error("file session: another session was started on this core since; start this file again");
   }
 
   /** Feed bytes (any length); returns copies of the provisional output they produced. */
   push(chunk: Uint8Array): Uint8Array[] {
+    this.ensureActive();
     const w = this.facet.w;
     const out: Uint8Array[] = [];
     for (let off = 0; off < chunk.length; off += w.inCap) {
@@ -147,6 +154,7 @@ export class FileSession {
 
   /** End of file: the last output, or CoreError with the rejection. */
   finish(): Uint8Array {
+    this.ensureActive();
     const w = this.facet.w;
     const status = w.exports.file_finish();
     if (status !== 0) throw new CoreError(status, "file");
@@ -156,6 +164,8 @@ export class FileSession {
 
 export class FileFacet {
   private readonly rsa: RsaFacet;
+  /** The session the core's engine is running now (one at a time). */
+  activeSession?: FileSession;
 
   constructor(readonly w: WasmCore) {
     this.rsa = new RsaFacet(w);
