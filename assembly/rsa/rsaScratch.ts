@@ -11,13 +11,12 @@ const HALF_BYTES: i32 = WIDE_BYTES >> 1; //     one value modulo p or q: 256 byt
 
 /** Window table of the secret exponentiation: WINDOW_ENTRIES values modulo p. */
 export const WINDOW_TABLE: usize = memory.data(<i32>WINDOW_ENTRIES * HALF_BYTES, 8);
-/** Public operation's R² mod n, base in Montgomery form, the constant one, encoded message. */
-export const PUBLIC_RR: usize = WINDOW_TABLE;
-export const PUBLIC_XM: usize = WINDOW_TABLE + <usize>WIDE_BYTES;
-export const PUBLIC_ONE: usize = WINDOW_TABLE + 2 * <usize>WIDE_BYTES;
-export const PUBLIC_EM: usize = WINDOW_TABLE + 3 * <usize>WIDE_BYTES;
+/** Public operation's base in Montgomery form, the constant one, encoded message. */
+export const PUBLIC_XM: usize = WINDOW_TABLE;
+export const PUBLIC_ONE: usize = WINDOW_TABLE + <usize>WIDE_BYTES;
+export const PUBLIC_EM: usize = WINDOW_TABLE + 2 * <usize>WIDE_BYTES;
 /** Public result used by the private operation's check (keeps WIDE_* intact). */
-export const PUBLIC_CHECK: usize = WINDOW_TABLE + 4 * <usize>WIDE_BYTES;
+export const PUBLIC_CHECK: usize = WINDOW_TABLE + 3 * <usize>WIDE_BYTES;
 
 /** Operation input (a signature or ciphertext as limbs). */
 export const WIDE_INPUT: usize = memory.data(WIDE_BYTES, 8);
