@@ -115,6 +115,22 @@ describe("AES-128-CBC against NIST CAVP and SP 800-38A", () => {
   });
 });
 
+describe("AES-CBC contract edges", () => {
+  it("leaves a trailing partial block untouched instead of reading past it", () => {
+    const v = AES_CBC_VECTORS[AES_CBC_VECTORS.length - 1];
+    const key = fromHex(v[2]), iv = fromHex(v[3]), cipher = fromHex(v[5]);
+    const ctx = new Uint8Array(<i32>AES_CBC_CTX_SIZE);
+    const out = new Uint8Array(40).fill(0xa5);
+    aesCbcInit(ctx.dataStart, key.dataStart, iv.dataStart);
+    aesCbcDecrypt(ctx.dataStart, cipher.dataStart, out.dataStart, 40);
+    expect(toHex(out.slice(0, 32))).toBe(v[4].substr(0, 64));
+    expect(toHex(out.slice(32))).toBe("a5a5a5a5a5a5a5a5");
+    aesCbcInit(ctx.dataStart, key.dataStart, iv.dataStart);
+    aesCbcEncrypt(ctx.dataStart, cipher.dataStart, out.dataStart, 8);
+    expect(toHex(out.slice(0, 8))).toBe(v[4].substr(0, 16), "nothing written for less than a block");
+  });
+});
+
 describe("selftestAes", () => {
   it("passes its built-in known answers", () => {
     expect<i32>(selftestAes()).toBe(0);

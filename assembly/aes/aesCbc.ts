@@ -24,10 +24,11 @@ export function aesCbcInit(ctx: usize, key16: usize, iv16: usize): void {
   memory.copy(ctx + CHAIN_OFFSET, iv16, 16);
 }
 
-/** Decrypt len bytes (a multiple of 16) from src to dst; src == dst is allowed. */
+/** Decrypt len bytes (a multiple of 16) from src to dst; src == dst is allowed.
+ *  A trailing partial block, which callers never pass, is left untouched rather than read past. */
 export function aesCbcDecrypt(ctx: usize, src: usize, dst: usize, len: usize): void {
   const chain = ctx + CHAIN_OFFSET;
-  for (let off: usize = 0; off < len; off += 64) {
+  for (let off: usize = 0; off + 16 <= len; off += 64) {
     let blocks = <u32>((len - off) >> 4);
     if (blocks > 4) blocks = 4;
     const s = src + off, d = dst + off;
@@ -49,10 +50,11 @@ export function aesCbcDecrypt(ctx: usize, src: usize, dst: usize, len: usize): v
   wipeScratch();
 }
 
-/** Encrypt len bytes (a multiple of 16) from src to dst; src == dst is allowed. */
+/** Encrypt len bytes (a multiple of 16) from src to dst; src == dst is allowed.
+ *  A trailing partial block is left untouched, as in aesCbcDecrypt. */
 export function aesCbcEncrypt(ctx: usize, src: usize, dst: usize, len: usize): void {
   const chain = ctx + CHAIN_OFFSET;
-  for (let off: usize = 0; off < len; off += 16) {
+  for (let off: usize = 0; off + 16 <= len; off += 16) {
     xorBlock(STAGE, src + off, chain);
     packBlocks(WORK, STAGE, 1);
     encryptPlanes(WORK, ctx);
