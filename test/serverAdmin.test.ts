@@ -42,6 +42,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 test("server init: the lab PKI like a fresh CUCM's, files mode 0600, and no second init over it", async () => {
   assert.deepEqual(readdirSync(join(data, "pki")).sort(), ["capf.pem", "mic-ca.pem", "sast.pem", "tftp.pem"]);
   for (const f of readdirSync(join(data, "pki"))) assert.equal(statSync(join(data, "pki", f)).mode & 0o777, 0o600, f);
+  assert.equal(statSync(join(data, "cnfguard.db")).mode & 0o777, 0o600, "the database holds the phones' passwords");
   const capf = new X509Certificate(readFileSync(join(data, "pki", "capf.pem")));
   assert.equal(capf.ca, true);
   assert.equal(capf.publicKey.asymmetricKeyDetails?.modulusLength, 2048);

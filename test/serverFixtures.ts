@@ -104,7 +104,7 @@ export async function httpFile(lab: LabServer, name: string): Promise<Buffer | n
 /** RRQ over TFTP: the file, or the TFTP error code the server answered with. */
 export async function tftpFile(lab: LabServer, name: string, blksize = 1428): Promise<Buffer | number> {
   try {
-    return Buffer.from(await tftpGet({ host: "127.0.0.1", port: lab.server.ports.tftp, filename: name, blksize, timeoutMs: 500, retries: 2 }));
+    return Buffer.from(await tftpGet({ host: "127.0.0.1", port: lab.server.ports.tftp, filename: name, blksize, timeoutMs: 1000, retries: 4 }));
   } catch (e) {
     const code = (e as { tftpCode?: number }).tftpCode;
     if (code === undefined) throw e;

@@ -67,7 +67,7 @@ test("ITLFile.tlv and ITLSEP<MAC>.tlv: SAST, TFTP as CCM+TFTP and CAPF, signed b
     const inspected = core.files.inspect(viaTftp as Buffer);
     assert.equal(inspected.signature, "valid");
     assert.equal(inspected.hashAlgorithm, "sha1");
-    assert.equal(inspected.signer.serial, new X509Certificate(lab.pki.sast.certificateDer).serialNumber.toLowerCase().replace(/^0+/, ""));
+    assert.equal(inspected.signer.serial, new X509Certificate(lab.pki.sast.certificateDer).serialNumber.toLowerCase().replace(/^(00)+(?=.)/, ""));
   }
 });
 
