@@ -142,3 +142,13 @@ test("inspect shows a list's records without installing it", () => {
   assert.equal(core.files.trustRecords().length, 5);
   assert.equal(core.files.run(FileMode.inspect, peerFile(ITL_RESIGNED)).recordCount, seen.records!.length);
 });
+
+test("a signer whose TFTP record holds an EC key cannot sign files", () => {
+  // SoftKeys.xml.sgn with its signer serial replaced by app-lab's (EC, TFTP in ITLFile-sha512).
+  const bytes = Buffer.from(peerFile("sgn/SoftKeys.xml.sgn"));
+  const from = Buffer.from("f6f86bba53c3d75f3bad2f07144e2726", "hex");
+  const at = bytes.indexOf(from);
+  assert.ok(at > 0 && at < 100);
+  Buffer.from("7e5ab69050941e7d33f5bdf8ae092b55", "hex").copy(bytes, at);
+  assert.equal(coreWith(ITL_SHA512).files.verify(bytes, "config").status, "E_SIGNER_KEY");
+});
