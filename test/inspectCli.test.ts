@@ -62,7 +62,10 @@ test("inspect: exit 1 for a malformed file, 2 for bad usage, 3 for a missing fil
 
 test("verify: configs against the right and the wrong list, trust lists on first use and as replacements", () => {
   const sgn = at("sgn/sha1-rsa2048/SEPA45630BBFA40.cnf.xml.sgn");
-  assert.equal(cli("verify", sgn, "--itl", at(ITL_SHA1)).code, 0);
+  const ok = cli("verify", sgn, "--itl", at(ITL_SHA1), "--json");
+  assert.equal(ok.code, 0);
+  // The signer is the TFTP record (the same certificate is also listed as CCM).
+  assert.deepEqual(JSON.parse(ok.out).signer, { subject: "CN=cucm-lab,O=Cisco,OU=It,L=KRK,ST=PL,C=PL", role: "TFTP", serial: "f6f86bba53c3d75f3bad2f07144e2726" });
   const wrong = cli("verify", sgn, "--itl", at(ITL_SHA512));
   assert.equal(wrong.code, 1);
   assert.match(wrong.err, /E_UNKNOWN_SIGNER/);

@@ -47,9 +47,11 @@ export const command: Command = {
     const result = core.files.verify(bytes, trustList ? "trust-list" : "config");
     const kind = trustList ? "trust list" : "signed config";
     if (values.json) {
-      process.stdout.write(JSON.stringify({ file, kind, verified: result.ok, status: result.status, message: result.message }) + "\n");
+      const signer = result.signer && { subject: result.signer.subject, role: result.signer.role, serial: result.signer.serial };
+      process.stdout.write(JSON.stringify({ file, kind, verified: result.ok, status: result.status, message: result.message, signer }) + "\n");
     } else if (result.ok) {
-      process.stdout.write(`${file}: valid ${kind}${values.itl ? ` (checked against ${values.itl})` : " (signed by its own SAST record)"}\n`);
+      const by = result.signer ? `, signed by ${result.signer.subject} (${result.signer.role}, serial ${result.signer.serial})` : "";
+      process.stdout.write(`${file}: valid ${kind}${values.itl ? ` (checked against ${values.itl}${by})` : " (signed by its own SAST record)"}\n`);
     } else {
       process.stderr.write(`${file}: refused: ${result.message} (${result.status})\n`);
     }

@@ -87,6 +87,8 @@ export interface FileVerdict {
   code: number;
   /** the sentence for the status */
   message: string;
+  /** for a verified config: the installed record whose key signed it */
+  signer?: TrustRecord;
 }
 
 export type TrustInstallResult = { installed: true; records: number } | { installed: false; kept: true; reason: string; code: number; message: string };
@@ -258,7 +260,12 @@ export class FileFacet {
    * installed SAST.
    */
   verify(bytes: Uint8Array, kind: "config" | "trust-list"): FileVerdict {
-    return this.run(kind === "config" ? FileMode.configVerify : FileMode.trustCheck, bytes).verdict;
+    const { verdict: v } = this.run(kind === "config" ? FileMode.configVerify : FileMode.trustCheck, bytes);
+    if (v.ok && kind === "config") {
+      const index = this.w.reg(3); // read before records() reuses the registers
+      v.signer = this.records(BANK_INSTALLED)[index];
+    }
+    return v;
   }
 
   /** Verify and decrypt (2.0) or pass through (1.0) a config: the plaintext only when verified, else CoreError. */
