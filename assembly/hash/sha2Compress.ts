@@ -62,10 +62,6 @@ const SHA2_K: usize = memory.data<u64>([
   if (sizeof<T>() == 8) return rotr<T>(x, 19) ^ rotr<T>(x, 61) ^ (x >>> 6);
   return rotr<T>(x, 17) ^ rotr<T>(x, 19) ^ (x >>> 10);
 }
-/** Word i of a block, big-endian. */
-@inline function word<T>(p: usize, i: usize): T {
-  return bswap<T>(load<T>(p + i * sizeof<T>()));
-}
 
 /** Compress `blocks` consecutive blocks (16 words of T each) at p into the eight-word state,
  *  in `rounds` rounds (64 for SHA-256, 80 for SHA-512). */
@@ -85,55 +81,47 @@ const SHA2_K: usize = memory.data<u64>([
   let x: T, y: T;
   while (p < end) {
     x = b ^ c;
+    // The block's 16 words, big-endian, into the window; later words are made in place.
+    for (let i: usize = 0; i < 16 * W; i += W) store<T>(SCHEDULE + i, bswap<T>(load<T>(p + i)));
     for (let t: usize = 0; t < rounds; t += 8) {
       // This group's eight schedule words go to one half of the 16-word window, the
       // previous group's are in the other half.
       const q = SCHEDULE + (t & 8) * W;
       const other = SCHEDULE + ((t + 8) & 8) * W;
-      let w0: T, w1: T, w2: T, w3: T, w4: T, w5: T, w6: T, w7: T;
-      if (t < 16) {
-        w0 = word<T>(p + t * W, 0);
-        w1 = word<T>(p + t * W, 1);
-        w2 = word<T>(p + t * W, 2);
-        w3 = word<T>(p + t * W, 3);
-        w4 = word<T>(p + t * W, 4);
-        w5 = word<T>(p + t * W, 5);
-        w6 = word<T>(p + t * W, 6);
-        w7 = word<T>(p + t * W, 7);
-      } else {
+      if (t >= 16) {
         // w[t] = σ1(w[t-2]) + w[t-7] + σ0(w[t-15]) + w[t-16]
-        w0 = sigma1<T>(load<T>(other + 6 * W)) + load<T>(other + 1 * W) + sigma0<T>(load<T>(q + 1 * W)) + load<T>(q + 0 * W);
-        w1 = sigma1<T>(load<T>(other + 7 * W)) + load<T>(other + 2 * W) + sigma0<T>(load<T>(q + 2 * W)) + load<T>(q + 1 * W);
-        w2 = sigma1<T>(w0) + load<T>(other + 3 * W) + sigma0<T>(load<T>(q + 3 * W)) + load<T>(q + 2 * W);
-        w3 = sigma1<T>(w1) + load<T>(other + 4 * W) + sigma0<T>(load<T>(q + 4 * W)) + load<T>(q + 3 * W);
-        w4 = sigma1<T>(w2) + load<T>(other + 5 * W) + sigma0<T>(load<T>(q + 5 * W)) + load<T>(q + 4 * W);
-        w5 = sigma1<T>(w3) + load<T>(other + 6 * W) + sigma0<T>(load<T>(q + 6 * W)) + load<T>(q + 5 * W);
-        w6 = sigma1<T>(w4) + load<T>(other + 7 * W) + sigma0<T>(load<T>(q + 7 * W)) + load<T>(q + 6 * W);
-        w7 = sigma1<T>(w5) + w0 + sigma0<T>(load<T>(other + 0 * W)) + load<T>(q + 7 * W);
+        const w0 = sigma1<T>(load<T>(other + 6 * W)) + load<T>(other + 1 * W) + sigma0<T>(load<T>(q + 1 * W)) + load<T>(q + 0 * W);
+        store<T>(q + 0 * W, w0);
+        const w1 = sigma1<T>(load<T>(other + 7 * W)) + load<T>(other + 2 * W) + sigma0<T>(load<T>(q + 2 * W)) + load<T>(q + 1 * W);
+        store<T>(q + 1 * W, w1);
+        const w2 = sigma1<T>(w0) + load<T>(other + 3 * W) + sigma0<T>(load<T>(q + 3 * W)) + load<T>(q + 2 * W);
+        store<T>(q + 2 * W, w2);
+        const w3 = sigma1<T>(w1) + load<T>(other + 4 * W) + sigma0<T>(load<T>(q + 4 * W)) + load<T>(q + 3 * W);
+        store<T>(q + 3 * W, w3);
+        const w4 = sigma1<T>(w2) + load<T>(other + 5 * W) + sigma0<T>(load<T>(q + 5 * W)) + load<T>(q + 4 * W);
+        store<T>(q + 4 * W, w4);
+        const w5 = sigma1<T>(w3) + load<T>(other + 6 * W) + sigma0<T>(load<T>(q + 6 * W)) + load<T>(q + 5 * W);
+        store<T>(q + 5 * W, w5);
+        const w6 = sigma1<T>(w4) + load<T>(other + 7 * W) + sigma0<T>(load<T>(q + 7 * W)) + load<T>(q + 6 * W);
+        store<T>(q + 6 * W, w6);
+        const w7 = sigma1<T>(w5) + w0 + sigma0<T>(load<T>(other + 0 * W)) + load<T>(q + 7 * W);
+        store<T>(q + 7 * W, w7);
       }
-      store<T>(q + 0 * W, w0);
-      store<T>(q + 1 * W, w1);
-      store<T>(q + 2 * W, w2);
-      store<T>(q + 3 * W, w3);
-      store<T>(q + 4 * W, w4);
-      store<T>(q + 5 * W, w5);
-      store<T>(q + 6 * W, w6);
-      store<T>(q + 7 * W, w7);
-      h = h + roundConstant<T>(t + 0) + w0 + ch<T>(e, f, g) + bigSigma1<T>(e); d += h;
+      h = h + roundConstant<T>(t + 0) + load<T>(q + 0 * W) + ch<T>(e, f, g) + bigSigma1<T>(e); d += h;
       y = a ^ b; h = h + ((y & x) ^ b) + bigSigma0<T>(a);
-      g = g + roundConstant<T>(t + 1) + w1 + ch<T>(d, e, f) + bigSigma1<T>(d); c += g;
+      g = g + roundConstant<T>(t + 1) + load<T>(q + 1 * W) + ch<T>(d, e, f) + bigSigma1<T>(d); c += g;
       x = h ^ a; g = g + ((x & y) ^ a) + bigSigma0<T>(h);
-      f = f + roundConstant<T>(t + 2) + w2 + ch<T>(c, d, e) + bigSigma1<T>(c); b += f;
+      f = f + roundConstant<T>(t + 2) + load<T>(q + 2 * W) + ch<T>(c, d, e) + bigSigma1<T>(c); b += f;
       y = g ^ h; f = f + ((y & x) ^ h) + bigSigma0<T>(g);
-      e = e + roundConstant<T>(t + 3) + w3 + ch<T>(b, c, d) + bigSigma1<T>(b); a += e;
+      e = e + roundConstant<T>(t + 3) + load<T>(q + 3 * W) + ch<T>(b, c, d) + bigSigma1<T>(b); a += e;
       x = f ^ g; e = e + ((x & y) ^ g) + bigSigma0<T>(f);
-      d = d + roundConstant<T>(t + 4) + w4 + ch<T>(a, b, c) + bigSigma1<T>(a); h += d;
+      d = d + roundConstant<T>(t + 4) + load<T>(q + 4 * W) + ch<T>(a, b, c) + bigSigma1<T>(a); h += d;
       y = e ^ f; d = d + ((y & x) ^ f) + bigSigma0<T>(e);
-      c = c + roundConstant<T>(t + 5) + w5 + ch<T>(h, a, b) + bigSigma1<T>(h); g += c;
+      c = c + roundConstant<T>(t + 5) + load<T>(q + 5 * W) + ch<T>(h, a, b) + bigSigma1<T>(h); g += c;
       x = d ^ e; c = c + ((x & y) ^ e) + bigSigma0<T>(d);
-      b = b + roundConstant<T>(t + 6) + w6 + ch<T>(g, h, a) + bigSigma1<T>(g); f += b;
+      b = b + roundConstant<T>(t + 6) + load<T>(q + 6 * W) + ch<T>(g, h, a) + bigSigma1<T>(g); f += b;
       y = c ^ d; b = b + ((y & x) ^ d) + bigSigma0<T>(c);
-      a = a + roundConstant<T>(t + 7) + w7 + ch<T>(f, g, h) + bigSigma1<T>(f); e += a;
+      a = a + roundConstant<T>(t + 7) + load<T>(q + 7 * W) + ch<T>(f, g, h) + bigSigma1<T>(f); e += a;
       x = b ^ c; a = a + ((x & y) ^ c) + bigSigma0<T>(b);
     }
     // Feed forward through memory rather than keeping eight more values live in locals.
