@@ -45,6 +45,15 @@ test("inspect --json holds the issue's fields for every vector", () => {
   }
 });
 
+test("inspect --itl checks a config's signature without deciding anything", () => {
+  const sgn = at("sgn/SoftKeys.xml.sgn");
+  assert.match(cli("inspect", sgn).out, /Signature not checked: no trust list given/);
+  assert.match(cli("inspect", sgn, "--itl", at(ITL_SHA1)).out, /\nValid signature\n$/);
+  const wrong = cli("inspect", sgn, "--itl", at(ITL_SHA512), "--json");
+  assert.equal(wrong.code, 0);
+  assert.equal(JSON.parse(wrong.out).signature, "E_UNKNOWN_SIGNER");
+});
+
 test("inspect: exit 1 for a malformed file, 2 for bad usage, 3 for a missing file", () => {
   const dir = mkdtempSync(join(tmpdir(), "cnfguard-inspect-"));
   try {

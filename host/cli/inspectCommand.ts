@@ -3,16 +3,18 @@
 // follows the layout of the peer's parser (*.parsed.txt); --json prints one object.
 import { readFile } from "node:fs/promises";
 import { Exit, IoError, UsageError, parse, type Command } from "./common.js";
-import { newCore, CoreError } from "../core.js";
+import { newCore, CoreError, type Core } from "../core.js";
 import type { InspectResult, TrustRecord } from "../core/fileFacet.js";
 
-const help = `usage: cnfguard inspect FILE [--json]
+const help = `usage: cnfguard inspect FILE [--itl INSTALLED.tlv] [--json]
 
 Prints the header of FILE (.sgn, .enc.sgn or a .tlv trust list) and, for trust lists,
-every record. The signature is checked where that needs nothing else: a trust list
-against its own SAST record. Nothing is decided; a malformed file is reported.
+every record. The signature is checked where that can be done: a trust list against its
+own SAST record, a config against INSTALLED.tlv when given. Nothing is decided; a
+malformed file is reported.
 
 options:
+  --itl FILE   a trust list to check a config's signature against
   --json   one object: version, headerLength, signer{name,issuer,serial}, hashAlgorithm,
            signatureLength, filename, timestamp, [signerVersion], [encryption{ivLength,
            keyLength,keySize,padding,hashAlgorithm,hash}], [records[{role,subject,issuer,
@@ -100,13 +102,15 @@ export const command: Command = {
   summary: "print a signed file's or trust list's header and records",
   help,
   async run(argv) {
-    const { values, positionals } = parse(argv, { json: { type: "boolean" } });
+    const { values, positionals } = parse(argv, { json: { type: "boolean" }, itl: { type: "string" } });
     if (positionals.length !== 1) throw new UsageError("name exactly one FILE to inspect");
     const file = positionals[0];
     const bytes = await readInput(file, "FILE");
+    // Loaded lazily: verifyCommand imports this module too.
+    const core: Core = values.itl ? await (await import("./verifyCommand.js")).coreWithTrustList(values.itl) : newCore();
     let result: InspectResult;
     try {
-      result = newCore().files.inspect(bytes);
+      result = core.files.inspect(bytes);
     } catch (e) {
       if (!(e instanceof CoreError)) throw e;
       process.stderr.write(`cnfguard inspect: ${file}: not a well-formed signed file: ${e.message.replace(/^file: /, "")}\n`);
