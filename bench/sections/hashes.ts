@@ -10,6 +10,19 @@ import type { HashAlgorithm } from "../../host/core/hashFacet.js";
 import { measure, type BenchCase, type BenchSection } from "../harness.js";
 
 const SIZE = 64 * 1024;
+const ROUNDS = 6;
+
+/** Best ops/s of each implementation over ROUNDS interleaved short runs: on a shared machine a
+ *  burst of load then hits every implementation alike instead of whichever ran during it. */
+function interleaved(impls: { impl: string; fn: () => unknown }[]): { impl: string; opsPerSec: number; bytesPerOp: number }[] {
+  const best = impls.map(() => 0);
+  for (let round = 0; round < ROUNDS; round++) {
+    impls.forEach((x, i) => {
+      best[i] = Math.max(best[i], measure(x.fn, 100));
+    });
+  }
+  return impls.map((x, i) => ({ impl: x.impl, opsPerSec: best[i], bytesPerOp: SIZE }));
+}
 
 const PEERS: { alg: HashAlgorithm; title: string; hashWasm: () => Promise<IHasher>; noble: (b: Uint8Array) => Uint8Array }[] = [
   { alg: "md5", title: "MD5", hashWasm: createMD5, noble: md5 },
@@ -28,12 +41,12 @@ export const section: BenchSection = {
       const hasher = await peer.hashWasm();
       cases.push({
         name: `${peer.title}, 64 KiB`,
-        results: [
-          { impl: "cnfguard (wasm)", opsPerSec: measure(() => hashes.digest(peer.alg, data)), bytesPerOp: SIZE },
-          { impl: "hash-wasm", opsPerSec: measure(() => hasher.init().update(data).digest("binary")), bytesPerOp: SIZE },
-          { impl: "@noble/hashes", opsPerSec: measure(() => peer.noble(data)), bytesPerOp: SIZE },
-          { impl: "node:crypto", opsPerSec: measure(() => createHash(peer.alg).update(data).digest()), bytesPerOp: SIZE },
-        ],
+        results: interleaved([
+          { impl: "cnfguard (wasm)", fn: () => hashes.digest(peer.alg, data) },
+          { impl: "hash-wasm", fn: () => hasher.init().update(data).digest("binary") },
+          { impl: "@noble/hashes", fn: () => peer.noble(data) },
+          { impl: "node:crypto", fn: () => createHash(peer.alg).update(data).digest() },
+        ]),
       });
     }
     return cases;
