@@ -27,12 +27,31 @@ export function montMul(r: usize, a: usize, b: usize, n: usize, n0inv: u32, k: u
     let c1 = x0 >> 32;
     const m = <u64>(<u32>x0 * n0inv);
     let c2 = (<u64>(<u32>x0) + m * <u64>load<u32>(n)) >> 32;
-    for (let j: usize = 4; j < kBytes; j += 4) {
+    // Limbs 1 … k−1: single steps until a multiple of four remain, then four per turn
+    // (fewer loop branches; the carries chain through c1 and c2 either way).
+    let j: usize = 4;
+    for (; ((kBytes - j) & 12) != 0; j += 4) {
       const x = <u64>load<u32>(T + j) + <u64>load<u32>(a + j) * bi + c1;
       c1 = x >> 32;
       const y = (x & 0xffffffff) + m * <u64>load<u32>(n + j) + c2;
       c2 = y >> 32;
       store<u32>(T + j - 4, <u32>y);
+    }
+    for (; j < kBytes; j += 16) {
+      const x0 = <u64>load<u32>(T + j) + <u64>load<u32>(a + j) * bi + c1;
+      const y0 = (x0 & 0xffffffff) + m * <u64>load<u32>(n + j) + c2;
+      store<u32>(T + j - 4, <u32>y0);
+      const x1 = <u64>load<u32>(T + j, 4) + <u64>load<u32>(a + j, 4) * bi + (x0 >> 32);
+      const y1 = (x1 & 0xffffffff) + m * <u64>load<u32>(n + j, 4) + (y0 >> 32);
+      store<u32>(T + j, <u32>y1);
+      const x2 = <u64>load<u32>(T + j, 8) + <u64>load<u32>(a + j, 8) * bi + (x1 >> 32);
+      const y2 = (x2 & 0xffffffff) + m * <u64>load<u32>(n + j, 8) + (y1 >> 32);
+      store<u32>(T + j, <u32>y2, 4);
+      const x3 = <u64>load<u32>(T + j, 12) + <u64>load<u32>(a + j, 12) * bi + (x2 >> 32);
+      const y3 = (x3 & 0xffffffff) + m * <u64>load<u32>(n + j, 12) + (y2 >> 32);
+      store<u32>(T + j, <u32>y3, 8);
+      c1 = x3 >> 32;
+      c2 = y3 >> 32;
     }
     const top = <u64>load<u32>(T + kBytes) + c1 + c2;
     store<u32>(T + kBytes - 4, <u32>top);
