@@ -52,12 +52,13 @@ export function hashInit(ctx: usize, alg: u32): u32 {
   return OK;
 }
 
-/** Compress `blocks` whole blocks starting at p into the chaining value. */
+/** Compress `blocks` whole blocks starting at p into the chaining value. A context that was
+ *  never initialised (unknown selector) compresses nothing, so it cannot read out of bounds. */
 function compress(alg: u32, state: usize, p: usize, blocks: usize): void {
   if (alg == HASH_MD5) md5Blocks(state, p, blocks);
   else if (alg == HASH_SHA1) sha1Blocks(state, p, blocks);
   else if (alg == HASH_SHA256) sha256Blocks(state, p, blocks);
-  else sha512Blocks(state, p, blocks);
+  else if (alg == HASH_SHA512) sha512Blocks(state, p, blocks);
 }
 
 /** Absorb len bytes at data. Any chunking gives the same digest. */
@@ -123,6 +124,6 @@ export function hashFinal(ctx: usize, out: usize): u32 {
   if (alg == HASH_MD5) md5Output(state, out);
   else if (alg == HASH_SHA1) sha1Output(state, out);
   else if (alg == HASH_SHA256) sha256Output(state, out);
-  else sha512Output(state, out);
-  return hashDigestLength(alg);
+  else if (alg == HASH_SHA512) sha512Output(state, out);
+  return hashDigestLength(alg); // 0 for a context that was never initialised
 }
