@@ -8,7 +8,20 @@ import { createHash, createPrivateKey, createPublicKey, privateDecrypt, publicEn
 import forge from "node-forge";
 import { core } from "../../host/core.js";
 import { RsaHash } from "../../host/core/rsaFacet.js";
-import { measure, type BenchCase, type BenchSection } from "../harness.js";
+import { measure, type BenchCase, type BenchSection, type Measurement } from "../harness.js";
+
+interface Contender { impl: string; fn: () => unknown; note?: string }
+
+/** Each contender's best rate over a few alternating runs: a burst of load on the shared
+ *  machine then hits every implementation alike. (hashes.ts does the same; a shared
+ *  helper in harness.ts would serve both.) */
+function alternating(contenders: Contender[], ms: number): Measurement[] {
+  const best = contenders.map(() => 0);
+  for (let round = 0; round < 4; round++) {
+    contenders.forEach((c, i) => (best[i] = Math.max(best[i], measure(c.fn, ms))));
+  }
+  return contenders.map((c, i) => ({ impl: c.impl, opsPerSec: best[i], note: c.note }));
+}
 
 function cases(bits: number): BenchCase[] {
   const pem = readFileSync(new URL(`../../../vectors/rsa/key${bits}.pem`, import.meta.url), "utf8");
@@ -28,24 +41,24 @@ function cases(bits: number): BenchCase[] {
   rsa.loadPublicKey(spki);
   rsa.loadPrivateKey(priv.export({ type: "pkcs8", format: "der" }));
   const x = Buffer.concat([Buffer.from([0]), randomBytes(bits / 8 - 1)]);
-  const slow = bits > 2048 ? 1500 : 600;
+  const slow = bits > 2048 ? 600 : 250;
   return [
     {
       name: `RSA-${bits} verify (SHA-256)`,
-      results: [
-        { impl: "cnfguard (wasm)", opsPerSec: measure(() => rsa.verifyLoaded(RsaHash.sha256, digest, sig)) },
-        { impl: "node:crypto", opsPerSec: measure(() => verify("sha256", msg, pub, sig)) },
-        { impl: "node-forge", opsPerSec: measure(() => forgePub.verify(forgeDigest, forgeSig, "RSASSA-PKCS1-V1_5"), slow) },
-      ],
+      results: alternating([
+        { impl: "cnfguard (wasm)", fn: () => rsa.verifyLoaded(RsaHash.sha256, digest, sig) },
+        { impl: "node:crypto", fn: () => verify("sha256", msg, pub, sig) },
+        { impl: "node-forge", fn: () => forgePub.verify(forgeDigest, forgeSig, "RSASSA-PKCS1-V1_5") },
+      ], 100),
     },
     {
       name: `RSA-${bits} private-key operation`,
-      results: [
-        { impl: "cnfguard (wasm, ct)", opsPerSec: measure(() => rsa.privateRaw(x), slow) },
-        { impl: "cnfguard decrypt", opsPerSec: measure(() => rsa.decrypt(ct, 16), slow), note: "PKCS#1 v1.5 + implicit rejection" },
-        { impl: "node:crypto", opsPerSec: measure(() => privateDecrypt({ key: priv, padding: constants.RSA_NO_PADDING }, x), slow) },
-        { impl: "node-forge", opsPerSec: measure(() => forgePriv.decrypt(forgeCt, "RSAES-PKCS1-V1_5"), slow) },
-      ],
+      results: alternating([
+        { impl: "cnfguard (wasm, ct)", fn: () => rsa.privateRaw(x) },
+        { impl: "cnfguard decrypt", fn: () => rsa.decrypt(ct, 16), note: "PKCS#1 v1.5 + implicit rejection" },
+        { impl: "node:crypto", fn: () => privateDecrypt({ key: priv, padding: constants.RSA_NO_PADDING }, x) },
+        { impl: "node-forge", fn: () => forgePriv.decrypt(forgeCt, "RSAES-PKCS1-V1_5") },
+      ], slow),
     },
   ];
 }
