@@ -57,6 +57,25 @@ test("the peer's device certificates: serial, issuer, subject and key match node
   }
 });
 
+test("the peer's server certificates (SAST, TFTP, CAPF, TVS, EC app server): fields match, RSA keys load", () => {
+  const files = readdirSync(PKI).filter((f) => f.endsWith(".pem"));
+  assert.ok(files.length >= 6);
+  for (const file of files) {
+    const [der] = pemBlocks(readFileSync(new URL(file, PKI), "utf8"), "CERTIFICATE");
+    const x = new X509Certificate(der);
+    const got = rsa.readCertificate(der);
+    const [, , , issuer, , subject] = tbsFieldBytes(der);
+    assert.deepEqual([got.issuer, got.subject], [issuer, subject], file);
+    assert.equal(got.serial.toString("hex").replace(/^0+(?=.)/, "").toUpperCase(), x.serialNumber.replace(/^0+(?=.)/, "").toUpperCase(), file);
+    assert.deepEqual(got.spki, x.publicKey.export({ type: "spki", format: "der" }), file);
+    if (x.publicKey.asymmetricKeyType === "rsa") {
+      assert.equal(rsa.loadPublicKey(got.spki).modulusBytes * 8, x.publicKey.asymmetricKeyDetails!.modulusLength, file);
+    } else {
+      assert.equal(statusOf(() => rsa.loadPublicKey(got.spki)), "E_KEY_NOT_RSA", file);
+    }
+  }
+});
+
 test("the peer's device keys load and unwrap what node:crypto wraps; the EC device is refused as not RSA", () => {
   for (const file of devices) {
     const text = readFileSync(new URL(file, DEVICES), "utf8");
