@@ -2,30 +2,20 @@
 // md5hash the peer's CAPF recorded (vectors/peer/devices/md5hash.txt), from PEM and DER.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { createHash, X509Certificate } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot, vectorsDir } from "../host/paths.js";
+import { vectorsDir } from "../host/paths.js";
+import { runCnfguard, withScratchDir } from "./hashScratch.js";
 
-const BIN = join(repoRoot, "bin", "cnfguard");
 const DEVICES = join(vectorsDir, "peer", "devices");
-const cnfguard = (args: string[]) => spawnSync(process.execPath, [BIN, "certhash", ...args], { encoding: "utf8" });
+const cnfguard = (args: string[]) => runCnfguard(["certhash", ...args]);
 
 const expected = readFileSync(join(DEVICES, "md5hash.txt"), "utf8").trim().split("\n").map((line) => {
   const [hash, name] = line.trim().split(/\s+/);
   return { hash, name };
 });
-
-function withDir(fn: (dir: string) => void): void {
-  mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
-  const dir = mkdtempSync(join(repoRoot, ".tmp", "certhash-"));
-  try {
-    fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (fn: (dir: string) => unknown) => withScratchDir("certhash", fn);
 
 test("every peer device certificate (PEM with its key) gives the peer's md5hash", () => {
   assert.equal(expected.length, 6);
@@ -36,8 +26,8 @@ test("every peer device certificate (PEM with its key) gives the peer's md5hash"
   }
 });
 
-test("the same certificates as DER, as PEM with the key first, and with --json", () => {
-  withDir((dir) => {
+test("the same certificates as DER, as PEM with the key first, and with --json", async () => {
+  await withDir((dir) => {
     for (const { hash, name } of expected) {
       const pem = readFileSync(join(DEVICES, `${name}.pem`), "utf8");
       const der = new X509Certificate(pem).raw;
@@ -55,8 +45,8 @@ test("the same certificates as DER, as PEM with the key first, and with --json",
   });
 });
 
-test("files without a usable certificate fail with a message naming file and fix", () => {
-  withDir((dir) => {
+test("files without a usable certificate fail with a message naming file and fix", async () => {
+  await withDir((dir) => {
     const pem = readFileSync(join(DEVICES, "SEPA45630BBFA40.pem"), "utf8");
     const keyOnly = pem.slice(pem.indexOf("-----BEGIN PRIVATE KEY"));
     writeFileSync(join(dir, "key.pem"), keyOnly);

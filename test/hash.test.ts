@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { md5, sha1 } from "@noble/hashes/legacy.js";
@@ -12,8 +12,8 @@ import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { newWasmCore } from "../host/core/wasmCore.js";
 import { HashFacet, HASH_ALGORITHMS, type HashAlgorithm } from "../host/core/hashFacet.js";
 import { Status } from "../host/generated/status.js";
-import { repoRoot } from "../host/paths.js";
 import { HASH_VECTOR_FILES, readHashVectors } from "./hashVectors.js";
+import { withScratchDir } from "./hashScratch.js";
 
 const core = newWasmCore();
 const hashes = new HashFacet(core);
@@ -100,18 +100,14 @@ test("the slots are independent streams", () => {
 });
 
 test("hashFile streams a file and reports a missing one", async () => {
-  mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
-  const dir = mkdtempSync(join(repoRoot, ".tmp", "hash-"));
-  try {
+  await withScratchDir("hash", async (dir) => {
     const data = randomBytes(700_001);
     const path = join(dir, "data.bin");
     writeFileSync(path, data);
     for (const alg of ALGORITHMS) assert.equal(hex(await hashes.hashFile(alg, path)), opensslHex(alg, data), alg);
     await assert.rejects(hashes.hashFile("md5", join(dir, "missing")), { code: "ENOENT" });
     assert.equal(hex(hashes.digest("md5", data)), opensslHex("md5", data), "a failed file gives its slot back");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("the ABI refuses bad slots, algorithms, lengths and out-of-order calls with status codes", () => {

@@ -4,28 +4,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../host/paths.js";
+import { runCnfguard as cnfguard, withScratchDir } from "./hashScratch.js";
 
-const BIN = join(repoRoot, "bin", "cnfguard");
-const cnfguard = (args: string[], opts: { cwd?: string; input?: Uint8Array } = {}) =>
-  spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd, input: opts.input, encoding: "utf8" });
 const coreutils = (alg: string, args: string[], opts: { cwd?: string; input?: Uint8Array } = {}) =>
   spawnSync(`${alg}sum`, args, { cwd: opts.cwd, input: opts.input, encoding: "utf8" });
+const withDir = (fn: (dir: string) => unknown) => withScratchDir("hashcli", fn);
 
-function withDir(fn: (dir: string) => void): void {
-  mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
-  const dir = mkdtempSync(join(repoRoot, ".tmp", "hashcli-"));
-  try {
-    fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-test("output equals coreutils for several files, odd names and sizes around the blocks", () => {
-  withDir((dir) => {
+test("output equals coreutils for several files, odd names and sizes around the blocks", async () => {
+  await withDir((dir) => {
     const files: string[] = [];
     const names = ["empty", "plain.bin", "with space", "back\\slash", "new\nline", "carriage\rreturn", "ünïcode"];
     const sizes = [0, 55, 64, 111, 128, 70_000, 300_001];
@@ -52,8 +40,8 @@ test("'-' and no FILE read standard input, like coreutils", () => {
   }
 });
 
-test("--json lists file, algorithm and digest", () => {
-  withDir((dir) => {
+test("--json lists file, algorithm and digest", async () => {
+  await withDir((dir) => {
     writeFileSync(join(dir, "a"), "abc");
     const r = cnfguard(["hash", "sha1", "--json", "a"], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
@@ -61,8 +49,8 @@ test("--json lists file, algorithm and digest", () => {
   });
 });
 
-test("a missing file is named on stderr, the others are still hashed, exit 3", () => {
-  withDir((dir) => {
+test("a missing file is named on stderr, the others are still hashed, exit 3", async () => {
+  await withDir((dir) => {
     writeFileSync(join(dir, "here"), "data");
     const r = cnfguard(["hash", "md5", "gone", "here"], { cwd: dir });
     assert.equal(r.status, 3);
