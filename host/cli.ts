@@ -4,14 +4,17 @@ import { Exit, UsageError, IoError, wantsHelp, type Command } from "./cli/common
 
 /** Subcommand → module (relative to this file) exporting `command: Command`. */
 const COMMANDS: Record<string, { module: string; summary: string }> = {
-  hash: { module: "./cli/hashCommand.js", summary: "hash a file with md5|sha1|sha256|sha512 (like md5sum)" },
+  hash: { module: "./cli/hashCommand.js", summary: "hash files (or - for stdin) with md5|sha1|sha256|sha512, like md5sum" },
   certhash: { module: "./cli/certhashCommand.js", summary: "print the certHash (MD5 of the certificate DER) of a PEM or DER certificate" },
   inspect: { module: "./cli/inspectCommand.js", summary: "print a signed file's or trust list's header and records" },
   verify: { module: "./cli/verifyCommand.js", summary: "verify a signed file or trust list against a trust list" },
   decrypt: { module: "./cli/decryptCommand.js", summary: "verify and decrypt SEP<MAC>.cnf.xml.enc.sgn with the device key" },
+  sign: { module: "./cli/signCommand.js", summary: "sign a file as a version 1.0 .sgn with a TFTP certificate and key" },
+  encrypt: { module: "./cli/encryptCommand.js", summary: "encrypt a config to a phone's RSA certificate and sign it (.enc.sgn)" },
+  itl: { module: "./cli/itlCommand.js", summary: "write a signed trust list (ITLFile.tlv) from a SAST and role:certificate records" },
   server: { module: "./cli/serverCommand.js", summary: "server init|start: the reference CUCM TFTP/HTTP/CAPF services" },
   profile: { module: "./cli/profileCommand.js", summary: "phone security profiles: add|list|edit" },
-  device: { module: "./cli/deviceCommand.js", summary: "devices: add|list|capf" },
+  device: { module: "./cli/deviceCommand.js", summary: "devices: add|edit|list|capf" },
   sql: { module: "./cli/sqlCommand.js", summary: "run a read-only SQL query on the server database" },
   phone: { module: "./cli/phoneCommand.js", summary: "boot as a phone: trust list, partial config, CAPF, encrypted config" },
   diagnose: { module: "./cli/diagnoseCommand.js", summary: "run the encrypted-config troubleshooting checklist as a phone" },

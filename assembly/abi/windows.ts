@@ -15,3 +15,6 @@ export function reg_ptr(): u32 { return <u32>REG; }
 export function reg_count(): u32 { return REG_COUNT; }
 /** ABI version: bumped whenever an export changes meaning. */
 export function abi_version(): u32 { return 1; }
+/** End of the core's static regions (the AssemblyScript `__heap_base`). The core keeps
+ *  no heap: memory from here to the end of its 2 pages is never written by the core. */
+export function static_end(): u32 { return <u32>__heap_base; }
