@@ -1,0 +1,109 @@
+// `cnfguard phone`: boot as the phone of the seed against a TFTP/HTTP/CAPF server.
+import { createInterface } from "node:readline/promises";
+import { Exit, UsageError, IoError, parse, type Command } from "./common.js";
+import { bootPhone, type PhoneOptions } from "../phone/bootFlow.js";
+import { readCertifiedPem } from "../phone/phoneState.js";
+import { stepLine } from "../phone/trace.js";
+import type { Transport } from "../phone/fileFetcher.js";
+
+export const PHONE_OPTIONS = {
+  server: { type: "string" },
+  mac: { type: "string" },
+  state: { type: "string" },
+  "http-port": { type: "string" },
+  "tftp-port": { type: "string" },
+  transport: { type: "string" },
+  "auth-string": { type: "string" },
+  mic: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+export const PHONE_USAGE = "--server HOST --mac MAC --state DIR [--http-port 6970] [--tftp-port 69] [--transport auto|http|tftp] [--auth-string DIGITS] [--mic CERT+KEY.pem] [--json]";
+
+const help = `usage: cnfguard phone ${PHONE_USAGE}
+
+Boots as a phone (flow.md): ITLSEP<MAC>.tlv (else ITLFile.tlv) → SEP<MAC>.cnf.xml.sgn → when it is a
+partial config whose certHash differs from the MD5 of the phone's LSC (or MIC): CAPF over TLS, pinned
+to the trust list's CAPF record → reset → SEP<MAC>.cnf.xml.enc.sgn, verified and decrypted.
+
+  --state DIR        the phone's flash: ITL.tlv, mic.pem/mic.key (a lab MIC is made for a new folder),
+                     lsc.pem/lsc.key, and the last verified SEP<MAC>.cnf.xml
+  --transport        auto (HTTP first, then TFTP; default), http or tftp
+  --auth-string      the CAPF authentication string, for capfAuthMode 1 (asked for on a terminal)
+  --mic FILE         a PEM file with the MIC certificate and its private key, instead of a lab MIC
+  --json             the steps as JSON objects, then {"ok":…}
+
+One line per step; exit 0 only when a verified full config is in place, 1 for a refusal or failure
+(named; the stored trust list, certificate and config are left as they were), 2 for usage errors.`;
+
+/** Reads the options `phone` and `diagnose` share. */
+export function phoneOptions(values: Record<string, string | boolean | undefined>): PhoneOptions {
+  const need = (k: string) => {
+    const v = values[k];
+    if (typeof v !== "string" || v === "") throw new UsageError(`--${k} is required`);
+    return v;
+  };
+  const port = (k: string) => {
+    const v = values[k];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--${k} '${v}': a port is 1–65535`);
+    return n;
+  };
+  const transport = (values.transport as string | undefined) ?? "auto";
+  if (!["auto", "http", "tftp"].includes(transport)) throw new UsageError(`--transport '${transport}': use auto, http or tftp`);
+  const mac = need("mac");
+  if (!/^(SEP)?[0-9A-Fa-f]{12}$/i.test(mac.replace(/[:.-]/g, ""))) throw new UsageError(`--mac '${mac}': give the phone's MAC as 12 hex digits, e.g. A45630BBFA40`);
+  const authString = values["auth-string"] as string | undefined;
+  if (authString !== undefined && !/^[0-9]{4,16}$/.test(authString)) throw new UsageError(`--auth-string: an authentication string is 4–16 digits`);
+  let mic: PhoneOptions["mic"];
+  if (typeof values.mic === "string") {
+    try {
+      mic = readCertifiedPem(values.mic);
+    } catch (e) {
+      throw new IoError(`--mic ${values.mic}: ${(e as Error).message}`);
+    }
+  }
+  return {
+    server: need("server"),
+    mac,
+    state: need("state"),
+    httpPort: port("http-port"),
+    tftpPort: port("tftp-port"),
+    transport: transport as Transport,
+    authString,
+    mic,
+  };
+}
+
+/** On a terminal, asks for the authentication string; otherwise undefined (the boot stops and says so). */
+export function terminalPrompt(): (() => Promise<string | undefined>) | undefined {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
+  return async () => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return (await rl.question("CAPF asks for the authentication string (digits): ")).trim();
+    } finally {
+      rl.close();
+    }
+  };
+}
+
+export const command: Command = {
+  summary: "boot as a phone: trust list, partial config, CAPF, encrypted config",
+  help,
+  async run(argv) {
+    const { values } = parse(argv, PHONE_OPTIONS, false);
+    const options = phoneOptions(values);
+    const json = values.json === true;
+    const result = await bootPhone({
+      ...options,
+      askAuthString: terminalPrompt(),
+      onStep: (s) => process.stdout.write((json ? JSON.stringify(s) : stepLine(s)) + "\n"),
+    });
+    if (json) process.stdout.write(JSON.stringify({ ok: result.ok, failure: result.failure, config: result.configPath }) + "\n");
+    else if (result.ok) process.stdout.write(`ok: verified full config in ${result.configPath}\n`);
+    else process.stderr.write(`cnfguard phone: ${result.failure!.name}: ${result.failure!.message}\n`);
+    return result.ok ? Exit.OK : Exit.FAILED;
+  },
+};

@@ -1,0 +1,338 @@
+// The phone's boot (flow.md, the seed's trace): trust list → signed config → either the full
+// config, or a partial one whose certHash is compared with the phone's certificate → CAPF when
+// they differ → reset → the encrypted config, verified and decrypted by the core. The core
+// decides trust and decrypts; this file moves bytes, keeps files and reports each step.
+import { newCore, CoreError, type Core } from "../core.js";
+import { fetchFile, FetchError, isNotFound, type Transport } from "./fileFetcher.js";
+import { runCapfSession, CapfClientError, type CapfAuthMode, type CapfClientResult } from "./capfClient.js";
+import { PhoneState, type HeldCertificate } from "./phoneState.js";
+import { readPhoneConfig, type PhoneConfigView } from "./phoneConfig.js";
+import { PhoneFailure, type TraceStep } from "./trace.js";
+import type { KeyObject } from "node:crypto";
+
+export interface PhoneOptions {
+  server: string;
+  /** 12 hex digits, any case, separators allowed */
+  mac: string;
+  state: string;
+  httpPort?: number;
+  tftpPort?: number;
+  transport?: Transport;
+  authString?: string;
+  /** asks the operator for the authentication string (a terminal); absent: stop and say so */
+  askAuthString?: () => Promise<string | undefined>;
+  /** a MIC to install instead of a lab one */
+  mic?: { certificateDer: Buffer; privateKey: KeyObject };
+  onStep?: (step: TraceStep) => void;
+  /** per file fetch; default 3000 ms */
+  fetchTimeoutMs?: number;
+  /** CAPF silence that ends a session; default 10 000 ms */
+  capfTimeoutMs?: number;
+  /** how long to wait for the server to record a new certificate before enrolling again; default 10 000 ms */
+  hashWaitMs?: number;
+  /** CAPF sessions per boot; default 2 */
+  maxCapfSessions?: number;
+}
+
+export interface BootResult {
+  ok: boolean;
+  steps: TraceStep[];
+  failure?: { name: string; message: string };
+  /** the verified full config now in DIR/SEP<MAC>.cnf.xml */
+  config?: Buffer;
+  configPath?: string;
+}
+
+/** SEP + 12 upper-case hex digits, or a PhoneFailure naming the option. */
+export function deviceNameOf(mac: string): string {
+  const bare = mac.replace(/^SEP/i, "").replace(/[:.-]/g, "");
+  if (!/^[0-9A-Fa-f]{12}$/.test(bare)) throw new PhoneFailure("usage", `--mac '${mac}': give the phone's MAC as 12 hex digits, e.g. A45630BBFA40`);
+  return `SEP${bare.toUpperCase()}`;
+}
+
+/** Boots once; never throws for a boot failure (the result names it). */
+export async function bootPhone(o: PhoneOptions): Promise<BootResult> {
+  const flow = new BootFlow(o);
+  try {
+    const config = await flow.run();
+    return { ok: true, steps: flow.steps, config, configPath: flow.state.configPath };
+  } catch (e) {
+    if (e instanceof PhoneFailure) return { ok: false, steps: flow.steps, failure: { name: e.failure, message: e.message } };
+    throw e;
+  }
+}
+
+/** The pieces of a boot, shared with diagnose. */
+export class BootFlow {
+  readonly steps: TraceStep[] = [];
+  readonly deviceName: string;
+  readonly state: PhoneState;
+  readonly core: Core = newCore();
+  private capfSessions = 0;
+
+  constructor(readonly o: PhoneOptions) {
+    this.deviceName = deviceNameOf(o.mac);
+    this.state = new PhoneState(o.state, this.deviceName);
+  }
+
+  record(step: TraceStep): void {
+    this.steps.push(step);
+    this.o.onStep?.(step);
+  }
+
+  fail(step: TraceStep, failure: string, message: string): never {
+    this.record({ ...step, ok: false });
+    throw new PhoneFailure(failure, message);
+  }
+
+  /** The state folder with a MIC, and the stored trust list back in the core's store. */
+  prepare(): void {
+    const { createdMic } = this.state.prepare(this.o.mic);
+    if (createdMic) this.record({ step: "state", file: this.state.dir, check: "new state folder", outcome: `lab MIC issued for ${this.deviceName} (RSA 2048)`, ok: true });
+    const stored = this.state.trustList();
+    if (stored) {
+      const r = this.core.files.installTrustList(stored);
+      if (!r.installed) this.record({ step: "state", file: "ITL.tlv", check: "stored trust list", outcome: `unusable (${r.reason}), treated as none`, ok: false });
+    }
+  }
+
+  async run(): Promise<Buffer> {
+    this.prepare();
+    const maxSessions = this.o.maxCapfSessions ?? 2;
+    for (;;) {
+      await this.loadTrustList();
+      let config = await this.fetchSignedConfig();
+      if (config.view.full) return this.apply(config.body, "full config, signed");
+      let held = this.state.current();
+      if (this.capfSessions > 0 && !this.matches(config.view, held)) config = await this.awaitCertHash(held);
+      if (this.compareHash(config.view, held)) return this.fetchEncryptedConfig(held!);
+      if (this.capfSessions >= maxSessions) {
+        throw new PhoneFailure("hash-mismatch", `certHash ${config.view.certHash || "(empty)"} still differs from MD5 ${held?.md5 ?? "(no certificate)"} after ${this.capfSessions} CAPF session(s): the server did not record the certificate; check 'cnfguard sql "select md5hash,name from device where name='${this.deviceName}'"'`);
+      }
+      await this.enrol(config.view);
+      this.record({ step: "reset", check: "after CAPF", outcome: "starting over from the trust list", ok: true });
+    }
+  }
+
+  /** ITLSEP<MAC>.tlv, else ITLFile.tlv; installed or refused by the core's rules. */
+  async loadTrustList(): Promise<void> {
+    const names = [`ITL${this.deviceName}.tlv`, "ITLFile.tlv"];
+    for (const file of names) {
+      let got;
+      try {
+        got = await this.fetch(file);
+      } catch (e) {
+        if (isNotFound(e) && file !== names[names.length - 1]) {
+          this.record({ step: "trust-list", file, check: "download", outcome: "not found, trying ITLFile.tlv", ok: true });
+          continue;
+        }
+        const step = { step: "trust-list", file, check: "download", outcome: (e as Error).message, ok: false };
+        if (this.state.trustList()) return this.record({ ...step, outcome: `${step.outcome}; keeping the stored trust list` });
+        this.fail(step, "trust-list-unavailable", `${file}: ${(e as Error).message}; the phone has no trust list and cannot verify its config`);
+      }
+      this.offerTrustList(file, got.bytes, got.via);
+      return;
+    }
+  }
+
+  private offerTrustList(file: string, bytes: Uint8Array, via: string): void {
+    const stored = this.state.trustList();
+    const signer = this.signerOf(bytes);
+    const base = { step: "trust-list", file, size: bytes.length, via, check: `signed by SAST ${signer}` };
+    const r = this.core.files.installTrustList(bytes);
+    if (!r.installed) {
+      const why = `${r.reason}: ${r.message}`;
+      if (stored) return this.record({ ...base, outcome: `refused (${why}); keeping the stored trust list`, ok: false });
+      this.fail({ ...base, outcome: `refused (${why})`, ok: false }, "trust-list-refused", `${file}: refused by the trust rules (${why})`);
+    }
+    const same = stored?.equals(Buffer.from(bytes));
+    if (!same) this.state.saveTrustList(bytes);
+    const outcome = !stored ? "installed (first use)" : same ? "unchanged" : "replaced (signed by a stored SAST)";
+    this.record({ ...base, outcome: `${outcome}, ${r.records} records`, ok: true });
+  }
+
+  private signerOf(bytes: Uint8Array): string {
+    try {
+      const h = this.core.files.inspect(bytes);
+      return `${h.signer.name} serial ${h.signer.serial}`;
+    } catch (e) {
+      return `(unreadable header: ${(e as Error).message})`;
+    }
+  }
+
+  /** SEP<MAC>.cnf.xml.sgn verified against the installed list's TFTP records. */
+  async fetchSignedConfig(): Promise<{ body: Buffer; view: PhoneConfigView }> {
+    const file = `${this.deviceName}.cnf.xml.sgn`;
+    const got = await this.fetchOrFail("config", file, "config-unavailable");
+    const base = { step: "config", file, size: got.bytes.length, via: got.via };
+    const v = this.core.files.verify(got.bytes, "config");
+    if (!v.ok) this.fail({ ...base, check: "signature against the trust list's TFTP records", outcome: `refused (${v.status}: ${v.message})`, ok: false }, "config-refused", `${file}: ${v.message} (${v.status}); the stored config is unchanged`);
+    const body = this.core.files.open(got.bytes);
+    const view = readPhoneConfig(body.toString("utf8"));
+    const check = `signed by ${v.signer?.role ?? "TFTP"} ${v.signer?.subject ?? ""}`.trim();
+    const outcome = view.full
+      ? "verified, full config"
+      : `verified, partial config: capfAuthMode ${view.capfAuthModeNumber}, CAPF ${view.capfList.map((c) => `${c.host}:${c.port}`).join(", ") || "none"}, certHash ${view.certHash || "(empty)"}`;
+    this.record({ ...base, check, outcome, ok: true });
+    return { body, view };
+  }
+
+  matches(view: PhoneConfigView, held: HeldCertificate | undefined): boolean {
+    return !!held && view.certHash !== "" && view.certHash === held.md5;
+  }
+
+  private compareHash(view: PhoneConfigView, held: HeldCertificate | undefined): boolean {
+    const ok = this.matches(view, held);
+    const mine = held ? `MD5 of ${held.kind.toUpperCase()} ${held.md5}` : "no certificate";
+    const outcome = ok ? "match" : view.certHash === "" ? "server holds no certificate: CAPF" : held ? "differ: CAPF" : "no certificate: CAPF";
+    this.record({ step: "cert-hash", check: `certHash ${view.certHash || "(empty)"} vs ${mine}`, outcome, ok: true }); // a mismatch is a branch, not a failure
+    return ok;
+  }
+
+  /** After an enrolment: re-fetch the partial config with back-off, for a bounded time. */
+  private async awaitCertHash(held: HeldCertificate | undefined): Promise<{ body: Buffer; view: PhoneConfigView }> {
+    const deadline = Date.now() + (this.o.hashWaitMs ?? 10_000);
+    let delay = 250;
+    for (;;) {
+      const wait = Math.min(delay, deadline - Date.now());
+      if (wait <= 0) return this.fetchSignedConfig();
+      this.record({ step: "wait", check: "server has not recorded the certificate yet", outcome: `retrying in ${wait} ms`, ok: true });
+      await new Promise((r) => setTimeout(r, wait));
+      delay *= 2;
+      const config = await this.fetchSignedConfig();
+      if (config.view.full || this.matches(config.view, held)) return config;
+    }
+  }
+
+  /** One CAPF session, trying each capfList entry in turn, pinned to the trust list's CAPF record. */
+  async enrol(view: PhoneConfigView): Promise<CapfClientResult> {
+    const authString = await this.authStringFor(view);
+    const pins = this.core.files.capfRecords().filter((r) => r.certificateSha1 !== "");
+    if (pins.length === 0) this.fail({ step: "capf-tls", check: "CAPF record in the trust list", outcome: "none", ok: false }, "no-capf-record", "the installed trust list has no CAPF record, so no CAPF server can be trusted");
+    if (view.capfList.length === 0) this.fail({ step: "capf-tls", check: "capfList in the partial config", outcome: "empty", ok: false }, "no-capf-entry", "the partial config names no CAPF server (capfList is empty)");
+    this.capfSessions++;
+    let lastError: CapfClientError | undefined;
+    for (const entry of view.capfList) {
+      for (const pin of pins) {
+        try {
+          const result = await runCapfSession({ ...this.capfOptions(view.capfAuthMode, authString), host: entry.host, port: entry.port, pinnedCertificateSha1: pin.certificateSha1 });
+          this.record({ step: "capf-tls", file: `${entry.host}:${entry.port}`, check: "server certificate", outcome: `the trust list's CAPF record (SHA-1 ${pin.certificateSha1})`, ok: true });
+          return this.afterSession(result);
+        } catch (e) {
+          if (!(e instanceof CapfClientError)) throw e;
+          lastError = e;
+          if (e.kind === "untrusted-server" && pins.length > 1) continue; // another CAPF record may be the one
+          this.record({ step: "capf-tls", file: `${entry.host}:${entry.port}`, check: "CAPF session", outcome: `${e.kind}: ${e.message}`, ok: false });
+          if (e.kind === "connect" || e.kind === "untrusted-server" || (e.kind === "timeout" && e.log.length === 0)) break; // next entry
+          throw new PhoneFailure(`capf-${e.kind}`, `${e.message}; the stored certificate is unchanged`);
+        }
+      }
+    }
+    const kind = lastError?.kind ?? "connect";
+    throw new PhoneFailure(kind === "untrusted-server" ? "capf-untrusted" : "capf-unreachable", `no CAPF server in the partial config could be used (${view.capfList.map((c) => `${c.host}:${c.port}`).join(", ")}): ${lastError?.message ?? "none answered"}`);
+  }
+
+  private capfOptions(mode: CapfAuthMode, authString: string | undefined) {
+    const lsc = this.state.lsc();
+    const mic = this.state.mic();
+    // LSC first for mode 3, MIC first for mode 4; fetch and delete hand over the LSC, else the MIC.
+    const proof = mode === "mic" ? (mic ?? lsc) : (lsc ?? mic);
+    const current = mode === "lsc" || mode === "mic" ? proof : (lsc ?? mic);
+    return {
+      deviceName: this.deviceName,
+      authMode: mode,
+      authString,
+      currentCertificate: current ? { certDer: current.certificateDer, privateKey: current.privateKey, kind: current.kind } : undefined,
+      timeoutMs: this.o.capfTimeoutMs,
+    };
+  }
+
+  private async authStringFor(view: PhoneConfigView): Promise<string | undefined> {
+    if (view.capfAuthMode !== "string") return undefined;
+    const given = this.o.authString ?? (await this.o.askAuthString?.());
+    if (given && /^[0-9]{4,16}$/.test(given)) return given;
+    const step = { step: "capf-session", check: "capfAuthMode 1 (by authentication string)", outcome: given ? "the authentication string must be 4–16 digits" : "no authentication string", ok: false };
+    this.fail(
+      step,
+      "auth-string-needed",
+      `CAPF authentication mode is By Authentication String: give the authentication string configured for ${this.deviceName} on the server with --auth-string DIGITS (4–16 digits), or run on a terminal to be asked for it`,
+    );
+  }
+
+  private afterSession(result: CapfClientResult): CapfClientResult {
+    const base = { step: "capf-session", check: result.log.filter((l) => !l.startsWith("TLS")).join("; ") };
+    switch (result.outcome) {
+      case "installed": {
+        const der = result.newCertificateDer!;
+        this.state.saveLsc(der, result.newPrivateKey!);
+        this.record({ ...base, file: "lsc.pem", size: der.length, outcome: `LSC installed, MD5 ${this.state.lsc()!.md5}`, ok: true });
+        return result;
+      }
+      case "fetched":
+        this.record({ ...base, outcome: "the server fetched the phone's certificate", ok: true });
+        return result;
+      case "deleted":
+        this.state.deleteLsc();
+        this.record({ ...base, outcome: "LSC deleted at the server's request", ok: true });
+        return result;
+      case "none":
+        this.fail(
+          { ...base, outcome: "no certificate operation scheduled", ok: false },
+          "capf-no-action",
+          `CAPF had nothing to do for ${this.deviceName}, so the server's certHash cannot match: schedule a CAPF install or fetch (cnfguard device capf ${this.deviceName} --operation install)`,
+        );
+      default:
+        this.fail({ ...base, outcome: `refused, reason ${result.reason}`, ok: false }, "capf-refused", `CAPF ended the session with reason ${result.reason} (${reasonText(result.reason)}); the stored certificate is unchanged`);
+    }
+  }
+
+  /** SEP<MAC>.cnf.xml.enc.sgn: verified and decrypted in the core with the key of `held`. */
+  async fetchEncryptedConfig(held: HeldCertificate): Promise<Buffer> {
+    const file = `${this.deviceName}.cnf.xml.enc.sgn`;
+    const got = await this.fetchOrFail("encrypted-config", file, "encrypted-config-unavailable");
+    const base = { step: "encrypted-config", file, size: got.bytes.length, via: got.via };
+    if (held.privateKey.asymmetricKeyType !== "rsa") {
+      this.fail({ ...base, check: "device key", outcome: "EC key: cannot receive an encrypted config", ok: false }, "ec-key", `the phone's ${held.kind.toUpperCase()} has an EC key; encrypted configs need an RSA device key (re-key with an RSA key size)`);
+    }
+    let plaintext: Buffer;
+    try {
+      this.core.files.loadDeviceKey(held.privateKey.export({ type: "pkcs8", format: "der" }));
+      plaintext = this.core.files.open(got.bytes);
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+      this.fail({ ...base, check: `verify and decrypt with the ${held.kind.toUpperCase()} key`, outcome: `refused (${e.statusName})`, ok: false }, "encrypted-config-refused", `${file}: ${e.message}; the stored config is unchanged`);
+    }
+    this.record({ ...base, check: `signature, key unwrap with the ${held.kind.toUpperCase()} key, content hash`, outcome: `verified and decrypted, ${plaintext.length} bytes`, ok: true });
+    return this.apply(plaintext, "full config, decrypted");
+  }
+
+  private apply(config: Buffer, what: string): Buffer {
+    this.state.saveConfig(config);
+    this.record({ step: "apply", file: this.state.configPath, size: config.length, check: what, outcome: "stored", ok: true });
+    return config;
+  }
+
+  fetch(file: string) {
+    return fetchFile({
+      host: this.o.server,
+      httpPort: this.o.httpPort,
+      tftpPort: this.o.tftpPort,
+      transport: this.o.transport,
+      filename: file,
+      timeoutMs: this.o.fetchTimeoutMs,
+    });
+  }
+
+  private async fetchOrFail(step: string, file: string, failure: string) {
+    try {
+      return await this.fetch(file);
+    } catch (e) {
+      if (!(e instanceof FetchError)) throw e;
+      this.fail({ step, file, check: "download", outcome: `${e.kind} via ${e.via}: ${e.message}`, ok: false }, failure, `${file}: ${e.message}`);
+    }
+  }
+}
+
+function reasonText(reason: number): string {
+  return { [-1]: "retry later", 7: "invalid element or failed authentication", 9: "unknown device" }[reason] ?? "see capf.md";
+}

@@ -1,0 +1,57 @@
+// What the phone reads from a verified SEP<MAC>.cnf.xml body (formats.md §4): whether it is
+// the full config, and for a partial one where CAPF is, how to authenticate, and certHash.
+// A small tag reader is enough: the body is signed, so it is the server's own XML.
+import type { CapfAuthMode } from "./capfClient.js";
+
+export interface CapfEntry {
+  host: string;
+  port: number;
+}
+
+export interface PhoneConfigView {
+  full: boolean;
+  /** the number in <capfAuthMode> (0 when absent) */
+  capfAuthModeNumber: number;
+  capfAuthMode: CapfAuthMode;
+  capfList: CapfEntry[];
+  /** lowercase, "" when empty or absent */
+  certHash: string;
+}
+
+/** formats.md §4: 1 string, 2 null, 3 LSC first, 4 MIC first; 0 (the seed's capture) is null string. */
+const AUTH_MODES: Record<number, CapfAuthMode> = { 0: "null", 1: "string", 2: "null", 3: "lsc", 4: "mic" };
+
+export function readPhoneConfig(xml: string): PhoneConfigView {
+  const fullText = tagText(xml, "fullConfig");
+  const modeNumber = Number(tagText(xml, "capfAuthMode") ?? "0");
+  const capfList = [...xml.matchAll(/<capf>([\s\S]*?)<\/capf>/g)].slice(0, 5).map((m) => ({
+    host: tagText(m[1], "processNodeName") ?? "",
+    port: Number(tagText(m[1], "phonePort") ?? "3804"),
+  }));
+  return {
+    full: fullText === undefined || fullText.toLowerCase() !== "false",
+    capfAuthModeNumber: modeNumber,
+    capfAuthMode: AUTH_MODES[modeNumber] ?? "null",
+    capfList: capfList.filter((c) => c.host !== "" && Number.isInteger(c.port) && c.port > 0 && c.port < 65536),
+    certHash: (tagText(xml, "certHash") ?? "").toLowerCase(),
+  };
+}
+
+function tagText(xml: string, tag: string): string | undefined {
+  const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
+  return m ? unescapeXml(m[1].trim()) : undefined;
+}
+
+function unescapeXml(s: string): string {
+  return s.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ({ lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" })[e]!);
+}
+
+/** The config's outline for a person: each element with its text, secrets masked. */
+export function configOutline(xml: string): string[] {
+  const lines: string[] = [];
+  for (const m of xml.matchAll(/<([A-Za-z][\w]*)>([^<]*)<\/\1>/g)) {
+    const [, tag, value] = m;
+    lines.push(`${tag}: ${/password|secret|key/i.test(tag) && value !== "" ? "********" : value.trim()}`);
+  }
+  return lines;
+}
