@@ -46,12 +46,28 @@ function unescapeXml(s: string): string {
   return s.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ({ lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" })[e]!);
 }
 
-/** The config's outline for a person: each element with its text, secrets masked. */
+/** Element names whose text is a secret: masked in outlines. */
+const SECRET = /password|secret|key|pin$/i;
+
+/** The config's outline for a person: nested elements indented, leaf values shown, secrets masked. */
 export function configOutline(xml: string): string[] {
   const lines: string[] = [];
-  for (const m of xml.matchAll(/<([A-Za-z][\w]*)>([^<]*)<\/\1>/g)) {
-    const [, tag, value] = m;
-    lines.push(`${tag}: ${/password|secret|key/i.test(tag) && value !== "" ? "********" : value.trim()}`);
+  let depth = 0;
+  const tokens = /<(\/?)([A-Za-z][\w.-]*)([^>]*?)(\/?)>([^<]*)/g;
+  const body = xml.replace(/<\?[^>]*\?>/g, "");
+  for (const m of body.matchAll(tokens)) {
+    const [, closing, tag, attributes, selfClosing, after] = m;
+    if (closing) {
+      depth--;
+      continue;
+    }
+    const attrs = attributes.trim() ? ` [${attributes.trim()}]` : "";
+    const leaf = body.startsWith(`</${tag}>`, (m.index ?? 0) + m[0].length);
+    const value = unescapeXml(after.trim());
+    if (selfClosing) lines.push(`${"  ".repeat(depth)}${tag}${attrs}`);
+    else if (leaf) lines.push(`${"  ".repeat(depth)}${tag}${attrs}: ${SECRET.test(tag) && value !== "" ? "********" : value}`);
+    else lines.push(`${"  ".repeat(depth)}${tag}${attrs}`);
+    if (!selfClosing) depth++;
   }
   return lines;
 }

@@ -1,0 +1,17 @@
+// `cnfguard demo`: the same run as `npm start` (host/demo/demo.ts).
+import { parse, type Command } from "./common.js";
+import { runDemo } from "../demo/demo.js";
+
+export const command: Command = {
+  summary: "run the whole seed end to end on loopback",
+  help: `usage: cnfguard demo
+
+Makes a fresh data folder (SQLite database, lab PKI), a profile with TFTP Encrypted Config and a phone
+assigned to it, starts the server on free ports of 127.0.0.1, and boots a new phone through
+trust list → partial config → CAPF → reset → encrypted config, printing each step, the decrypted
+config's outline (secrets masked) and the device's md5hash row. Removes what it made. Exit 0 on success.`,
+  async run(argv) {
+    parse(argv, {}, false);
+    return runDemo();
+  },
+};
