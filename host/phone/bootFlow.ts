@@ -286,8 +286,13 @@ export class BootFlow {
     }
   }
 
-  /** SEP<MAC>.cnf.xml.enc.sgn: verified and decrypted in the core with the key of `held`. */
+  /** SEP<MAC>.cnf.xml.enc.sgn, verified and decrypted, then stored. */
   async fetchEncryptedConfig(held: HeldCertificate): Promise<Buffer> {
+    return this.apply(await this.openEncryptedConfig(held), "full config, decrypted");
+  }
+
+  /** SEP<MAC>.cnf.xml.enc.sgn: verified and decrypted in the core with the key of `held`; nothing stored. */
+  async openEncryptedConfig(held: HeldCertificate): Promise<Buffer> {
     const file = `${this.deviceName}.cnf.xml.enc.sgn`;
     const got = await this.fetchOrFail("encrypted-config", file, "encrypted-config-unavailable");
     const base = { step: "encrypted-config", file, size: got.bytes.length, via: got.via };
@@ -303,7 +308,7 @@ export class BootFlow {
       this.fail({ ...base, check: `verify and decrypt with the ${held.kind.toUpperCase()} key`, outcome: `refused (${e.statusName})`, ok: false }, "encrypted-config-refused", `${file}: ${e.message}; the stored config is unchanged`);
     }
     this.record({ ...base, check: `signature, key unwrap with the ${held.kind.toUpperCase()} key, content hash`, outcome: `verified and decrypted, ${plaintext.length} bytes`, ok: true });
-    return this.apply(plaintext, "full config, decrypted");
+    return plaintext;
   }
 
   private apply(config: Buffer, what: string): Buffer {

@@ -1,0 +1,30 @@
+// `cnfguard diagnose`: the seed's troubleshooting checklist, run as the phone.
+import { Exit, parse, type Command } from "./common.js";
+import { PHONE_OPTIONS, PHONE_USAGE, phoneOptions } from "./phoneCommand.js";
+import { diagnose, CHECK_NAMES } from "../phone/diagnose.js";
+
+const help = `usage: cnfguard diagnose ${PHONE_USAGE}
+
+Runs the encrypted-config checklist (flow.md) as the phone with state folder DIR (created when missing),
+in this order: ${CHECK_NAMES.join(", ")}.
+Each check prints ok/FAIL and its evidence; a failed one says what was expected, what was seen and the
+likely fix; checks after a failure are skipped. --json prints {"checks":[{name, ok, evidence, …}]}.
+Nothing is enrolled or stored beyond a first trust list. Exit 0 only when every check passes.`;
+
+export const command: Command = {
+  summary: "run the encrypted-config troubleshooting checklist as a phone",
+  help,
+  async run(argv) {
+    const { values } = parse(argv, PHONE_OPTIONS, false);
+    const report = await diagnose(phoneOptions(values));
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ checks: report.checks }) + "\n");
+    } else {
+      for (const c of report.checks) {
+        process.stdout.write(`${c.ok ? "ok  " : "FAIL"} ${c.name.padEnd(16)} ${c.evidence}\n`);
+        if (c.expected) process.stdout.write(`     expected: ${c.expected}\n     seen:     ${c.seen}\n     fix:      ${c.fix}\n`);
+      }
+    }
+    return report.ok ? Exit.OK : Exit.FAILED;
+  },
+};

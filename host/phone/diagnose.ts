@@ -1,0 +1,183 @@
+// The seed's troubleshooting checklist (flow.md), run as the phone: each check reports
+// name, ok and evidence; a failed one says what was expected, what was seen and the likely fix.
+// Checks after a failure are reported as skipped, with the reason as evidence. Nothing the
+// phone keeps is changed except a first trust list (trust on first use, as a boot would).
+import { createHash } from "node:crypto";
+import net from "node:net";
+import tls from "node:tls";
+import { BootFlow, type PhoneOptions } from "./bootFlow.js";
+import { PhoneFailure, type TraceStep } from "./trace.js";
+import type { CapfEntry, PhoneConfigView } from "./phoneConfig.js";
+
+export const CHECK_NAMES = ["partial-config", "capf-service", "capf-tls", "cert-hash", "encrypted-config"] as const;
+
+export interface Check {
+  name: (typeof CHECK_NAMES)[number];
+  ok: boolean;
+  evidence: string;
+  expected?: string;
+  seen?: string;
+  fix?: string;
+}
+
+type Outcome = Omit<Check, "name">;
+
+const CONNECT_TIMEOUT_MS = 3000;
+
+export async function diagnose(o: PhoneOptions): Promise<{ ok: boolean; checks: Check[] }> {
+  const steps: TraceStep[] = [];
+  const flow = new BootFlow({ ...o, onStep: (s) => steps.push(s) });
+  flow.prepare();
+  const checks: Check[] = [];
+  const context: { view?: PhoneConfigView; reachable?: CapfEntry } = {};
+  const run: Record<Check["name"], () => Promise<Outcome>> = {
+    "partial-config": () => checkPartialConfig(flow, steps, context),
+    "capf-service": () => checkCapfService(context),
+    "capf-tls": () => checkCapfTls(flow, context),
+    "cert-hash": async () => checkCertHash(flow, context.view!),
+    "encrypted-config": () => checkEncryptedConfig(flow, steps),
+  };
+  let failed: string | undefined;
+  for (const name of CHECK_NAMES) {
+    if (failed) {
+      checks.push({ name, ok: false, evidence: `skipped: the ${failed} check failed` });
+      continue;
+    }
+    const outcome = await run[name]();
+    checks.push({ name, ...outcome });
+    if (!outcome.ok) failed = name;
+  }
+  return { ok: checks.every((c) => c.ok), checks };
+}
+
+function lastSteps(steps: TraceStep[], from: number): string {
+  return steps.slice(from).map((s) => `${s.file ?? s.step}: ${s.check}: ${s.outcome}`).join("; ");
+}
+
+async function checkPartialConfig(flow: BootFlow, steps: TraceStep[], context: { view?: PhoneConfigView }): Promise<Outcome> {
+  const from = steps.length;
+  try {
+    await flow.loadTrustList();
+    const { view } = await flow.fetchSignedConfig();
+    context.view = view;
+    const evidence = lastSteps(steps, from);
+    if (view.full) {
+      return { ok: false, evidence, expected: "a partial config (fullConfig false) naming CAPF", seen: "a full config: the profile does not ask for encryption", fix: `tick TFTP Encrypted Config on ${flow.deviceName}'s security profile (cnfguard profile edit NAME --tftp-encrypted-config)` };
+    }
+    if (view.capfList.length === 0) {
+      return { ok: false, evidence, expected: "at least one capf entry (processNodeName, phonePort)", seen: "an empty capfList", fix: "check the CAPF service address the server advertises (server init --advertise HOST)" };
+    }
+    const capf = view.capfList.map((c) => `${c.host}:${c.port}`).join(", ");
+    return { ok: true, evidence: `${evidence}; CAPF ${capf}, capfAuthMode ${view.capfAuthModeNumber} (${view.capfAuthMode})` };
+  } catch (e) {
+    if (!(e instanceof PhoneFailure)) throw e;
+    return { ok: false, evidence: lastSteps(steps, from) || e.message, expected: "the trust list and SEP<MAC>.cnf.xml.sgn download and verify", seen: e.message, fix: fixFor(e.failure) };
+  }
+}
+
+function fixFor(failure: string): string {
+  switch (failure) {
+    case "trust-list-unavailable":
+    case "config-unavailable":
+      return "check the server address and ports (--server, --http-port, --tftp-port) and that the device exists on the server";
+    case "trust-list-refused":
+      return "the trust list is not signed by a SAST the phone trusts: restore the old SAST, or clear the phone's stored ITL.tlv (factory reset)";
+    case "config-refused":
+      return "the config is not signed by a TFTP record of the phone's trust list: check the server's TFTP certificate against the ITL";
+    default:
+      return "see the evidence";
+  }
+}
+
+async function checkCapfService(context: { view?: PhoneConfigView; reachable?: CapfEntry }): Promise<Outcome> {
+  const tried: string[] = [];
+  for (const entry of context.view!.capfList) {
+    const problem = await tcpProbe(entry);
+    tried.push(`${entry.host}:${entry.port} ${problem ?? "accepts TCP"}`);
+    if (!problem) {
+      context.reachable = entry;
+      return { ok: true, evidence: tried.join("; ") };
+    }
+  }
+  return {
+    ok: false,
+    evidence: tried.join("; "),
+    expected: "the CAPF service accepting TCP connections",
+    seen: tried.join("; "),
+    fix: "start the CAPF service on the publisher (cnfguard server start), and check firewalls between phone and port",
+  };
+}
+
+function tcpProbe(entry: CapfEntry): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: entry.host, port: entry.port });
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () => (socket.destroy(), resolve(`no answer in ${CONNECT_TIMEOUT_MS} ms`)));
+    socket.once("connect", () => (socket.destroy(), resolve(undefined)));
+    socket.once("error", (e) => resolve((e as NodeJS.ErrnoException).code ?? e.message));
+  });
+}
+
+async function checkCapfTls(flow: BootFlow, context: { reachable?: CapfEntry }): Promise<Outcome> {
+  const entry = context.reachable!;
+  const pins = flow.core.files.capfRecords().map((r) => r.certificateSha1).filter((s) => s !== "");
+  const expected = pins.length ? `certificate SHA-1 ${pins.join(" or ")} (the trust list's CAPF record)` : "a CAPF record in the trust list";
+  let presented: Buffer;
+  try {
+    presented = await tlsCertificate(entry);
+  } catch (e) {
+    return { ok: false, evidence: `TLS to ${entry.host}:${entry.port}: ${(e as Error).message}`, expected: "a TLS handshake", seen: (e as Error).message, fix: "the port answers but not with TLS: check it is the CAPF port (3804)" };
+  }
+  const sha1 = createHash("sha1").update(presented).digest("hex");
+  const evidence = `TLS to ${entry.host}:${entry.port}: server certificate SHA-1 ${sha1}; trust list CAPF record${pins.length === 1 ? "" : "s"} ${pins.join(", ") || "none"}`;
+  if (pins.includes(sha1)) return { ok: true, evidence };
+  return {
+    ok: false,
+    evidence,
+    expected,
+    seen: `certificate SHA-1 ${sha1}`,
+    fix: "the CAPF certificate is not the one in the phone's trust list: regenerate the ITL after changing the CAPF certificate, or point the phone at the right server",
+  };
+}
+
+function tlsCertificate(entry: CapfEntry): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: entry.host, port: entry.port, rejectUnauthorized: false, servername: net.isIP(entry.host) ? undefined : entry.host });
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () => (socket.destroy(), reject(new Error(`no TLS handshake in ${CONNECT_TIMEOUT_MS} ms`))));
+    socket.once("secureConnect", () => {
+      const raw = socket.getPeerCertificate().raw;
+      socket.destroy();
+      if (raw) resolve(raw);
+      else reject(new Error("the server presented no certificate"));
+    });
+    socket.once("error", reject);
+  });
+}
+
+function checkCertHash(flow: BootFlow, view: PhoneConfigView): Outcome {
+  const held = flow.state.current();
+  const mine = held ? `MD5 of ${held.kind.toUpperCase()} ${held.md5}` : "no certificate";
+  const evidence = `certHash ${view.certHash || "(empty)"} vs ${mine}`;
+  if (flow.matches(view, held)) return { ok: true, evidence: `${evidence}: equal` };
+  const fix =
+    view.certHash === ""
+      ? `the CAPF database has no certificate for ${flow.deviceName}: schedule a CAPF install (cnfguard device capf ${flow.deviceName} install) and boot the phone`
+      : `certHash ${view.certHash} ≠ ${mine}: the CAPF database holds another certificate; schedule a CAPF fetch or install for ${flow.deviceName} and boot the phone`;
+  return { ok: false, evidence, expected: held ? held.md5 : "a certificate on the phone", seen: view.certHash || "(empty)", fix };
+}
+
+async function checkEncryptedConfig(flow: BootFlow, steps: TraceStep[]): Promise<Outcome> {
+  const from = steps.length;
+  try {
+    const plaintext = await flow.openEncryptedConfig(flow.state.current()!);
+    return { ok: true, evidence: `${lastSteps(steps, from)}; ${plaintext.length} bytes of config` };
+  } catch (e) {
+    if (!(e instanceof PhoneFailure)) throw e;
+    return {
+      ok: false,
+      evidence: lastSteps(steps, from) || e.message,
+      expected: "SEP<MAC>.cnf.xml.enc.sgn that verifies and decrypts with the phone's key",
+      seen: e.message,
+      fix: e.failure === "encrypted-config-unavailable" ? "the server does not serve it: check the device's profile and certificate on the server" : "the file is encrypted to another key or signed by a certificate outside the trust list: re-run CAPF (install) and check the server's TFTP certificate",
+    };
+  }
+}
