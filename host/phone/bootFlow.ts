@@ -69,6 +69,8 @@ export class BootFlow {
   readonly state: PhoneState;
   readonly core: Core = newCore();
   private capfSessions = 0;
+  /** set after an install or fetch: the server should now name our certificate */
+  private expectRecorded = false;
 
   constructor(readonly o: PhoneOptions) {
     this.deviceName = deviceNameOf(o.mac);
@@ -104,12 +106,13 @@ export class BootFlow {
       let config = await this.fetchSignedConfig();
       if (config.view.full) return this.apply(config.body, "full config, signed");
       let held = this.state.current();
-      if (this.capfSessions > 0 && !this.matches(config.view, held)) config = await this.awaitCertHash(held);
+      if (this.expectRecorded && !this.matches(config.view, held)) config = await this.awaitCertHash(held);
       if (this.compareHash(config.view, held)) return this.fetchEncryptedConfig(held!);
       if (this.capfSessions >= maxSessions) {
         throw new PhoneFailure("hash-mismatch", `certHash ${config.view.certHash || "(empty)"} still differs from MD5 ${held?.md5 ?? "(no certificate)"} after ${this.capfSessions} CAPF session(s): the server did not record the certificate; check 'cnfguard sql "select md5hash,name from device where name='${this.deviceName}'"'`);
       }
-      await this.enrol(config.view);
+      const { outcome } = await this.enrol(config.view);
+      this.expectRecorded = outcome === "installed" || outcome === "fetched";
       this.record({ step: "reset", check: "after CAPF", outcome: "starting over from the trust list", ok: true });
     }
   }
