@@ -87,9 +87,11 @@ export function bodyOf(file: Buffer): Buffer {
  * per capf.md) and then falls silent: a CAPF service that stops answering mid-session.
  */
 export async function silentCapf(lab: LabServer): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<tls.TLSSocket>();
   const server = tls.createServer(
     { cert: certificatePem(lab.pki.capf.certificateDer), key: privateKeyPem(lab.pki.capf.privateKey) },
     (socket) => {
+      sockets.add(socket);
       socket.on("error", () => {});
       // protocol 85, command 1, session 0x01020304, 6 bytes of elements: version 3, auth type 0
       socket.write(Buffer.from([85, 1, 1, 2, 3, 4, 0, 8, 7, 0, 1, 3, 8, 0, 1, 0]));
@@ -101,6 +103,7 @@ export async function silentCapf(lab: LabServer): Promise<{ port: number; close:
     port,
     close: () =>
       new Promise<void>((r) => {
+        for (const socket of sockets) socket.destroy(); // a silent server keeps its side open
         server.close(() => r());
       }),
   };

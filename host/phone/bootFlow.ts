@@ -71,6 +71,10 @@ export class BootFlow {
   private capfSessions = 0;
   /** set after an install or fetch: the server should now name our certificate */
   private expectRecorded = false;
+  /** a trust list the core installed during this boot, not yet on flash */
+  private pendingTrustList?: Uint8Array;
+  /** the list the core holds now (stored or installed during this boot) */
+  private installedList?: Buffer;
 
   constructor(readonly o: PhoneOptions) {
     this.deviceName = deviceNameOf(o.mac);
@@ -95,6 +99,7 @@ export class BootFlow {
     if (stored) {
       const r = this.core.files.installTrustList(stored);
       if (!r.installed) this.record({ step: "state", file: "ITL.tlv", check: "stored trust list", outcome: `unusable (${r.reason}), treated as none`, ok: false });
+      else this.installedList = stored;
     }
   }
 
@@ -130,7 +135,7 @@ export class BootFlow {
           continue;
         }
         const step = { step: "trust-list", file, check: "download", outcome: (e as Error).message, ok: false };
-        if (this.state.trustList()) return this.record({ ...step, outcome: `${step.outcome}; keeping the stored trust list` });
+        if (this.installedList) return this.record({ ...step, outcome: `${step.outcome}; keeping the stored trust list` });
         this.fail(step, "trust-list-unavailable", `${file}: ${(e as Error).message}; the phone has no trust list and cannot verify its config`);
       }
       this.offerTrustList(file, got.bytes, got.via);
@@ -139,7 +144,7 @@ export class BootFlow {
   }
 
   private offerTrustList(file: string, bytes: Uint8Array, via: string): void {
-    const stored = this.state.trustList();
+    const stored = this.installedList;
     const signer = this.signerOf(bytes);
     const base = { step: "trust-list", file, size: bytes.length, via, check: `signed by SAST ${signer}` };
     const r = this.core.files.installTrustList(bytes);
@@ -149,7 +154,8 @@ export class BootFlow {
       this.fail({ ...base, outcome: `refused (${why})`, ok: false }, "trust-list-refused", `${file}: refused by the trust rules (${why})`);
     }
     const same = stored?.equals(Buffer.from(bytes));
-    if (!same) this.state.saveTrustList(bytes);
+    // Kept in the core now, written to flash only with a verified config: a failed boot leaves the old list.
+    if (!same) this.pendingTrustList = this.installedList = Buffer.from(bytes);
     const outcome = !stored ? "installed (first use)" : same ? "unchanged" : "replaced (signed by a stored SAST)";
     this.record({ ...base, outcome: `${outcome}, ${r.records} records`, ok: true });
   }
@@ -315,6 +321,7 @@ export class BootFlow {
   }
 
   private apply(config: Buffer, what: string): Buffer {
+    if (this.pendingTrustList) this.state.saveTrustList(this.pendingTrustList);
     this.state.saveConfig(config);
     this.record({ step: "apply", file: this.state.configPath, size: config.length, check: what, outcome: "stored", ok: true });
     return config;
