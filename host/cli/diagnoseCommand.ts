@@ -9,7 +9,7 @@ Runs the encrypted-config checklist (flow.md) as the phone with state folder DIR
 in this order: ${CHECK_NAMES.join(", ")}.
 Each check prints ok/FAIL and its evidence; a failed one says what was expected, what was seen and the
 likely fix; checks after a failure are skipped. --json prints {"checks":[{name, ok, evidence, …}]}.
-Nothing is enrolled or stored beyond a first trust list. Exit 0 only when every check passes.`;
+Nothing is enrolled or stored (a new folder only gets its MIC). Exit 0 only when every check passes.`;
 
 export const command: Command = {
   summary: "run the encrypted-config troubleshooting checklist as a phone",

@@ -1,7 +1,7 @@
 // The seed's troubleshooting checklist (flow.md), run as the phone: each check reports
 // name, ok and evidence; a failed one says what was expected, what was seen and the likely fix.
-// Checks after a failure are reported as skipped, with the reason as evidence. Nothing the
-// phone keeps is changed except a first trust list (trust on first use, as a boot would).
+// Checks after a failure are reported as skipped, with the reason as evidence. Nothing on the
+// phone's flash changes: no enrolment, and trust lists and configs are never written.
 import { createHash } from "node:crypto";
 import net from "node:net";
 import tls from "node:tls";
