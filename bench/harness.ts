@@ -51,3 +51,21 @@ export async function measureAsync(fn: () => Promise<unknown>, ms = 400): Promis
   }
   return (n * 1000) / (now - start);
 }
+
+/** One contender in bestOfInterleaved: how it is named and shown, and one operation. */
+export interface Contender {
+  impl: string;
+  fn: () => unknown;
+  bytesPerOp?: number;
+  note?: string;
+}
+
+/** Each contender's best rate over `rounds` interleaved short runs of `ms` each: on a shared
+ *  machine a burst of load then hits every implementation alike instead of whichever ran during it. */
+export function bestOfInterleaved(contenders: Contender[], rounds: number, ms: number): Measurement[] {
+  const best = contenders.map(() => 0);
+  for (let round = 0; round < rounds; round++) {
+    contenders.forEach((c, i) => (best[i] = Math.max(best[i], measure(c.fn, ms))));
+  }
+  return contenders.map((c, i) => ({ impl: c.impl, opsPerSec: best[i], bytesPerOp: c.bytesPerOp, note: c.note }));
+}

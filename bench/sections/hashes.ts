@@ -7,21 +7,14 @@ import { md5, sha1 } from "@noble/hashes/legacy.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { core } from "../../host/core.js";
 import type { HashAlgorithm } from "../../host/core/hashFacet.js";
-import { measure, type BenchCase, type BenchSection } from "../harness.js";
+import { bestOfInterleaved, type BenchCase, type BenchSection, type Measurement } from "../harness.js";
 
 const SIZE = 64 * 1024;
 const ROUNDS = 6;
 
-/** Best ops/s of each implementation over ROUNDS interleaved short runs: on a shared machine a
- *  burst of load then hits every implementation alike instead of whichever ran during it. */
-function interleaved(impls: { impl: string; fn: () => unknown }[]): { impl: string; opsPerSec: number; bytesPerOp: number }[] {
-  const best = impls.map(() => 0);
-  for (let round = 0; round < ROUNDS; round++) {
-    impls.forEach((x, i) => {
-      best[i] = Math.max(best[i], measure(x.fn, 100));
-    });
-  }
-  return impls.map((x, i) => ({ impl: x.impl, opsPerSec: best[i], bytesPerOp: SIZE }));
+/** Best of ROUNDS interleaved 100 ms runs per implementation (harness.ts says why). */
+function interleaved(impls: { impl: string; fn: () => unknown }[]): Measurement[] {
+  return bestOfInterleaved(impls.map((x) => ({ ...x, bytesPerOp: SIZE })), ROUNDS, 100);
 }
 
 const PEERS: { alg: HashAlgorithm; title: string; hashWasm: () => Promise<IHasher>; noble: (b: Uint8Array) => Uint8Array }[] = [

@@ -8,19 +8,11 @@ import { createHash, createPrivateKey, createPublicKey, privateDecrypt, publicEn
 import forge from "node-forge";
 import { core } from "../../host/core.js";
 import { RsaHash } from "../../host/core/rsaFacet.js";
-import { measure, type BenchCase, type BenchSection, type Measurement } from "../harness.js";
+import { bestOfInterleaved, type BenchCase, type BenchSection, type Contender, type Measurement } from "../harness.js";
 
-interface Contender { impl: string; fn: () => unknown; note?: string }
-
-/** Each contender's best rate over a few alternating runs: a burst of load on the shared
- *  machine then hits every implementation alike. (hashes.ts does the same; a shared
- *  helper in harness.ts would serve both.) */
+/** Best of four alternating runs per contender (harness.ts says why). */
 function alternating(contenders: Contender[], ms: number): Measurement[] {
-  const best = contenders.map(() => 0);
-  for (let round = 0; round < 4; round++) {
-    contenders.forEach((c, i) => (best[i] = Math.max(best[i], measure(c.fn, ms))));
-  }
-  return contenders.map((c, i) => ({ impl: c.impl, opsPerSec: best[i], note: c.note }));
+  return bestOfInterleaved(contenders, 4, ms);
 }
 
 function cases(bits: number): BenchCase[] {
