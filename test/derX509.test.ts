@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { X509Certificate, createHash, createPrivateKey, createPublicKey, publicEncrypt, randomBytes, constants } from "node:crypto";
 import * as asn1js from "asn1js";
-import { newCore, CoreError } from "../host/core.js";
+import { newCore } from "../host/core.js";
 import { RsaHash } from "../host/core/rsaFacet.js";
+import { statusOf } from "./helpers/coreStatus.js";
 
 const rsa = newCore().rsa;
 const DEVICES = new URL("../../vectors/peer/devices/", import.meta.url);
@@ -19,15 +20,6 @@ function pemBlocks(text: string, label: string): Buffer[] {
   return [...text.matchAll(re)].map((m) => Buffer.from(m[1].replace(/\s+/g, ""), "base64"));
 }
 
-function statusOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CoreError) return e.statusName;
-    throw e;
-  }
-  return "OK";
-}
 
 /** Raw DER of the TBSCertificate's fields as asn1js sees them (version first). */
 function tbsFieldBytes(der: Buffer): Buffer[] {

@@ -6,8 +6,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createHash, createPrivateKey, createPublicKey, sign, publicEncrypt, privateDecrypt, randomBytes, constants, type KeyObject } from "node:crypto";
-import { newCore, CoreError } from "../host/core.js";
+import { newCore } from "../host/core.js";
 import { RsaHash } from "../host/core/rsaFacet.js";
+import { statusOf } from "./helpers/coreStatus.js";
 
 const core = newCore();
 const rsa = core.rsa;
@@ -37,15 +38,6 @@ function flipBit(b: Uint8Array, bit: number): Buffer {
   return c;
 }
 
-function statusOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CoreError) return e.statusName;
-    throw e;
-  }
-  return "OK";
-}
 
 /** An RSAES-PKCS1-v1_5 block built by hand and encrypted raw: for paddings Node will not make. */
 function rawEncrypt(k: TestKey, em: Uint8Array): Buffer {

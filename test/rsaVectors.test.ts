@@ -5,8 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createHash, createPrivateKey } from "node:crypto";
-import { newCore, CoreError } from "../host/core.js";
+import { newCore } from "../host/core.js";
 import { RsaHash } from "../host/core/rsaFacet.js";
+import { statusOf } from "./helpers/coreStatus.js";
 
 const rsa = newCore().rsa;
 const SUPPORTED = new Set([1024, 2048, 3072, 4096]);
@@ -50,15 +51,6 @@ function labKeyDer(k: RsaLabKey): Buffer {
 
 const bitsOf = (n: Buffer) => (n.length - 1) * 8 + (32 - Math.clz32(n[0]));
 
-function statusOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CoreError) return e.statusName;
-    throw e;
-  }
-  return "OK";
-}
 
 test("PKCS#1 v1.5 encryption vectors decrypt to their messages", () => {
   let decrypted = 0;
