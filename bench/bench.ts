@@ -26,7 +26,9 @@ function printCase(c: BenchCase): void {
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const dir = join(dirname(fileURLToPath(import.meta.url)), "sections");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".js")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".js"))
+    .sort();
   console.log(`cnfguard bench — node ${process.version}, ${process.arch}; ratios are cnfguard ÷ peer (above 1 = cnfguard faster)`);
   for (const f of files) {
     if (only.length && !only.some((o) => f.includes(o))) continue;

@@ -1,6 +1,6 @@
 // cnfguard's command line. Each subcommand lives in its own module and is imported
 // only when named, so `cnfguard hash` never loads the server, SQLite or TLS code.
-import { Exit, UsageError, IoError, wantsHelp, type Command } from "./cli/common.js";
+import { type Command, Exit, IoError, UsageError, wantsHelp } from "./cli/common.js";
 
 /** Subcommand → module (relative to this file) exporting `command: Command`. */
 const COMMANDS: Record<string, { module: string; summary: string }> = {

@@ -1,10 +1,11 @@
 // The core as the host sees it: one instance of build/cnfguard.wasm wrapped in a
 // typed class. Each facet wraps one group of exports (assembly/README.md).
-import { WasmCore, sharedWasmCore, newWasmCore } from "./core/wasmCore.js";
-import { HashFacet } from "./core/hashFacet.js";
+
 import { AesFacet } from "./core/aesFacet.js";
-import { RsaFacet } from "./core/rsaFacet.js";
 import { FileFacet } from "./core/fileFacet.js";
+import { HashFacet } from "./core/hashFacet.js";
+import { RsaFacet } from "./core/rsaFacet.js";
+import { newWasmCore, sharedWasmCore, type WasmCore } from "./core/wasmCore.js";
 
 export { CoreError, WasmCore } from "./core/wasmCore.js";
 

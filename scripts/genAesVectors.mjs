@@ -1,10 +1,12 @@
 // Turns the AES-128-CBC vector files in vectors/aes/ (NIST CAVP .rsp layout) into
 // assembly/__tests__/generated/aesVectors.ts for the as-pect specs, which cannot read files.
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const dir = new URL("../vectors/aes/", import.meta.url);
 const rows = [];
-for (const file of readdirSync(dir).filter((f) => f.endsWith(".rsp")).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith(".rsp"))
+  .sort()) {
   let direction = "";
   let fields = {};
   for (const line of readFileSync(new URL(file, dir), "utf8").split(/\r?\n/)) {

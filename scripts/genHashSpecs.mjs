@@ -2,7 +2,7 @@
 // vectors/hash/, for assembly/__tests__/hash.spec.ts. Run before `asp` (npm run test:core).
 // All short-message vectors and every LONG_STRIDE-th long-message vector, so the spec compiles
 // in seconds; test/hash.test.ts runs every vector through the built module.
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const LONG_STRIDE = 8;
 const FILES = {

@@ -1,6 +1,6 @@
 // One source for status codes: reads assembly/status.ts (the core's constants and
 // their doc sentences) and writes host/generated/status.ts for the host.
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const src = readFileSync(new URL("../assembly/status.ts", import.meta.url), "utf8");
 const re = /\/\*\*\s*(.*?)\s*\*\/\s*\n\s*export const (\w+): u32 = (\d+);/g;

@@ -2,11 +2,12 @@
 // random keys, IVs and lengths (whole blocks, up to 1 MiB, with the window and
 // four-block boundaries), random chunkings of a stream, both directions; and the
 // statuses the ABI returns for misuse.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import fc from "fast-check";
+import { test } from "node:test";
 import { cbc } from "@noble/ciphers/aes.js";
+import fc from "fast-check";
 import { core, newCore } from "../host/core.js";
 import { Status } from "../host/generated/status.js";
 
@@ -52,7 +53,8 @@ function streamThrough(direction: "encrypt" | "decrypt", key: Uint8Array, iv: Ui
 test("CBC encrypt and decrypt equal node:crypto and @noble/ciphers over random lengths", () => {
   fc.assert(
     fc.property(blocks, fc.integer(), (n, seed) => {
-      const key = randomBytes(16), iv = randomBytes(16);
+      const key = randomBytes(16),
+        iv = randomBytes(16);
       const plain = new Uint8Array(randomBytes(n * 16));
       const cipher = aes.cbcEncrypt(key, iv, plain);
       const reference = opensslCbc("encrypt", key, iv, plain);
@@ -69,7 +71,8 @@ test("CBC encrypt and decrypt equal node:crypto and @noble/ciphers over random l
 test("a stream in random pieces equals the one-shot result, both directions", () => {
   fc.assert(
     fc.property(blocks, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }), (n, cuts) => {
-      const key = randomBytes(16), iv = randomBytes(16);
+      const key = randomBytes(16),
+        iv = randomBytes(16);
       const data = new Uint8Array(randomBytes(n * 16));
       const pieces = chunkBlocks(n, cuts);
       assert.deepEqual(streamThrough("encrypt", key, iv, data, pieces), opensslCbc("encrypt", key, iv, data), `encrypt pieces ${pieces}`);
@@ -80,7 +83,8 @@ test("a stream in random pieces equals the one-shot result, both directions", ()
 });
 
 test("the host refuses wrong key, IV and data lengths with a sentence", () => {
-  const k = new Uint8Array(16), iv = new Uint8Array(16);
+  const k = new Uint8Array(16),
+    iv = new Uint8Array(16);
   assert.throws(() => aes.cbcDecrypt(new Uint8Array(24), iv, new Uint8Array(16)), /key must be 16 bytes, got 24/);
   assert.throws(() => aes.cbcEncrypt(k, new Uint8Array(8), new Uint8Array(16)), /IV must be 16 bytes, got 8/);
   assert.throws(() => aes.cbcDecrypt(k, iv, new Uint8Array(17)), /length 17 is not a multiple of 16/);

@@ -3,10 +3,11 @@
 // function entry; the AES exports must then touch the same addresses in the same order
 // and run the same loops for any key, IV and data of a given length. A control module
 // with a real table lookup and a data-dependent loop shows the harness would notice.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
 import binaryen from "binaryen";
 import { wasmPath } from "../host/paths.js";
 
@@ -38,9 +39,16 @@ function instrument(binary: Uint8Array): Traced {
     log_execution: (site: number) => {
       events?.push(`X${site}`);
     },
-    load_val_i32: pass, load_val_i64: pass, load_val_f32: pass, load_val_f64: pass,
-    store_val_i32: pass, store_val_i64: pass, store_val_f32: pass, store_val_f64: pass,
-    memory_grow_pre: pass, memory_grow_post: pass,
+    load_val_i32: pass,
+    load_val_i64: pass,
+    load_val_f32: pass,
+    load_val_f64: pass,
+    store_val_i32: pass,
+    store_val_i64: pass,
+    store_val_f32: pass,
+    store_val_f64: pass,
+    memory_grow_pre: pass,
+    memory_grow_post: pass,
   };
   const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(instrumented)), { env });
   const exports = instance.exports as unknown as Exports;
@@ -77,7 +85,10 @@ test("AES key schedule, encryption and decryption touch the same addresses and r
       for (let run = 0; run < 3; run++) {
         const again = aesTrace(core, encrypt, blocks);
         assert.equal(again.length, first.length, `${encrypt ? "encrypt" : "decrypt"} ${blocks} blocks: event count`);
-        assert.ok(again.every((e, i) => e === first[i]), `${encrypt ? "encrypt" : "decrypt"} ${blocks} blocks: same event sequence`);
+        assert.ok(
+          again.every((e, i) => e === first[i]),
+          `${encrypt ? "encrypt" : "decrypt"} ${blocks} blocks: same event sequence`,
+        );
       }
     }
   }
@@ -93,6 +104,12 @@ test("the harness sees a table lookup and a data-dependent loop (control)", () =
   const binary = mod.emitBinary();
   mod.dispose();
   const control = instrument(binary);
-  assert.notDeepEqual(control.trace(() => control.exports.lookup(3)), control.trace(() => control.exports.lookup(200)));
-  assert.notDeepEqual(control.trace(() => control.exports.count(2)), control.trace(() => control.exports.count(5)));
+  assert.notDeepEqual(
+    control.trace(() => control.exports.lookup(3)),
+    control.trace(() => control.exports.lookup(200)),
+  );
+  assert.notDeepEqual(
+    control.trace(() => control.exports.count(2)),
+    control.trace(() => control.exports.count(5)),
+  );
 });

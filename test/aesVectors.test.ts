@@ -1,11 +1,12 @@
 // The NIST AES-128-CBC vectors in vectors/aes/ (CAVP KAT/MMT, SP 800-38A) through the
 // host facet, both directions, and the same data split across stream updates.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { vectorsDir } from "../host/paths.js";
+import { test } from "node:test";
 import { core } from "../host/core.js";
+import { vectorsDir } from "../host/paths.js";
 
 interface CbcVector {
   name: string;
@@ -24,7 +25,13 @@ function readVectors(): CbcVector[] {
     for (const m of text.matchAll(re)) {
       const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "hex"));
       const [plain, cipher] = m[4] === "PLAINTEXT" ? [m[5], m[7]] : [m[7], m[5]];
-      out.push({ name: `${file} #${m[1]} (${m[4] === "PLAINTEXT" ? "encrypt" : "decrypt"})`, key: hex(m[2]), iv: hex(m[3]), plain: hex(plain), cipher: hex(cipher) });
+      out.push({
+        name: `${file} #${m[1]} (${m[4] === "PLAINTEXT" ? "encrypt" : "decrypt"})`,
+        key: hex(m[2]),
+        iv: hex(m[3]),
+        plain: hex(plain),
+        cipher: hex(cipher),
+      });
     }
   }
   return out;

@@ -2,13 +2,14 @@
 // release build, statically (no allocator, no memory.grow, fixed memory, size budget) and
 // dynamically (thousands of operations of every kind leave the memory size unchanged and
 // never write a byte above the static regions, where a heap would have to live).
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
+import { constants, createCipheriv, createHash, generateKeyPairSync, publicEncrypt, randomBytes, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createHash, generateKeyPairSync, publicEncrypt, constants, createCipheriv, randomBytes, sign } from "node:crypto";
 import { join } from "node:path";
-import { repoRoot, wasmPath, vectorsDir } from "../host/paths.js";
+import { test } from "node:test";
 import { newCore } from "../host/core.js";
+import { repoRoot, vectorsDir, wasmPath } from "../host/paths.js";
 import { derFromPemOrDer } from "../host/shared/pem.js";
 
 const wat = readFileSync(join(repoRoot, "build", "cnfguard.wat"), "utf8");
@@ -39,7 +40,8 @@ test("thousands of operations of every kind leave memory size and the unused top
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
   const spki = publicKey.export({ type: "spki", format: "der" });
   const pkcs8 = privateKey.export({ type: "pkcs8", format: "der" });
-  const aesKey = randomBytes(16), iv = randomBytes(16);
+  const aesKey = randomBytes(16),
+    iv = randomBytes(16);
   const plain = randomBytes(4096);
   const cipher = createCipheriv("aes-128-cbc", aesKey, iv).setAutoPadding(false);
   const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
@@ -50,13 +52,22 @@ test("thousands of operations of every kind leave memory size and the unused top
   const sgn = readFileSync(join(vectorsDir, "peer", "sgn", "SoftKeys.xml.sgn"));
   const itl1 = readFileSync(join(vectorsDir, "peer", "itl", "ITLSEPA45630BBFA40.tlv"));
   const enc = readFileSync(join(vectorsDir, "peer", "enc", "sha1-rsa2048", "SEP001122334455.cnf.xml.enc.sgn"));
-  const deviceKey = derFromPemOrDer(readFileSync(join(vectorsDir, "peer", "devices", "SEP001122334455.pem")), ["PRIVATE KEY", "RSA PRIVATE KEY"], "SEP001122334455.pem").der;
+  const deviceKey = derFromPemOrDer(
+    readFileSync(join(vectorsDir, "peer", "devices", "SEP001122334455.pem")),
+    ["PRIVATE KEY", "RSA PRIVATE KEY"],
+    "SEP001122334455.pem",
+  ).der;
 
   let ops = 0;
   for (let round = 0; round < 250; round++) {
     for (const alg of ["md5", "sha1", "sha256", "sha512"] as const) {
       const d = c.hash.digest(alg, plain.subarray(0, round * 13));
-      assert.deepEqual(Buffer.from(d), createHash(alg).update(plain.subarray(0, round * 13)).digest());
+      assert.deepEqual(
+        Buffer.from(d),
+        createHash(alg)
+          .update(plain.subarray(0, round * 13))
+          .digest(),
+      );
       ops++;
     }
     assert.deepEqual(Buffer.from(c.aes.cbcDecrypt(aesKey, iv, ct)), plain);

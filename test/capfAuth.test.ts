@@ -1,19 +1,13 @@
 // The LSC/MIC proof constructions against the peer's recorded auth response, and EC proofs
 // checked with an independent ECDSA implementation (@noble/curves).
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
+import { test } from "node:test";
 import { p256 } from "@noble/curves/nist.js";
-import { decodeCapfMessage, findElement } from "../host/shared/capf/capfMessage.js";
+import { checkCertificateProof, checkIssuedBy, checkSudiData, makeCertificateProof, makeSudiData, signedDataInput } from "../host/shared/capf/capfAuth.js";
 import { CapfTag, readCertificateValue, readSha2SignedDataValue } from "../host/shared/capf/capfElements.js";
-import {
-  checkCertificateProof,
-  checkIssuedBy,
-  checkSudiData,
-  makeCertificateProof,
-  makeSudiData,
-  signedDataInput,
-} from "../host/shared/capf/capfAuth.js";
+import { decodeCapfMessage, findElement } from "../host/shared/capf/capfMessage.js";
 import { capfLab, makeCa, makePhoneCertificate, readPemFile, readRecording } from "./capfFixtures.js";
 
 const recorded = decodeCapfMessage(Buffer.from(readRecording("reinstall-auth-by-lsc")[1].hex, "hex"));
@@ -28,7 +22,10 @@ test("the recorded signed data is raw PKCS#1 type 1 over SHA-1(name ‖ 00 ‖ D
     findElement(recorded, CapfTag.signedData)!,
   );
   // 00 01 FF…FF 00 then the bare 20-byte digest: no DigestInfo in between.
-  const digest = crypto.createHash("sha1").update(Buffer.concat([Buffer.from(deviceName), Buffer.from([0]), old.certificateDer])).digest();
+  const digest = crypto
+    .createHash("sha1")
+    .update(Buffer.concat([Buffer.from(deviceName), Buffer.from([0]), old.certificateDer]))
+    .digest();
   assert.equal(recovered.subarray(0, 2).toString("hex"), "0001");
   assert.ok(recovered.subarray(2, recovered.length - 21).every((b) => b === 0xff));
   assert.equal(recovered[recovered.length - 21], 0);

@@ -1,26 +1,16 @@
 // The CAPF message codec against every recorded message of the peer, and its refusals.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
+import { test } from "node:test";
 import fc from "fast-check";
-import {
-  CapfFormatError,
-  CapfFrameReader,
-  decodeCapfMessage,
-  encodeCapfMessage,
-  type CapfMessage,
-} from "../host/shared/capf/capfMessage.js";
-import {
-  CapfTag,
-  certificateValue,
-  readCertificateValue,
-  readSha2SignedDataValue,
-  readStringValue,
-  stringValue,
-} from "../host/shared/capf/capfElements.js";
+import { CapfTag, certificateValue, readCertificateValue, readSha2SignedDataValue, readStringValue, stringValue } from "../host/shared/capf/capfElements.js";
+import { CapfFormatError, CapfFrameReader, type CapfMessage, decodeCapfMessage, encodeCapfMessage } from "../host/shared/capf/capfMessage.js";
 import { capfVectorsDir, elementTags, readRecording } from "./capfFixtures.js";
 
-const recordings = readdirSync(capfVectorsDir).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, ""));
+const recordings = readdirSync(capfVectorsDir)
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => f.replace(/\.json$/, ""));
 const allRecorded = recordings.flatMap((name) => readRecording(name).map((m) => ({ name, ...m, bytes: Buffer.from(m.hex, "hex") })));
 
 test("the recordings hold every message of the eleven sessions", () => {
@@ -33,7 +23,11 @@ test("every recorded message decodes to its command and re-encodes byte for byte
     const decoded = decodeCapfMessage(m.bytes);
     assert.equal(decoded.command, m.command, `${m.name}: command`);
     assert.equal(decoded.sessionId, m.bytes.readUInt32BE(2));
-    assert.deepEqual(decoded.elements.map((e) => e.tag), elementTags(m.bytes), `${m.name} ${m.command}: tags in order`);
+    assert.deepEqual(
+      decoded.elements.map((e) => e.tag),
+      elementTags(m.bytes),
+      `${m.name} ${m.command}: tags in order`,
+    );
     assert.ok(encodeCapfMessage(decoded).equals(m.bytes), `${m.name} command ${m.command} re-encodes`);
   }
 });
@@ -75,7 +69,11 @@ test("refused: unknown tag, repeated tag, element past the length, length mismat
     ["short header", Buffer.from("550f0000", "hex"), /shorter than the 8-byte header/],
   ];
   for (const [what, bytes, message] of cases) {
-    assert.throws(() => decodeCapfMessage(bytes), (e: Error) => e instanceof CapfFormatError && message.test(e.message), what);
+    assert.throws(
+      () => decodeCapfMessage(bytes),
+      (e: Error) => e instanceof CapfFormatError && message.test(e.message),
+      what,
+    );
   }
   const big = encodeCapfMessage({ command: 2, sessionId: 1, elements: [{ tag: CapfTag.reasonInfo, value: Buffer.alloc(2000) }] });
   assert.throws(() => decodeCapfMessage(big, 1000), /exceed the bound of 1000/);
@@ -114,18 +112,23 @@ test("the frame reader refuses an oversized or foreign header before the body ar
 test("random and mutated input: the decoder only ever refuses with CapfFormatError, never reads past the message", () => {
   const samples = allRecorded.map((m) => m.bytes);
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: samples.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.nat(), (which, flips, cut) => {
-      const bytes = Buffer.from(samples[which]);
-      for (const [at, value] of flips) bytes[at % bytes.length] = value;
-      const input = bytes.subarray(0, bytes.length - (cut % 4 === 0 ? cut % bytes.length : 0));
-      try {
-        const message = decodeCapfMessage(input);
-        // Whatever decodes re-encodes to exactly the bytes it came from (nothing read beyond them).
-        assert.ok(encodeCapfMessage(message).equals(input) || message.elements.map((e) => e.tag).some((t, i, all) => i > 0 && t < all[i - 1]));
-      } catch (e) {
-        assert.ok(e instanceof CapfFormatError, String(e));
-      }
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: samples.length - 1 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+      fc.nat(),
+      (which, flips, cut) => {
+        const bytes = Buffer.from(samples[which]);
+        for (const [at, value] of flips) bytes[at % bytes.length] = value;
+        const input = bytes.subarray(0, bytes.length - (cut % 4 === 0 ? cut % bytes.length : 0));
+        try {
+          const message = decodeCapfMessage(input);
+          // Whatever decodes re-encodes to exactly the bytes it came from (nothing read beyond them).
+          assert.ok(encodeCapfMessage(message).equals(input) || message.elements.map((e) => e.tag).some((t, i, all) => i > 0 && t < all[i - 1]));
+        } catch (e) {
+          assert.ok(e instanceof CapfFormatError, String(e));
+        }
+      },
+    ),
     { numRuns: 3000 },
   );
   fc.assert(

@@ -33,7 +33,9 @@ export function readPemFile(relativePath: string): { certificateDer: Buffer; pri
 
 /** The peer's MD5 of each issued certificate's DER (`keys/md5hash.txt`), by device name. */
 export function recordedMd5Hashes(): Map<string, string> {
-  const lines = readFileSync(resolve(capfVectorsDir, "keys", "md5hash.txt"), "utf8").trim().split("\n");
+  const lines = readFileSync(resolve(capfVectorsDir, "keys", "md5hash.txt"), "utf8")
+    .trim()
+    .split("\n");
   return new Map(lines.map((line) => line.split(/\s+/)).map(([hash, name]) => [name, hash]));
 }
 
@@ -71,7 +73,16 @@ export class MemoryCapfStore implements CapfStore {
 export function makeCa(commonName: string): { certificateDer: Buffer; privateKey: KeyObject } {
   const { privateKey, publicKey } = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const certificateDer = Buffer.from(
-    createCertificate({ subject: [["CN", commonName], ["O", "Lab"]], publicKey, selfSigningKey: privateKey, ca: true, keyUsage: ["keyCertSign", "digitalSignature"] }),
+    createCertificate({
+      subject: [
+        ["CN", commonName],
+        ["O", "Lab"],
+      ],
+      publicKey,
+      selfSigningKey: privateKey,
+      ca: true,
+      keyUsage: ["keyCertSign", "digitalSignature"],
+    }),
   );
   return { certificateDer, privateKey };
 }
@@ -82,12 +93,15 @@ export function makePhoneCertificate(
   issuer: { certificateDer: Buffer; privateKey: KeyObject },
   key: "rsa" | "ec" = "rsa",
 ): { certDer: Buffer; privateKey: KeyObject } {
-  const pair =
-    key === "rsa"
-      ? crypto.generateKeyPairSync("rsa", { modulusLength: 1024 })
-      : crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const pair = key === "rsa" ? crypto.generateKeyPairSync("rsa", { modulusLength: 1024 }) : crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const certDer = Buffer.from(
-    createCertificate({ subject: [["CN", commonName]], publicKey: pair.publicKey, issuer, keyUsage: ["digitalSignature", "keyEncipherment"], extKeyUsage: ["clientAuth"] }),
+    createCertificate({
+      subject: [["CN", commonName]],
+      publicKey: pair.publicKey,
+      issuer,
+      keyUsage: ["digitalSignature", "keyEncipherment"],
+      extKeyUsage: ["clientAuth"],
+    }),
   );
   return { certDer, privateKey: pair.privateKey };
 }

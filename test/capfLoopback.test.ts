@@ -1,16 +1,17 @@
 // Our CAPF client against our CAPF server over real TLS on 127.0.0.1, every path of capf.md,
 // plus scripted phones and servers that misbehave, and 20 enrolments at once.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import tls from "node:tls";
 import { once } from "node:events";
-import { startCapfService, type CapfDevice, type CapfServiceOptions } from "../host/server/capfService.js";
-import { CapfClientError, runCapfSession, type CapfClientOptions, type CapfClientResult } from "../host/phone/capfClient.js";
+import { test } from "node:test";
+import tls from "node:tls";
+import { type CapfClientError, type CapfClientOptions, type CapfClientResult, runCapfSession } from "../host/phone/capfClient.js";
+import { type CapfDevice, type CapfServiceOptions, startCapfService } from "../host/server/capfService.js";
 import { CapfChannel } from "../host/shared/capf/capfChannel.js";
-import { encodeCapfMessage, type CapfMessage } from "../host/shared/capf/capfMessage.js";
 import { CapfTag, stringValue, u8Value } from "../host/shared/capf/capfElements.js";
-import { MemoryCapfStore, capfLab, makeCa, makePhoneCertificate, md5Hex, readPemFile, recordedMd5Hashes } from "./capfFixtures.js";
+import { type CapfMessage, encodeCapfMessage } from "../host/shared/capf/capfMessage.js";
+import { capfLab, MemoryCapfStore, makeCa, makePhoneCertificate, md5Hex, readPemFile, recordedMd5Hashes } from "./capfFixtures.js";
 
 const lab = capfLab();
 const labCertificate = new crypto.X509Certificate(lab.certificateDer);
@@ -26,7 +27,15 @@ async function withService(
   extra: Partial<CapfServiceOptions> = {},
 ): Promise<void> {
   const log: string[] = [];
-  const service = await startCapfService({ bind: "127.0.0.1", port: 0, key: lab.privateKey, cert: lab.certificateDer, store, log: (l) => log.push(l), ...extra });
+  const service = await startCapfService({
+    bind: "127.0.0.1",
+    port: 0,
+    key: lab.privateKey,
+    cert: lab.certificateDer,
+    store,
+    log: (l) => log.push(l),
+    ...extra,
+  });
   try {
     await body(service.port, log);
   } finally {
@@ -73,7 +82,11 @@ test("install RSA 2048 (null string)", async () => {
 test("install EC P-256, the server pinned by the SHA-1 of its certificate", async () => {
   const store = new MemoryCapfStore().add(device("SEP000000000002", { keyType: "ec", curve: "secp256r1", keySize: undefined }));
   await withService(store, async (port) => {
-    const sha1 = crypto.createHash("sha1").update(lab.certificateDer).digest("hex").replace(/(..)(?!$)/g, "$1:");
+    const sha1 = crypto
+      .createHash("sha1")
+      .update(lab.certificateDer)
+      .digest("hex")
+      .replace(/(..)(?!$)/g, "$1:");
     const result = await enrol(port, "SEP000000000002", { pinnedCertificateDer: undefined, pinnedCertificateSha1: sha1 });
     assertInstalled(result, store, "SEP000000000002");
     assert.equal(result.newPrivateKey!.asymmetricKeyDetails!.namedCurve, "prime256v1");
@@ -198,7 +211,10 @@ test("the client refuses a CAPF server whose certificate is not the pinned one",
       assert.match(e.message, /not the trust list's CAPF record/);
       return true;
     });
-    await assert.rejects(enrol(port, "SEP000000000009", { pinnedCertificateDer: undefined, pinnedCertificateSha1: "00".repeat(20) }), /not the trust list's CAPF record/);
+    await assert.rejects(
+      enrol(port, "SEP000000000009", { pinnedCertificateDer: undefined, pinnedCertificateSha1: "00".repeat(20) }),
+      /not the trust list's CAPF record/,
+    );
     assertUnchanged(store, "SEP000000000009", "install");
   });
 });
@@ -223,7 +239,14 @@ async function scriptedServer(script: (socket: tls.TLSSocket) => void): Promise<
 }
 
 const authRequest = (sessionId: number) =>
-  encodeCapfMessage({ command: 1, sessionId, elements: [{ tag: CapfTag.version, value: u8Value(3) }, { tag: CapfTag.authType, value: u8Value(0) }] });
+  encodeCapfMessage({
+    command: 1,
+    sessionId,
+    elements: [
+      { tag: CapfTag.version, value: u8Value(3) },
+      { tag: CapfTag.authType, value: u8Value(0) },
+    ],
+  });
 
 test("a server that stops answering mid-session: the client times out cleanly", async () => {
   const server = await scriptedServer((socket) => socket.write(authRequest(42)));
@@ -291,7 +314,10 @@ test("server: a silent phone is ended with reason 7 after the session timeout", 
     async (port) => {
       const started = Date.now();
       const messages = await scriptedPhone(port, async () => {});
-      assert.deepEqual(messages.map((m) => m.command), [1, 15]);
+      assert.deepEqual(
+        messages.map((m) => m.command),
+        [1, 15],
+      );
       assert.equal(endReason(messages), 7);
       assert.ok(Date.now() - started >= 250);
       assertUnchanged(store, "SEP00000000000B", "install");
@@ -305,7 +331,13 @@ test("server: one 17 at most, a key response needs a public key of the asked siz
   const store = new MemoryCapfStore().add(device(name));
   const key2048 = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "der" });
   const cases: Array<[string, (id: number) => CapfMessage[]]> = [
-    ["two 17s", (id) => [{ command: 17, sessionId: id, elements: [] }, { command: 17, sessionId: id, elements: [] }]],
+    [
+      "two 17s",
+      (id) => [
+        { command: 17, sessionId: id, elements: [] },
+        { command: 17, sessionId: id, elements: [] },
+      ],
+    ],
     ["no public key", (id) => [{ command: 4, sessionId: id, elements: [] }]],
     ["wrong key size", (id) => [{ command: 4, sessionId: id, elements: [{ tag: CapfTag.publicKey, value: key2048 }] }]],
     ["not a key", (id) => [{ command: 4, sessionId: id, elements: [{ tag: CapfTag.publicKey, value: Buffer.from("3003020100", "hex") }] }]],

@@ -3,28 +3,20 @@
 //   (byte for byte, except the freshly issued certificate of command 9, checked for what it must be);
 // - our client, fed the recorded server messages, sends the recorded messages byte for byte
 //   (its key generation replaced by the key the peer's client generated).
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import crypto, { type KeyObject } from "node:crypto";
-import tls from "node:tls";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { startCapfService, type CapfDevice } from "../host/server/capfService.js";
-import { runCapfSession, type CapfClientOptions } from "../host/phone/capfClient.js";
+import { test } from "node:test";
+import tls from "node:tls";
+import { type CapfClientOptions, runCapfSession } from "../host/phone/capfClient.js";
+import { type CapfDevice, startCapfService } from "../host/server/capfService.js";
 import { CapfChannel } from "../host/shared/capf/capfChannel.js";
-import { decodeCapfMessage, encodeCapfMessage } from "../host/shared/capf/capfMessage.js";
 import { readCertificateValue } from "../host/shared/capf/capfElements.js";
-import {
-  MemoryCapfStore,
-  capfLab,
-  capfVectorsDir,
-  elementTags,
-  md5Hex,
-  readPemFile,
-  readRecording,
-  recordedMd5Hashes,
-} from "./capfFixtures.js";
+import { decodeCapfMessage, encodeCapfMessage } from "../host/shared/capf/capfMessage.js";
+import { capfLab, capfVectorsDir, elementTags, MemoryCapfStore, md5Hex, readPemFile, readRecording, recordedMd5Hashes } from "./capfFixtures.js";
 
 interface RecordedSession {
   /** the device as the peer's server had it configured (absent: unknown device) */
@@ -173,7 +165,10 @@ function checkRecorded(name: string, store: MemoryCapfStore, issued: Buffer | un
     assert.ok("md5hash" in c);
     assert.equal(c.md5hash, recordedMd5Hashes().get(session.deviceName), "md5hash equals the peer's certHash");
   } else if (session.outcome === "deleted") {
-    assert.deepEqual(completions.map((x) => x.completion), [{ deleted: true }]);
+    assert.deepEqual(
+      completions.map((x) => x.completion),
+      [{ deleted: true }],
+    );
   } else {
     assert.equal(completions.length, 0);
   }
@@ -184,18 +179,21 @@ for (const [name, session] of Object.entries(sessions)) {
   test(`client replay: ${name}`, async () => {
     const recording = readRecording(name);
     const sent: Buffer[] = [];
-    const server = tls.createServer({ key: lab.privateKey.export({ type: "pkcs8", format: "pem" }), cert: new crypto.X509Certificate(lab.certificateDer).toString() }, async (socket) => {
-      const channel = new CapfChannel(socket);
-      try {
-        for (const m of recording) {
-          if (m.from === "capf") socket.write(Buffer.from(m.hex, "hex"));
-          else sent.push(encodeCapfMessage(await channel.receive(5000)));
+    const server = tls.createServer(
+      { key: lab.privateKey.export({ type: "pkcs8", format: "pem" }), cert: new crypto.X509Certificate(lab.certificateDer).toString() },
+      async (socket) => {
+        const channel = new CapfChannel(socket);
+        try {
+          for (const m of recording) {
+            if (m.from === "capf") socket.write(Buffer.from(m.hex, "hex"));
+            else sent.push(encodeCapfMessage(await channel.receive(5000)));
+          }
+        } catch {
+          // the comparison below reports what is missing
         }
-      } catch {
-        // the comparison below reports what is missing
-      }
-      socket.end();
-    });
+        socket.end();
+      },
+    );
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     try {
@@ -212,13 +210,18 @@ for (const [name, session] of Object.entries(sessions)) {
         generateKey: async () => generatedKey as KeyObject,
       });
       const recordedPhone = recording.filter((m) => m.from === "phone");
-      assert.deepEqual(sent.map((b) => b[1]), recordedPhone.map((m) => m.command), `${name}: commands`);
+      assert.deepEqual(
+        sent.map((b) => b[1]),
+        recordedPhone.map((m) => m.command),
+        `${name}: commands`,
+      );
       sent.forEach((b, i) => assert.equal(b.toString("hex"), recordedPhone[i].hex, `${name} command ${b[1]}: bytes`));
       assert.equal(result.outcome, session.outcome);
       if (result.outcome === "installed") {
         const stored = recording.find((m) => m.command === 9)!;
         assert.ok(result.newCertificateDer!.equals(readCertificateValue(decodeCapfMessage(Buffer.from(stored.hex, "hex")).elements[1].value).der));
-        const expectedHash = name === "reinstall-auth-by-lsc" ? md5Hex(readPemFile("new-SEP58971ECC97C1.pem").certificateDer) : recordedMd5Hashes().get(session.deviceName);
+        const expectedHash =
+          name === "reinstall-auth-by-lsc" ? md5Hex(readPemFile("new-SEP58971ECC97C1.pem").certificateDer) : recordedMd5Hashes().get(session.deviceName);
         assert.equal(md5Hex(result.newCertificateDer!), expectedHash);
       }
       if (name === "unknown-device") assert.equal(result.reason, 9);

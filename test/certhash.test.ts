@@ -1,20 +1,24 @@
 // `cnfguard certhash` against the peer: the MD5 of every device certificate equals the
 // md5hash the peer's CAPF recorded (vectors/peer/devices/md5hash.txt), from PEM and DER.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { createHash, X509Certificate } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { test } from "node:test";
 import { vectorsDir } from "../host/paths.js";
 import { runCnfguard, withScratchDir } from "./hashScratch.js";
 
 const DEVICES = join(vectorsDir, "peer", "devices");
 const cnfguard = (args: string[]) => runCnfguard(["certhash", ...args]);
 
-const expected = readFileSync(join(DEVICES, "md5hash.txt"), "utf8").trim().split("\n").map((line) => {
-  const [hash, name] = line.trim().split(/\s+/);
-  return { hash, name };
-});
+const expected = readFileSync(join(DEVICES, "md5hash.txt"), "utf8")
+  .trim()
+  .split("\n")
+  .map((line) => {
+    const [hash, name] = line.trim().split(/\s+/);
+    return { hash, name };
+  });
 const withDir = (fn: (dir: string) => unknown) => withScratchDir("certhash", fn);
 
 test("every peer device certificate (PEM with its key) gives the peer's md5hash", () => {

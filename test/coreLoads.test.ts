@@ -1,8 +1,9 @@
 // The core is a plain module: it instantiates with an empty import object and
 // exposes its fixed windows inside its fixed memory.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { test } from "node:test";
 import { wasmPath } from "../host/paths.js";
 
 test("core instantiates with an empty import object and imports nothing", () => {
@@ -13,7 +14,10 @@ test("core instantiates with an empty import object and imports nothing", () => 
   const ex = instance.exports as Record<string, () => number>;
   const size = memory.buffer.byteLength;
   assert.ok(size <= 2 * 65536, `memory is ${size} bytes, budget is 2 pages`);
-  for (const [ptr, cap] of [["in_ptr", "in_cap"], ["out_ptr", "out_cap"]]) {
+  for (const [ptr, cap] of [
+    ["in_ptr", "in_cap"],
+    ["out_ptr", "out_cap"],
+  ]) {
     assert.ok(ex[ptr]() > 0 && ex[ptr]() + ex[cap]() <= size, `${ptr} window lies inside memory`);
   }
   assert.ok(ex.reg_ptr() + 4 * ex.reg_count() <= size);
@@ -33,11 +37,17 @@ test("every export takes and returns only i32 (a C-style ABI)", () => {
 function exportSignatures(b: Uint8Array): Map<string, string> {
   let p = 8;
   const leb = (): number => {
-    let r = 0, s = 0, x: number;
-    do { x = b[p++]; r |= (x & 0x7f) << s; s += 7; } while (x & 0x80);
+    let r = 0,
+      s = 0,
+      x: number;
+    do {
+      x = b[p++];
+      r |= (x & 0x7f) << s;
+      s += 7;
+    } while (x & 0x80);
     return r >>> 0;
   };
-  const names: Record<number, string> = { 0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64" };
+  const names: Record<number, string> = { 127: "i32", 126: "i64", 125: "f32", 124: "f64" };
   const types: string[] = [];
   const funcTypes: number[] = [];
   const out = new Map<string, string>();

@@ -1,21 +1,22 @@
 // The server database: schema created at the current version and migrated on open, CUCM's
 // column names (so the seed's query runs as written), read-only opening that refuses
 // writes, and the CAPF store's one-transaction outcome.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import Database from "better-sqlite3";
-import { createDatabase, databasePath, openDatabase, userVersion } from "../host/server/database.js";
-import { SCHEMA_VERSION } from "../host/server/schema.js";
-import { addProfile } from "../host/server/profileStore.js";
-import { addDevice, findDevice, setCapfOperation } from "../host/server/deviceStore.js";
+import { vectorsDir } from "../host/paths.js";
 import { capfDeviceStore } from "../host/server/capfDeviceStore.js";
+import { createDatabase, databasePath, openDatabase, userVersion } from "../host/server/database.js";
+import { addDevice, findDevice, setCapfOperation } from "../host/server/deviceStore.js";
+import { addProfile } from "../host/server/profileStore.js";
+import { SCHEMA_VERSION } from "../host/server/schema.js";
 import { runReadOnlyQuery } from "../host/server/sqlQuery.js";
 import { textTable } from "../host/server/textTable.js";
-import { vectorsDir } from "../host/paths.js";
 
 function withFolder(fn: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), "cnfguard-db-"));
@@ -26,8 +27,7 @@ function withFolder(fn: (dir: string) => void): void {
   }
 }
 
-const columns = (db: Database.Database, table: string) =>
-  (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+const columns = (db: Database.Database, table: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
 
 /** The peer's device certificate and the md5hash the peer lists for it. */
 function peerDevice(name: string): { der: Buffer; md5hash: string } {
@@ -45,10 +45,31 @@ test("a new database has the current schema version, WAL mode and CUCM's column 
     const db = createDatabase(dir);
     assert.equal(userVersion(db), SCHEMA_VERSION);
     assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
-    for (const c of ["name", "md5hash", "certificate", "publickey", "capfoperation", "capfauthmode", "authenticationstring", "keysize", "keycurve", "fkphonesecurityprofile"]) {
+    for (const c of [
+      "name",
+      "md5hash",
+      "certificate",
+      "publickey",
+      "capfoperation",
+      "capfauthmode",
+      "authenticationstring",
+      "keysize",
+      "keycurve",
+      "fkphonesecurityprofile",
+    ]) {
       assert.ok(columns(db, "device").includes(c), `device.${c}`);
     }
-    for (const c of ["name", "producttype", "deviceprotocol", "devicesecuritymode", "tftpencryptedconfig", "capfauthmode", "keysize", "keycurve", "signinghash"]) {
+    for (const c of [
+      "name",
+      "producttype",
+      "deviceprotocol",
+      "devicesecuritymode",
+      "tftpencryptedconfig",
+      "capfauthmode",
+      "keysize",
+      "keycurve",
+      "signinghash",
+    ]) {
       assert.ok(columns(db, "phonesecurityprofile").includes(c), `phonesecurityprofile.${c}`);
     }
     db.close();
@@ -120,18 +141,33 @@ test("CAPF store: the device's settings fall back to its profile; an outcome is 
     const store = capfDeviceStore(db);
     assert.deepEqual(
       { ...store.findDevice("SEP0A1B2C3D4E5F") },
-      { name: "SEP0A1B2C3D4E5F", operation: "none", authMode: "lsc", authString: undefined, keyType: "ec", keySize: undefined, curve: "secp384r1", certificateDer: undefined },
+      {
+        name: "SEP0A1B2C3D4E5F",
+        operation: "none",
+        authMode: "lsc",
+        authString: undefined,
+        keyType: "ec",
+        keySize: undefined,
+        curve: "secp384r1",
+        certificateDer: undefined,
+      },
     );
     setCapfOperation(db, "SEP0A1B2C3D4E5F", { operation: "install", authString: "1234", keySize: 2048 });
     const scheduled = store.findDevice("SEP0A1B2C3D4E5F")!;
-    assert.deepEqual([scheduled.operation, scheduled.authMode, scheduled.authString, scheduled.keyType, scheduled.keySize], ["install", "string", "1234", "rsa", 2048]);
+    assert.deepEqual(
+      [scheduled.operation, scheduled.authMode, scheduled.authString, scheduled.keyType, scheduled.keySize],
+      ["install", "string", "1234", "rsa", 2048],
+    );
     assert.equal(store.findDevice("SEP0A1B2C3D4E5G"), undefined);
     assert.equal(store.findDevice("sep0a1b2c3d4e5f"), undefined);
 
     const peer = peerDevice("SEP0A1B2C3D4E5F");
     store.completeOperation("SEP0A1B2C3D4E5F", { certificateDer: peer.der, publicKeyDer: Buffer.from([1, 2, 3]), md5hash: peer.md5hash });
     const done = findDevice(db, "SEP0A1B2C3D4E5F")!;
-    assert.deepEqual([done.capfoperation, done.md5hash, Buffer.from(done.certificate!).equals(peer.der), Buffer.from(done.publickey!).toString("hex")], ["none", peer.md5hash, true, "010203"]);
+    assert.deepEqual(
+      [done.capfoperation, done.md5hash, Buffer.from(done.certificate!).equals(peer.der), Buffer.from(done.publickey!).toString("hex")],
+      ["none", peer.md5hash, true, "010203"],
+    );
     assert.ok(Buffer.from(store.findDevice("SEP0A1B2C3D4E5F")!.certificateDer!).equals(peer.der));
 
     assert.throws(() => store.completeOperation("SEP000000000000", { deleted: true }), /vanished/);

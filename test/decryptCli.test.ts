@@ -1,13 +1,14 @@
 // `cnfguard decrypt`: the plaintext is written only when the file verifies; on any
 // failure nothing is written and no partial file is left behind.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
 import { repoRoot } from "../host/paths.js";
-import { PEER, peerFile, deviceKeyDer, ITL_SHA1, ITL_SHA512 } from "./fuzz/signedCorpus.js";
+import { deviceKeyDer, ITL_SHA1, ITL_SHA512, PEER, peerFile } from "./fuzz/signedCorpus.js";
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, [join(repoRoot, "bin", "cnfguard"), ...args], { maxBuffer: 1 << 24 });

@@ -1,8 +1,9 @@
 // The npm start demo: a new phone reaches its encrypted config, the database's md5hash is the MD5
 // of the LSC the phone printed, secrets are masked, and the temporary folder is gone afterwards.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
+import { test } from "node:test";
 import { runDemo } from "../host/demo/demo.js";
 
 test("the demo runs the seed end to end within a minute and cleans up", async () => {

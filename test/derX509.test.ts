@@ -1,13 +1,14 @@
 // The core's DER reader and X.509 field locator against node:crypto's X509Certificate
 // and asn1js, on the peer's device certificates and keys (cert + key in one PEM) and on
 // damaged DER: every malformed input gives a status code, never a trap or a wrong key.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
-import { X509Certificate, createHash, createPrivateKey, createPublicKey, publicEncrypt, randomBytes, constants } from "node:crypto";
+import { constants, createHash, createPrivateKey, createPublicKey, publicEncrypt, randomBytes, X509Certificate } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { test } from "node:test";
 import * as asn1js from "asn1js";
-import { newCore } from "../host/core.js";
 import { RsaHash } from "../host/core/rsaFacet.js";
+import { newCore } from "../host/core.js";
 import { statusOf } from "./helpers/coreStatus.js";
 
 const rsa = newCore().rsa;
@@ -20,7 +21,6 @@ function pemBlocks(text: string, label: string): Buffer[] {
   return [...text.matchAll(re)].map((m) => Buffer.from(m[1].replace(/\s+/g, ""), "base64"));
 }
 
-
 /** Raw DER of the TBSCertificate's fields as asn1js sees them (version first). */
 function tbsFieldBytes(der: Buffer): Buffer[] {
   const cert = asn1js.fromBER(der).result as asn1js.Sequence;
@@ -28,7 +28,9 @@ function tbsFieldBytes(der: Buffer): Buffer[] {
   return fields.map((f) => Buffer.from(f.valueBeforeDecodeView));
 }
 
-const devices = readdirSync(DEVICES).filter((f) => f.endsWith(".pem")).sort();
+const devices = readdirSync(DEVICES)
+  .filter((f) => f.endsWith(".pem"))
+  .sort();
 
 test("the peer's device certificates: serial, issuer, subject and key match node:crypto and asn1js", () => {
   assert.ok(devices.length >= 6);
@@ -37,7 +39,10 @@ test("the peer's device certificates: serial, issuer, subject and key match node
     const [der] = pemBlocks(text, "CERTIFICATE");
     const x = new X509Certificate(der);
     const got = rsa.readCertificate(der);
-    const serialHex = got.serial.toString("hex").replace(/^0+(?=.)/, "").toUpperCase();
+    const serialHex = got.serial
+      .toString("hex")
+      .replace(/^0+(?=.)/, "")
+      .toUpperCase();
     assert.equal(serialHex, x.serialNumber.replace(/^0+(?=.)/, "").toUpperCase(), `${file}: serial`);
     assert.deepEqual(got.spki, x.publicKey.export({ type: "spki", format: "der" }), `${file}: spki`);
     const [, , , issuer, , subject] = tbsFieldBytes(der);
@@ -45,7 +50,10 @@ test("the peer's device certificates: serial, issuer, subject and key match node
     assert.deepEqual(got.subject, subject, `${file}: subject`);
     assert.ok(got.subject.includes(Buffer.from(file.replace(".pem", ""))), `${file}: subject names the device`);
     assert.deepEqual(Buffer.concat([got.tbs]).subarray(0, 1), Buffer.from([0x30]));
-    assert.equal(createHash("md5").update(der).digest("hex"), readFileSync(new URL("md5hash.txt", DEVICES), "utf8").match(new RegExp(`(\\w+) ${file.replace(".pem", "")}`))![1]);
+    assert.equal(
+      createHash("md5").update(der).digest("hex"),
+      readFileSync(new URL("md5hash.txt", DEVICES), "utf8").match(new RegExp(`(\\w+) ${file.replace(".pem", "")}`))![1],
+    );
   }
 });
 
@@ -58,12 +66,23 @@ test("the peer's server certificates (SAST, TFTP, CAPF, TVS, EC app server): fie
     const got = rsa.readCertificate(der);
     const [, , , issuer, , subject] = tbsFieldBytes(der);
     assert.deepEqual([got.issuer, got.subject], [issuer, subject], file);
-    assert.equal(got.serial.toString("hex").replace(/^0+(?=.)/, "").toUpperCase(), x.serialNumber.replace(/^0+(?=.)/, "").toUpperCase(), file);
+    assert.equal(
+      got.serial
+        .toString("hex")
+        .replace(/^0+(?=.)/, "")
+        .toUpperCase(),
+      x.serialNumber.replace(/^0+(?=.)/, "").toUpperCase(),
+      file,
+    );
     assert.deepEqual(got.spki, x.publicKey.export({ type: "spki", format: "der" }), file);
     if (x.publicKey.asymmetricKeyType === "rsa") {
       assert.equal(rsa.loadPublicKey(got.spki).modulusBytes * 8, x.publicKey.asymmetricKeyDetails!.modulusLength, file);
     } else {
-      assert.equal(statusOf(() => rsa.loadPublicKey(got.spki)), "E_KEY_NOT_RSA", file);
+      assert.equal(
+        statusOf(() => rsa.loadPublicKey(got.spki)),
+        "E_KEY_NOT_RSA",
+        file,
+      );
     }
   }
 });
@@ -75,8 +94,16 @@ test("the peer's device keys load and unwrap what node:crypto wraps; the EC devi
     const [certDer] = pemBlocks(text, "CERTIFICATE");
     const pub = new X509Certificate(certDer).publicKey;
     if (pub.asymmetricKeyType !== "rsa") {
-      assert.equal(statusOf(() => rsa.loadPrivateKey(keyDer)), "E_KEY_NOT_RSA", file);
-      assert.equal(statusOf(() => rsa.loadPublicKey(rsa.readCertificate(certDer).spki)), "E_KEY_NOT_RSA", file);
+      assert.equal(
+        statusOf(() => rsa.loadPrivateKey(keyDer)),
+        "E_KEY_NOT_RSA",
+        file,
+      );
+      assert.equal(
+        statusOf(() => rsa.loadPublicKey(rsa.readCertificate(certDer).spki)),
+        "E_KEY_NOT_RSA",
+        file,
+      );
       continue;
     }
     const bits = pub.asymmetricKeyDetails!.modulusLength!;
@@ -118,7 +145,11 @@ function assertNeverTraps(der: Buffer, load: (b: Buffer) => unknown, what: strin
     bad[at] = Math.floor(Math.random() * 256);
     statusOf(() => load(bad)); // a status or OK; a trap would throw a RuntimeError here
   }
-  assert.match(statusOf(() => load(Buffer.concat([der, Buffer.from([0])]))), /^E_DER_TRAILING$/, `${what}: trailing byte`);
+  assert.match(
+    statusOf(() => load(Buffer.concat([der, Buffer.from([0])]))),
+    /^E_DER_TRAILING$/,
+    `${what}: trailing byte`,
+  );
 }
 
 test("truncated, corrupted and trailing DER give status codes (keys, SPKI, certificates)", () => {
@@ -134,13 +165,44 @@ test("truncated, corrupted and trailing DER give status codes (keys, SPKI, certi
   assertNeverTraps(pkcs1, (b) => rsa.loadPrivateKey(b), "PKCS#1");
   // Specific malformations.
   const withLength = (b: Buffer, lenBytes: number[]) => Buffer.concat([Buffer.from([b[0], ...lenBytes]), b.subarray(2 + (b[1] & 0x80 ? b[1] & 0x7f : 0))]);
-  assert.equal(statusOf(() => rsa.loadPublicKey(withLength(spki, [0x80]))), "E_DER_LENGTH", "indefinite length");
-  assert.equal(statusOf(() => rsa.loadPublicKey(withLength(spki, [0x82, 0x00, spki[3]]))), "E_DER_LENGTH", "non-minimal length");
-  assert.equal(statusOf(() => rsa.loadPublicKey(withLength(spki, [0x85, 1, 2, 3, 4, 5]))), "E_DER_LENGTH", "5-byte length");
-  assert.equal(statusOf(() => rsa.loadPublicKey(Buffer.from([0x31, 0x00]))), "E_DER_TAG", "a SET");
-  assert.equal(statusOf(() => rsa.loadPublicKey(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x80]))), "E_DER_INTEGER", "negative modulus");
-  assert.equal(statusOf(() => rsa.loadPublicKey(Buffer.from([0x30, 0x04, 0x02, 0x02, 0x00, 0x01]))), "E_DER_INTEGER", "redundant zero octet");
-  assert.equal(statusOf(() => rsa.readCertificate(Buffer.from([0x30, 0x02, 0x05, 0x00]))), "E_X509", "not a certificate");
+  assert.equal(
+    statusOf(() => rsa.loadPublicKey(withLength(spki, [0x80]))),
+    "E_DER_LENGTH",
+    "indefinite length",
+  );
+  assert.equal(
+    statusOf(() => rsa.loadPublicKey(withLength(spki, [0x82, 0x00, spki[3]]))),
+    "E_DER_LENGTH",
+    "non-minimal length",
+  );
+  assert.equal(
+    statusOf(() => rsa.loadPublicKey(withLength(spki, [0x85, 1, 2, 3, 4, 5]))),
+    "E_DER_LENGTH",
+    "5-byte length",
+  );
+  assert.equal(
+    statusOf(() => rsa.loadPublicKey(Buffer.from([0x31, 0x00]))),
+    "E_DER_TAG",
+    "a SET",
+  );
+  assert.equal(
+    statusOf(() => rsa.loadPublicKey(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x80]))),
+    "E_DER_INTEGER",
+    "negative modulus",
+  );
+  assert.equal(
+    statusOf(() => rsa.loadPublicKey(Buffer.from([0x30, 0x04, 0x02, 0x02, 0x00, 0x01]))),
+    "E_DER_INTEGER",
+    "redundant zero octet",
+  );
+  assert.equal(
+    statusOf(() => rsa.readCertificate(Buffer.from([0x30, 0x02, 0x05, 0x00]))),
+    "E_X509",
+    "not a certificate",
+  );
   const ecPem = readFileSync(new URL("app-ec.pem", PKI), "utf8");
-  assert.equal(statusOf(() => rsa.loadPublicKey(rsa.readCertificate(pemBlocks(ecPem, "CERTIFICATE")[0]).spki)), "E_KEY_NOT_RSA");
+  assert.equal(
+    statusOf(() => rsa.loadPublicKey(rsa.readCertificate(pemBlocks(ecPem, "CERTIFICATE")[0]).spki)),
+    "E_KEY_NOT_RSA",
+  );
 });

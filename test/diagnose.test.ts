@@ -1,14 +1,15 @@
 // diagnose against our server: all healthy, a stale hash, CAPF down, a CAPF certificate that is
 // not the trust list's record. The CAPF address is changed by re-signing the partial config with
 // the lab's own TFTP key (a file the phone must accept), served through an HTTP front.
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { labServer, enrol, type LabServer } from "./serverFixtures.js";
-import { addPhone, alteringFront, bodyOf, boot, nextMac, scratchDir } from "./phoneFixtures.js";
+import { after, before, test } from "node:test";
+import { CHECK_NAMES, type Check, diagnose } from "../host/phone/diagnose.js";
 import { signFile } from "../host/shared/signed/signedFileWriter.js";
-import { diagnose, CHECK_NAMES, type Check } from "../host/phone/diagnose.js";
+import { addPhone, alteringFront, bodyOf, boot, nextMac, scratchDir } from "./phoneFixtures.js";
+import { enrol, type LabServer, labServer } from "./serverFixtures.js";
 
 let lab: LabServer;
 
@@ -30,7 +31,10 @@ function run(mac: string, state: string, httpPort = lab.server.ports.http) {
 }
 
 function assertShape(checks: Check[]): void {
-  assert.deepEqual(checks.map((c) => c.name), [...CHECK_NAMES]);
+  assert.deepEqual(
+    checks.map((c) => c.name),
+    [...CHECK_NAMES],
+  );
   for (const c of checks) {
     assert.ok(c.evidence.length > 0, `${c.name} has evidence`);
     if (!c.ok && !c.evidence.startsWith("skipped")) assert.ok(c.expected && c.seen && c.fix, `${c.name} says expected, seen and fix`);
@@ -41,7 +45,9 @@ function assertShape(checks: Check[]): void {
 async function capfMovedTo(t: Parameters<typeof scratchDir>[0], port: number) {
   const front = await alteringFront(lab, (name, bytes) => {
     if (!bytes || !name.endsWith(".cnf.xml.sgn")) return bytes;
-    const body = bodyOf(bytes).toString("utf8").replace(/<phonePort>\d+<\/phonePort>/, `<phonePort>${port}</phonePort>`);
+    const body = bodyOf(bytes)
+      .toString("utf8")
+      .replace(/<phonePort>\d+<\/phonePort>/, `<phonePort>${port}</phonePort>`);
     return Buffer.from(signFile(Buffer.from(body), { signer: lab.pki.tftp, filename: name }));
   });
   t.after(front.close);
@@ -91,7 +97,10 @@ test("wrong CAPF certificate: capf-tls shows the presented and the pinned SHA-1"
   t.after(() => other.close());
   const r = await run(phone.mac, phone.state, await capfMovedTo(t, other.server.ports.capf));
   assertShape(r.checks);
-  assert.deepEqual(r.checks.map((c) => c.ok), [true, true, false, false, false]);
+  assert.deepEqual(
+    r.checks.map((c) => c.ok),
+    [true, true, false, false, false],
+  );
   const { createHash } = await import("node:crypto");
   const presented = createHash("sha1").update(other.pki.capf.certificateDer).digest("hex");
   const pinned = createHash("sha1").update(lab.pki.capf.certificateDer).digest("hex");

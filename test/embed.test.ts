@@ -2,13 +2,14 @@
 // cross compilers are installed, aarch64 and 32-bit ARM (run under qemu-user). Each build runs
 // its selftest, decrypts peer vectors to the peer's plaintext, and refuses a tampered file, a
 // wrong key and a wrong trust list with nothing on stdout. Skipped when wasm2c or gcc is absent.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createPrivateKey } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { repoRoot, vectorsDir, wasmPath } from "../host/paths.js";
 
 const PEER = join(vectorsDir, "peer");

@@ -1,12 +1,13 @@
 // The phone's downloads: HTTP on its own, and the auto transport's choice between
 // HTTP and TFTP (fall back only when HTTP is down; a 404 is an answer).
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTcpServer, type Socket } from "node:net";
-import { httpGet, HttpFetchError } from "../host/phone/httpFetch.js";
-import { fetchFile, FetchError, isNotFound, type FetchFileOptions } from "../host/phone/fileFetcher.js";
+import { test } from "node:test";
+import { FetchError, type FetchFileOptions, fetchFile, isNotFound } from "../host/phone/fileFetcher.js";
+import { HttpFetchError, httpGet } from "../host/phone/httpFetch.js";
 import { startTftpServer, type TftpServer } from "../host/shared/tftp/tftpServer.js";
 import { UdpPeer } from "./helpers/udpPeer.js";
 
@@ -180,7 +181,13 @@ test("auto: HTTP first; TFTP is not asked when HTTP answers", async () => {
 test("auto: when nothing listens on the HTTP port, the file comes over TFTP", async () => {
   const s = await services();
   try {
-    const got = await fetchFile({ host: "127.0.0.1", httpPort: await deadTcpPort(), tftpPort: s.tftp.port, filename: "SEP001122334455.cnf.xml.sgn", timeoutMs: 200 });
+    const got = await fetchFile({
+      host: "127.0.0.1",
+      httpPort: await deadTcpPort(),
+      tftpPort: s.tftp.port,
+      filename: "SEP001122334455.cnf.xml.sgn",
+      timeoutMs: 200,
+    });
     assert.equal(got.via, "tftp");
     assert.match(got.httpSkipped ?? "", /cannot connect/);
     assert.ok(Buffer.from(got.bytes).equals(FILES["SEP001122334455.cnf.xml.sgn"]));

@@ -1,19 +1,20 @@
 // The core's hashes against independent oracles: the standard vectors in vectors/hash/,
 // node:crypto (OpenSSL) and @noble/hashes, over random lengths up to 1 MiB and random
 // chunkings that hit the block boundaries.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import fc from "fast-check";
+import { test } from "node:test";
 import { md5, sha1 } from "@noble/hashes/legacy.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
+import fc from "fast-check";
+import { HASH_ALGORITHMS, type HashAlgorithm, HashFacet } from "../host/core/hashFacet.js";
 import { newWasmCore } from "../host/core/wasmCore.js";
-import { HashFacet, HASH_ALGORITHMS, type HashAlgorithm } from "../host/core/hashFacet.js";
 import { Status } from "../host/generated/status.js";
-import { HASH_VECTOR_FILES, readHashVectors } from "./hashVectors.js";
 import { withScratchDir } from "./hashScratch.js";
+import { HASH_VECTOR_FILES, readHashVectors } from "./hashVectors.js";
 
 const core = newWasmCore();
 const hashes = new HashFacet(core);
@@ -70,21 +71,30 @@ test("random messages up to 1 MiB in random chunks equal node:crypto and @noble/
   const boundary = fc.constantFrom(55, 56, 63, 64, 111, 112, 127, 128, 16383, 16384, 16385);
   const length = fc.oneof(boundary, fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 1 << 20 }));
   fc.assert(
-    fc.property(fc.constantFrom(...ALGORITHMS), length, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }), fc.integer(), (alg, len, fractions, seed) => {
-      const message = new Uint8Array(len);
-      for (let i = 0, x = seed | 1; i < len; i++) message[i] = (x = (Math.imul(x, 1103515245) + 12345) | 0) >>> 24;
-      const cuts = fractions.map((f) => Math.floor(f * len));
-      const ours = chunkedDigest(alg, message, cuts);
-      assert.equal(ours, opensslHex(alg, message));
-      assert.equal(ours, hex(NOBLE[alg](message)));
-    }),
+    fc.property(
+      fc.constantFrom(...ALGORITHMS),
+      length,
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }),
+      fc.integer(),
+      (alg, len, fractions, seed) => {
+        const message = new Uint8Array(len);
+        for (let i = 0, x = seed | 1; i < len; i++) message[i] = (x = (Math.imul(x, 1103515245) + 12345) | 0) >>> 24;
+        const cuts = fractions.map((f) => Math.floor(f * len));
+        const ours = chunkedDigest(alg, message, cuts);
+        assert.equal(ours, opensslHex(alg, message));
+        assert.equal(ours, hex(NOBLE[alg](message)));
+      },
+    ),
     { numRuns: 60 },
   );
 });
 
 test("the slots are independent streams", () => {
-  const a = randomBytes(5000), b = randomBytes(7000);
-  const s1 = hashes.begin("sha256"), s2 = hashes.begin("sha512"), s3 = hashes.begin("md5");
+  const a = randomBytes(5000),
+    b = randomBytes(7000);
+  const s1 = hashes.begin("sha256"),
+    s2 = hashes.begin("sha512"),
+    s3 = hashes.begin("md5");
   for (let i = 0; i < 5; i++) {
     s1.update(a.subarray(i * 1000, (i + 1) * 1000));
     s2.update(b.subarray(i * 1400, (i + 1) * 1400));

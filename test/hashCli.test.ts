@@ -1,11 +1,12 @@
 // `cnfguard hash` against coreutils as the oracle: the same bytes on stdout as md5sum,
 // sha1sum, sha256sum and sha512sum for ordinary and awkward file names and for stdin.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { test } from "node:test";
 import { runCnfguard as cnfguard, withScratchDir } from "./hashScratch.js";
 
 const coreutils = (alg: string, args: string[], opts: { cwd?: string; input?: Uint8Array } = {}) =>

@@ -1,6 +1,6 @@
 // What the hash and certhash CLI tests share: running bin/cnfguard and a scratch folder
 // under the repository's .tmp/ (tests never rely on anything outside the repository).
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../host/paths.js";

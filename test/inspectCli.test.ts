@@ -1,13 +1,14 @@
 // `cnfguard inspect` and `cnfguard verify` as a user runs them: text like the peer's
 // parser, JSON with the fields issue 3 lists, exit codes 0/1/2/3.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
 import { repoRoot } from "../host/paths.js";
-import { PEER, peerFile, signedVectors, parsedText, ITL_SHA1, ITL_SHA512, ITL_RESIGNED } from "./fuzz/signedCorpus.js";
+import { ITL_RESIGNED, ITL_SHA1, ITL_SHA512, PEER, parsedText, peerFile, signedVectors } from "./fuzz/signedCorpus.js";
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, [join(repoRoot, "bin", "cnfguard"), ...args], { encoding: "utf8" });
@@ -19,7 +20,11 @@ test("inspect prints the peer parser's lines for a trust list, a signed and an e
   for (const rel of [ITL_SHA512, "sgn/SoftKeys.xml.sgn", "enc/big/SEPA45630BBFA40.cnf.xml.enc.sgn"]) {
     const r = cli("inspect", at(rel));
     assert.equal(r.code, 0, r.err);
-    const expected = peerFile(`${rel}.parsed.txt`).toString("utf8").replace(/Serial Numer: /g, "Serial Number:").trim().split("\n");
+    const expected = peerFile(`${rel}.parsed.txt`)
+      .toString("utf8")
+      .replace(/Serial Numer: /g, "Serial Number:")
+      .trim()
+      .split("\n");
     const got = r.out.trim().split("\n");
     // Everything but the last line (each tool words its own verdict) is the same.
     assert.deepEqual(got.slice(0, -1), expected.slice(0, -1));
@@ -74,7 +79,11 @@ test("verify: configs against the right and the wrong list, trust lists on first
   const ok = cli("verify", sgn, "--itl", at(ITL_SHA1), "--json");
   assert.equal(ok.code, 0);
   // The signer is the TFTP record (the same certificate is also listed as CCM).
-  assert.deepEqual(JSON.parse(ok.out).signer, { subject: "CN=cucm-lab,O=Cisco,OU=It,L=KRK,ST=PL,C=PL", role: "TFTP", serial: "f6f86bba53c3d75f3bad2f07144e2726" });
+  assert.deepEqual(JSON.parse(ok.out).signer, {
+    subject: "CN=cucm-lab,O=Cisco,OU=It,L=KRK,ST=PL,C=PL",
+    role: "TFTP",
+    serial: "f6f86bba53c3d75f3bad2f07144e2726",
+  });
   const wrong = cli("verify", sgn, "--itl", at(ITL_SHA512));
   assert.equal(wrong.code, 1);
   assert.match(wrong.err, /E_UNKNOWN_SIGNER/);

@@ -2,12 +2,13 @@
 // any name — case, paths, encodings, double slashes, backslashes, trailing dots or spaces,
 // suffix variants — returns its full config in clear, over HTTP or TFTP. Only the exact
 // served names answer at all; everything else is 404 / TFTP error 1 (or a refusal).
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
 import { findDevice } from "../host/server/deviceStore.js";
 import { encodeRequest } from "../host/shared/tftp/tftpPacket.js";
-import { enrol, labServer, rawHttp, tftpFile, type LabServer } from "./serverFixtures.js";
 import { UdpPeer } from "./helpers/udpPeer.js";
+import { enrol, type LabServer, labServer, rawHttp, tftpFile } from "./serverFixtures.js";
 
 const MAC = "A45630BBFA40";
 const DEVICE = `SEP${MAC}`;
@@ -31,7 +32,16 @@ function variants(): string[] {
   for (const base of bases) {
     const suffix = base.slice(DEVICE.length);
     // case
-    for (const v of [base.toLowerCase(), base.toUpperCase(), `sep${MAC}${suffix}`, `SEP${MAC.toLowerCase()}${suffix}`, `Sep${MAC}${suffix}`, `${DEVICE}${suffix.toUpperCase()}`, `${DEVICE}.Cnf.Xml${suffix.slice(8)}`]) names.add(v);
+    for (const v of [
+      base.toLowerCase(),
+      base.toUpperCase(),
+      `sep${MAC}${suffix}`,
+      `SEP${MAC.toLowerCase()}${suffix}`,
+      `Sep${MAC}${suffix}`,
+      `${DEVICE}${suffix.toUpperCase()}`,
+      `${DEVICE}.Cnf.Xml${suffix.slice(8)}`,
+    ])
+      names.add(v);
     // paths and traversal
     for (const p of ["./", "/", "//", ".//", "././", "../", "a/../", "tftpboot/", ".\\", "\\", "..\\", "%2e/", "%2E%2E/", "%2f", "%5c"]) names.add(p + base);
     // trailing characters Windows or a lax matcher would drop
@@ -50,7 +60,24 @@ function variants(): string[] {
     names.add(base.replace(".cnf.xml", ".cnf"));
   }
   // suffix variants of the full config
-  for (const s of [".cnf.xml.enc", ".cnf.xml.sgn.enc", ".cnf.xml.enc.sgn.sgn", ".cnf.xml.sgn.xml", ".cnf.xml.xml", ".cnf.xml.sgn.sgn", ".cnfxml", ".cnf.xml.enc.", ".cnf.xml.tmp", ".cnf.xml.gz", ".cnf.xml.txt", ".enc.sgn", ".sgn", ".xml.sgn", ".cnf.sgn", ""]) {
+  for (const s of [
+    ".cnf.xml.enc",
+    ".cnf.xml.sgn.enc",
+    ".cnf.xml.enc.sgn.sgn",
+    ".cnf.xml.sgn.xml",
+    ".cnf.xml.xml",
+    ".cnf.xml.sgn.sgn",
+    ".cnfxml",
+    ".cnf.xml.enc.",
+    ".cnf.xml.tmp",
+    ".cnf.xml.gz",
+    ".cnf.xml.txt",
+    ".enc.sgn",
+    ".sgn",
+    ".xml.sgn",
+    ".cnf.sgn",
+    "",
+  ]) {
     names.add(DEVICE + s);
   }
   for (const c of CANONICAL) names.delete(c);
@@ -120,7 +147,15 @@ test("TFTP: a write request for the device's config is refused", async () => {
 });
 
 test("unknown devices and unknown files: 404 / TFTP error 1", async () => {
-  for (const name of ["SEP000000000001.cnf.xml.sgn", "SEP000000000001.cnf.xml", "ITLSEP000000000001.tlv", "CTLFile.tlv", "SoftKeys.xml", "cnfguard.db", "pki/capf.pem"]) {
+  for (const name of [
+    "SEP000000000001.cnf.xml.sgn",
+    "SEP000000000001.cnf.xml",
+    "ITLSEP000000000001.tlv",
+    "CTLFile.tlv",
+    "SoftKeys.xml",
+    "cnfguard.db",
+    "pki/capf.pem",
+  ]) {
     assert.equal((await rawHttp(lab.server.ports.http, `/${name}`)).status, 404, name);
     const t = await tftpFile(lab, name);
     assert.ok(t === 1 || t === 2, `${name} → ${String(t)}`);

@@ -2,15 +2,16 @@
 // config over HTTP and over TFTP, a phone whose LSC matches, stale hashes (install and fetch),
 // delete, EC keys, authentication strings, a second CAPF entry. Oracles: node:crypto (MD5 of the
 // certificate DER, the LSC's issuer signature, key/certificate pairing) and the server's database.
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
-import { X509Certificate, createPrivateKey } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { labServer, enrol, type LabServer } from "./serverFixtures.js";
-import { addPhone, boot, dbRow, md5, nextMac, scratchDir } from "./phoneFixtures.js";
-import { findDevice } from "../host/server/deviceStore.js";
+import { after, before, test } from "node:test";
 import { BootFlow } from "../host/phone/bootFlow.js";
+import { findDevice } from "../host/server/deviceStore.js";
+import { addPhone, boot, dbRow, md5, nextMac, scratchDir } from "./phoneFixtures.js";
+import { enrol, type LabServer, labServer } from "./serverFixtures.js";
 
 let lab: LabServer;
 
@@ -167,7 +168,11 @@ test("by existing LSC: re-keying proves the current LSC", async (t) => {
   const state = scratchDir(t);
   assert.equal((await boot(lab, mac, state)).ok, true);
   const first = assertEnrolled(state, device);
-  lab.db.prepare("UPDATE device SET fkphonesecurityprofile = (SELECT pkid FROM phonesecurityprofile WHERE name = 'lsc'), capfoperation = 'install', md5hash = NULL WHERE name = ?").run(device);
+  lab.db
+    .prepare(
+      "UPDATE device SET fkphonesecurityprofile = (SELECT pkid FROM phonesecurityprofile WHERE name = 'lsc'), capfoperation = 'install', md5hash = NULL WHERE name = ?",
+    )
+    .run(device);
   const r = await boot(lab, mac, state);
   assert.equal(r.ok, true, JSON.stringify(r.failure));
   assert.ok(r.steps.some((s) => s.step === "capf-session" && /by lsc/.test(s.check)));

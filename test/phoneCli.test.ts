@@ -1,11 +1,12 @@
 // `cnfguard phone` and `cnfguard diagnose` as a script sees them: exit codes, --json lines, and the
 // authentication-string stop when there is no terminal to ask on (a spawned child has none).
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { labServer, type LabServer } from "./serverFixtures.js";
 import { addPhone, nextMac, scratchDir } from "./phoneFixtures.js";
+import { type LabServer, labServer } from "./serverFixtures.js";
 
 const BIN = fileURLToPath(new URL("../../bin/cnfguard", import.meta.url));
 let lab: LabServer;
@@ -36,12 +37,18 @@ test("phone --json: one object per step, then ok; exit 0; diagnose --json then p
   const state = scratchDir(t);
   const r = await cli(["phone", ...phoneArgs(mac, state), "--json"]);
   assert.equal(r.code, 0, r.stderr);
-  const objects = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  const objects = r.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   assert.deepEqual(objects.at(-1).ok, true);
   assert.ok(objects.slice(0, -1).every((o) => typeof o.step === "string" && typeof o.outcome === "string"));
   const d = await cli(["diagnose", ...phoneArgs(mac, state), "--json"]);
   assert.equal(d.code, 0, d.stdout);
-  assert.deepEqual(JSON.parse(d.stdout).checks.map((c: { ok: boolean }) => c.ok), [true, true, true, true, true]);
+  assert.deepEqual(
+    JSON.parse(d.stdout).checks.map((c: { ok: boolean }) => c.ok),
+    [true, true, true, true, true],
+  );
 });
 
 test("by authentication string without --auth-string and no terminal: exit 1, says what and where", async (t) => {

@@ -7,9 +7,9 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tls from "node:tls";
-import { addDevice, setCapfOperation, type CapfChange } from "../host/server/deviceStore.js";
+import { type BootResult, bootPhone, type PhoneOptions } from "../host/phone/bootFlow.js";
+import { addDevice, type CapfChange, setCapfOperation } from "../host/server/deviceStore.js";
 import { certificatePem, privateKeyPem } from "../host/shared/pki/certificateBuilder.js";
-import { bootPhone, type BootResult, type PhoneOptions } from "../host/phone/bootFlow.js";
 import { httpFile, type LabServer } from "./serverFixtures.js";
 
 let macCounter = 0x100;
@@ -65,7 +65,10 @@ export function dbRow(lab: LabServer, device: string): { md5hash: string | null;
 }
 
 /** An HTTP front for the lab's files: `alter` may replace a file's bytes (or return null for 404). */
-export async function alteringFront(lab: LabServer, alter: (name: string, bytes: Buffer | null) => Buffer | null): Promise<{ port: number; close: () => Promise<void> }> {
+export async function alteringFront(
+  lab: LabServer,
+  alter: (name: string, bytes: Buffer | null) => Buffer | null,
+): Promise<{ port: number; close: () => Promise<void> }> {
   const server = http.createServer(async (req, res) => {
     const name = decodeURIComponent((req.url ?? "/").slice(1));
     const body = alter(name, await httpFile(lab, name));
@@ -88,15 +91,12 @@ export function bodyOf(file: Buffer): Buffer {
  */
 export async function silentCapf(lab: LabServer): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<tls.TLSSocket>();
-  const server = tls.createServer(
-    { cert: certificatePem(lab.pki.capf.certificateDer), key: privateKeyPem(lab.pki.capf.privateKey) },
-    (socket) => {
-      sockets.add(socket);
-      socket.on("error", () => {});
-      // protocol 85, command 1, session 0x01020304, 6 bytes of elements: version 3, auth type 0
-      socket.write(Buffer.from([85, 1, 1, 2, 3, 4, 0, 8, 7, 0, 1, 3, 8, 0, 1, 0]));
-    },
-  );
+  const server = tls.createServer({ cert: certificatePem(lab.pki.capf.certificateDer), key: privateKeyPem(lab.pki.capf.privateKey) }, (socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    // protocol 85, command 1, session 0x01020304, 6 bytes of elements: version 3, auth type 0
+    socket.write(Buffer.from([85, 1, 1, 2, 3, 4, 0, 8, 7, 0, 1, 3, 8, 0, 1, 0]));
+  });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
   return {

@@ -1,14 +1,15 @@
 // By existing MIC: a new phone proves its lab MIC (issued by the manufacturing CA kept in its state
 // folder); a server that trusts that CA enrols it, one that does not refuses and nothing is stored.
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { labServer, type LabServer } from "./serverFixtures.js";
-import { addPhone, boot, dbRow, md5, nextMac, scratchDir } from "./phoneFixtures.js";
+import { after, before, test } from "node:test";
 import { PhoneState } from "../host/phone/phoneState.js";
 import { startServer } from "../host/server/startServer.js";
+import { addPhone, boot, dbRow, md5, nextMac, scratchDir } from "./phoneFixtures.js";
+import { type LabServer, labServer } from "./serverFixtures.js";
 
 let lab: LabServer;
 

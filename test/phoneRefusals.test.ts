@@ -1,14 +1,15 @@
 // Refusals that leave the phone's flash untouched: a tampered encrypted config, a partial config
 // signed by a certificate without the TFTP role, a trust list signed by an unknown SAST, a CAPF
 // server whose certificate is not the trust list's CAPF record, and one that falls silent.
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
-import { labServer, type LabServer } from "./serverFixtures.js";
-import { addPhone, alteringFront, bodyOf, boot, nextMac, scratchDir, silentCapf, snapshot } from "./phoneFixtures.js";
-import { addDevice } from "../host/server/deviceStore.js";
-import { signFile } from "../host/shared/signed/signedFileWriter.js";
+import { after, before, test } from "node:test";
 import { BootFlow } from "../host/phone/bootFlow.js";
 import { PhoneFailure } from "../host/phone/trace.js";
+import { addDevice } from "../host/server/deviceStore.js";
+import { signFile } from "../host/shared/signed/signedFileWriter.js";
+import { addPhone, alteringFront, bodyOf, boot, nextMac, scratchDir, silentCapf, snapshot } from "./phoneFixtures.js";
+import { type LabServer, labServer } from "./serverFixtures.js";
 
 let lab: LabServer;
 
@@ -87,7 +88,10 @@ test("a CAPF server whose certificate is not the trust list's CAPF record is ref
   t.after(() => other.close());
   addPhone(other, phone.mac, "enc");
   const { flow, view } = await readyForCapf(phone.state, phone.mac);
-  await assert.rejects(flow.enrol({ ...view, capfList: [{ host: "127.0.0.1", port: other.server.ports.capf }] }), (e: unknown) => e instanceof PhoneFailure && e.failure === "capf-untrusted");
+  await assert.rejects(
+    flow.enrol({ ...view, capfList: [{ host: "127.0.0.1", port: other.server.ports.capf }] }),
+    (e: unknown) => e instanceof PhoneFailure && e.failure === "capf-untrusted",
+  );
   assert.deepEqual(snapshot(phone.state), phone.before);
   assert.equal((other.db.prepare("SELECT md5hash FROM device").get() as { md5hash: string | null }).md5hash, null, "the other CAPF recorded nothing");
 });
@@ -98,7 +102,10 @@ test("a CAPF server that stops answering mid-session ends the boot by name; flas
   t.after(silent.close);
   const { flow, view } = await readyForCapf(phone.state, phone.mac, 800);
   const started = Date.now();
-  await assert.rejects(flow.enrol({ ...view, capfList: [{ host: "127.0.0.1", port: silent.port }] }), (e: unknown) => e instanceof PhoneFailure && e.failure === "capf-timeout");
+  await assert.rejects(
+    flow.enrol({ ...view, capfList: [{ host: "127.0.0.1", port: silent.port }] }),
+    (e: unknown) => e instanceof PhoneFailure && e.failure === "capf-timeout",
+  );
   assert.ok(Date.now() - started < 5000, "bounded by the CAPF timeout");
   assert.deepEqual(snapshot(phone.state), phone.before);
 });

@@ -1,11 +1,12 @@
 // A server slow to record the new certificate: after its CAPF session the phone re-fetches the
 // partial config with back-off and succeeds once the hash appears; a server that never records it
 // ends the boot by name within the bound, without looping.
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
-import { labServer, type LabServer } from "./serverFixtures.js";
-import { addPhone, alteringFront, bodyOf, boot, nextMac, scratchDir } from "./phoneFixtures.js";
+import { after, before, test } from "node:test";
 import { signFile } from "../host/shared/signed/signedFileWriter.js";
+import { addPhone, alteringFront, bodyOf, boot, nextMac, scratchDir } from "./phoneFixtures.js";
+import { type LabServer, labServer } from "./serverFixtures.js";
 
 let lab: LabServer;
 

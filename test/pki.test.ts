@@ -1,23 +1,28 @@
 // The lab PKI's certificates, judged by node:crypto's X.509 parser, OpenSSL's TLS stack and the peer's DER conventions.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { X509Certificate, generateKeyPairSync, createHash, createPrivateKey, type KeyObject } from "node:crypto";
-import * as tls from "node:tls";
 import { execFileSync } from "node:child_process";
-import type { AddressInfo } from "node:net";
-import * as asn1js from "asn1js";
-import { createCertificate, certificatePem, privateKeyPem } from "../host/shared/pki/certificateBuilder.js";
-import { certificateInfo } from "../host/shared/certificateInfo.js";
+import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
+import * as tls from "node:tls";
+import * as asn1js from "asn1js";
+import { certificateInfo } from "../host/shared/certificateInfo.js";
+import { certificatePem, createCertificate, privateKeyPem } from "../host/shared/pki/certificateBuilder.js";
 
 const rsa = (bits = 2048) => generateKeyPairSync("rsa", { modulusLength: bits });
 const ec = (curve: string) => generateKeyPairSync("ec", { namedCurve: curve });
 
 function selfSignedCa(keys: { publicKey: KeyObject; privateKey: KeyObject }, cn = "CAPF-lab") {
   return createCertificate({
-    subject: [["CN", cn], ["O", "Cisco"], ["OU", "It"]],
+    subject: [
+      ["CN", cn],
+      ["O", "Cisco"],
+      ["OU", "It"],
+    ],
     publicKey: keys.publicKey,
     selfSigningKey: keys.privateKey,
     ca: true,
@@ -49,9 +54,18 @@ test("a self-signed RSA CA certificate parses, verifies under its own key and ca
 test("a certificate issued under a CA names the CA's subject byte for byte and verifies under the CA key", () => {
   const caKeys = rsa();
   const caDer = selfSignedCa(caKeys);
-  for (const [name, keys] of [["rsa1024", rsa(1024)], ["p256", ec("P-256")], ["p384", ec("P-384")], ["p521", ec("P-521")]] as const) {
+  for (const [name, keys] of [
+    ["rsa1024", rsa(1024)],
+    ["p256", ec("P-256")],
+    ["p384", ec("P-384")],
+    ["p521", ec("P-521")],
+  ] as const) {
     const der = createCertificate({
-      subject: [["CN", "SEPA45630BBFA40"], ["O", "Cisco"], ["OU", "It"]],
+      subject: [
+        ["CN", "SEPA45630BBFA40"],
+        ["O", "Cisco"],
+        ["OU", "It"],
+      ],
       publicKey: keys.publicKey,
       issuer: { certificateDer: caDer, privateKey: caKeys.privateKey },
       ca: false,
@@ -110,10 +124,18 @@ test("serials are minimal positive DER integers; the default is 16 random bytes"
 test("validity: notBefore and days are honoured, whole seconds, GeneralizedTime from 2050", () => {
   const keys = ec("P-256");
   const notBefore = new Date("2026-11-27T04:17:49.750Z");
-  const cert = new X509Certificate(createCertificate({ subject: [["CN", "v"]], publicKey: keys.publicKey, selfSigningKey: keys.privateKey, notBefore, days: 365 }));
+  const cert = new X509Certificate(
+    createCertificate({ subject: [["CN", "v"]], publicKey: keys.publicKey, selfSigningKey: keys.privateKey, notBefore, days: 365 }),
+  );
   assert.equal(new Date(cert.validFrom).toISOString(), "2026-11-27T04:17:49.000Z");
   assert.equal(new Date(cert.validTo).toISOString(), "2027-11-27T04:17:49.000Z");
-  const late = createCertificate({ subject: [["CN", "v"]], publicKey: keys.publicKey, selfSigningKey: keys.privateKey, notBefore: new Date("2049-06-01T00:00:00Z"), days: 3650 });
+  const late = createCertificate({
+    subject: [["CN", "v"]],
+    publicKey: keys.publicKey,
+    selfSigningKey: keys.privateKey,
+    notBefore: new Date("2049-06-01T00:00:00Z"),
+    days: 3650,
+  });
   const validity = (tbsFields(late)[4] as asn1js.Sequence).valueBlock.value;
   assert.ok(validity[0] instanceof asn1js.UTCTime && !(validity[0] instanceof asn1js.GeneralizedTime));
   assert.ok(validity[1] instanceof asn1js.GeneralizedTime);
@@ -126,7 +148,15 @@ test("validity: notBefore and days are honoured, whole seconds, GeneralizedTime 
 
 test("names are UTF8String like the peer's certificates, country PrintableString; unknown attributes refused", () => {
   const keys = ec("P-256");
-  const der = createCertificate({ subject: [["CN", "Zürich"], ["C", "CH"], ["2.5.4.7", "Bern"]], publicKey: keys.publicKey, selfSigningKey: keys.privateKey });
+  const der = createCertificate({
+    subject: [
+      ["CN", "Zürich"],
+      ["C", "CH"],
+      ["2.5.4.7", "Bern"],
+    ],
+    publicKey: keys.publicKey,
+    selfSigningKey: keys.privateKey,
+  });
   const rdns = (tbsFields(der)[5] as asn1js.Sequence).valueBlock.value;
   const value = (i: number) => ((rdns[i] as asn1js.Set).valueBlock.value[0] as asn1js.Sequence).valueBlock.value[1];
   assert.ok(value(0) instanceof asn1js.Utf8String);
@@ -152,10 +182,18 @@ test("the subject key identifier is the SHA-1 of the key bits and children carry
     const octets = ext.valueBlock.value[ext.valueBlock.value.length - 1] as asn1js.OctetString;
     return asn1js.fromBER(octets.valueBlock.valueHexView).result;
   };
-  const ski = Buffer.from((extensionValue(caDer, "2.5.29.14") as asn1js.OctetString).valueBlock.valueHexView).toString("hex").toUpperCase().match(/../g)!.join(":");
+  const ski = Buffer.from((extensionValue(caDer, "2.5.29.14") as asn1js.OctetString).valueBlock.valueHexView)
+    .toString("hex")
+    .toUpperCase()
+    .match(/../g)!
+    .join(":");
   assert.equal(ski, expected);
   const aki = extensionValue(childDer, "2.5.29.35") as asn1js.Sequence;
-  const keyId = Buffer.from((aki.valueBlock.value[0] as asn1js.Primitive).valueBlock.valueHexView).toString("hex").toUpperCase().match(/../g)!.join(":");
+  const keyId = Buffer.from((aki.valueBlock.value[0] as asn1js.Primitive).valueBlock.valueHexView)
+    .toString("hex")
+    .toUpperCase()
+    .match(/../g)!
+    .join(":");
   assert.equal(keyId, expected);
   const ku = extensionValue(caDer, "2.5.29.15") as asn1js.BitString;
   assert.deepEqual([...ku.valueBlock.valueHexView], [0xa4]); // digitalSignature, keyEncipherment, keyCertSign
@@ -210,9 +248,20 @@ test("PEM output round-trips through node:crypto", () => {
 });
 
 test("certificateInfo agrees with node:crypto on the peer's certificates and ours", () => {
-  const peer = ["sast", "sast2", "tftp", "tftp4096", "capf", "tvs", "app-ec"].map((n) => readFileSync(new URL(`../../vectors/peer/pki/${n}.pem`, import.meta.url)));
+  const peer = ["sast", "sast2", "tftp", "tftp4096", "capf", "tvs", "app-ec"].map((n) =>
+    readFileSync(new URL(`../../vectors/peer/pki/${n}.pem`, import.meta.url)),
+  );
   const keys = rsa(1024);
-  const ours = createCertificate({ subject: [["CN", "x"], ["O", "Cisco"], ["OU", "It"]], publicKey: keys.publicKey, selfSigningKey: keys.privateKey, serial: new Uint8Array([0, 0, 0xff]) });
+  const ours = createCertificate({
+    subject: [
+      ["CN", "x"],
+      ["O", "Cisco"],
+      ["OU", "It"],
+    ],
+    publicKey: keys.publicKey,
+    selfSigningKey: keys.privateKey,
+    serial: new Uint8Array([0, 0, 0xff]),
+  });
   for (const der of [...peer.map((pem) => new Uint8Array(new X509Certificate(pem).raw)), ours]) {
     const cert = new X509Certificate(der);
     const info = certificateInfo(der);
@@ -235,11 +284,18 @@ test("an LSC issued under the peer's CAPF certificate chains to it (openssl veri
   const capfDer = new Uint8Array(capf.raw);
   const phone = ec("P-256");
   const lsc = createCertificate({
-    subject: [["CN", "SEPA45630BBFA40"], ["O", "Cisco"], ["OU", "It"]],
+    subject: [
+      ["CN", "SEPA45630BBFA40"],
+      ["O", "Cisco"],
+      ["OU", "It"],
+    ],
     publicKey: phone.publicKey,
     issuer: { certificateDer: capfDer, privateKey: createPrivateKey(capfPem) },
-    ca: false, keyUsage: ["digitalSignature", "keyAgreement"], extKeyUsage: ["clientAuth"],
-    notBefore: new Date("2026-11-27T04:17:49Z"), days: 365,
+    ca: false,
+    keyUsage: ["digitalSignature", "keyAgreement"],
+    extKeyUsage: ["clientAuth"],
+    notBefore: new Date("2026-11-27T04:17:49Z"),
+    days: 365,
   });
   assert.ok(new X509Certificate(lsc).checkIssued(capf));
   assert.equal(new X509Certificate(lsc).verify(capf.publicKey), true);

@@ -2,27 +2,44 @@
 // signatures made by Node verify and altered ones do not, keys wrapped by publicEncrypt
 // unwrap, bad paddings get the implicit-rejection substitute, raw operations agree with
 // RSA_NO_PADDING, and malformed or wrong-size inputs give status codes.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
+import { constants, createHash, createPrivateKey, createPublicKey, type KeyObject, privateDecrypt, publicEncrypt, randomBytes, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createHash, createPrivateKey, createPublicKey, sign, publicEncrypt, privateDecrypt, randomBytes, constants, type KeyObject } from "node:crypto";
-import { newCore } from "../host/core.js";
+import { test } from "node:test";
 import { RsaHash } from "../host/core/rsaFacet.js";
+import { newCore } from "../host/core.js";
 import { statusOf } from "./helpers/coreStatus.js";
 
 const core = newCore();
 const rsa = core.rsa;
 const SIZES = [1024, 2048, 3072, 4096] as const;
-const HASHES = [["sha1", RsaHash.sha1], ["sha256", RsaHash.sha256], ["sha512", RsaHash.sha512]] as const;
+const HASHES = [
+  ["sha1", RsaHash.sha1],
+  ["sha256", RsaHash.sha256],
+  ["sha512", RsaHash.sha512],
+] as const;
 
-interface TestKey { bits: number; bytes: number; priv: KeyObject; pub: KeyObject; spki: Buffer; pkcs1Public: Buffer; pkcs8: Buffer; pkcs1: Buffer }
+interface TestKey {
+  bits: number;
+  bytes: number;
+  priv: KeyObject;
+  pub: KeyObject;
+  spki: Buffer;
+  pkcs1Public: Buffer;
+  pkcs8: Buffer;
+  pkcs1: Buffer;
+}
 
 function testKey(file: string): TestKey {
   const priv = createPrivateKey(readFileSync(new URL(`../../vectors/rsa/${file}`, import.meta.url)));
   const pub = createPublicKey(priv);
   const bits = pub.asymmetricKeyDetails!.modulusLength!;
   return {
-    bits, bytes: bits / 8, priv, pub,
+    bits,
+    bytes: bits / 8,
+    priv,
+    pub,
     spki: pub.export({ type: "spki", format: "der" }),
     pkcs1Public: pub.export({ type: "pkcs1", format: "der" }),
     pkcs8: priv.export({ type: "pkcs8", format: "der" }),
@@ -37,7 +54,6 @@ function flipBit(b: Uint8Array, bit: number): Buffer {
   c[bit >> 3] ^= 1 << (bit & 7);
   return c;
 }
-
 
 /** An RSAES-PKCS1-v1_5 block built by hand and encrypted raw: for paddings Node will not make. */
 function rawEncrypt(k: TestKey, em: Uint8Array): Buffer {
@@ -90,7 +106,10 @@ for (const bits of SIZES) {
     assert.equal(rsa.verifyLoaded(RsaHash.sha256, digest, Buffer.alloc(k.bytes, 0xff)), false);
     assert.equal(rsa.verifyLoaded(RsaHash.sha256, digest, Buffer.alloc(k.bytes, 0)), false);
     // Wrong key: another size is a length error, the same size simply fails.
-    assert.equal(statusOf(() => rsa.verify(other.spki, RsaHash.sha256, digest, sig)), "E_RSA_SIGNATURE_LENGTH");
+    assert.equal(
+      statusOf(() => rsa.verify(other.spki, RsaHash.sha256, digest, sig)),
+      "E_RSA_SIGNATURE_LENGTH",
+    );
     if (bits === 2048) {
       const e3 = testKey("key2048-e3.pem");
       assert.equal(rsa.verify(e3.spki, RsaHash.sha256, digest, sig), false);
@@ -99,10 +118,22 @@ for (const bits of SIZES) {
     }
     // Wrong lengths: the signature one byte short or long, the digest not the hash's size.
     rsa.loadPublicKey(k.spki);
-    assert.equal(statusOf(() => rsa.verifyLoaded(RsaHash.sha256, digest, sig.subarray(1))), "E_RSA_SIGNATURE_LENGTH");
-    assert.equal(statusOf(() => rsa.verifyLoaded(RsaHash.sha256, digest, Buffer.concat([Buffer.alloc(1), sig]))), "E_RSA_SIGNATURE_LENGTH");
-    assert.equal(statusOf(() => rsa.verifyLoaded(RsaHash.sha256, digest.subarray(1), sig)), "E_ARGUMENT");
-    assert.equal(statusOf(() => rsa.verifyLoaded(0, createHash("md5").update(msg).digest(), sig)), "E_ARGUMENT");
+    assert.equal(
+      statusOf(() => rsa.verifyLoaded(RsaHash.sha256, digest, sig.subarray(1))),
+      "E_RSA_SIGNATURE_LENGTH",
+    );
+    assert.equal(
+      statusOf(() => rsa.verifyLoaded(RsaHash.sha256, digest, Buffer.concat([Buffer.alloc(1), sig]))),
+      "E_RSA_SIGNATURE_LENGTH",
+    );
+    assert.equal(
+      statusOf(() => rsa.verifyLoaded(RsaHash.sha256, digest.subarray(1), sig)),
+      "E_ARGUMENT",
+    );
+    assert.equal(
+      statusOf(() => rsa.verifyLoaded(0, createHash("md5").update(msg).digest(), sig)),
+      "E_ARGUMENT",
+    );
   });
 
   test(`RSA-${bits}: 16-byte keys wrapped by publicEncrypt unwrap (PKCS#8 and PKCS#1 keys)`, () => {
@@ -123,11 +154,43 @@ for (const bits of SIZES) {
     rsa.loadPrivateKey(k.pkcs8);
     const secret = randomBytes(16);
     const cases: [string, Buffer][] = [
-      ["block type 1", rawEncrypt(k, pkcs1Block(k.bytes, secret, (em) => (em[1] = 1)))],
-      ["leading octet not zero", rawEncrypt(k, pkcs1Block(k.bytes, secret, (em) => (em[0] = 1)))],
-      ["no zero separator", rawEncrypt(k, pkcs1Block(k.bytes, secret, (em) => (em[k.bytes - 17] = 7)))],
-      ["zero inside the padding (message 24 bytes)", rawEncrypt(k, pkcs1Block(k.bytes, secret, (em) => (em[k.bytes - 25] = 0)))],
-      ["padding of 7 octets", rawEncrypt(k, pkcs1Block(k.bytes, Buffer.concat([Buffer.alloc(1), randomBytes(k.bytes - 11)]), (em) => { em[9] = 0; }))],
+      [
+        "block type 1",
+        rawEncrypt(
+          k,
+          pkcs1Block(k.bytes, secret, (em) => (em[1] = 1)),
+        ),
+      ],
+      [
+        "leading octet not zero",
+        rawEncrypt(
+          k,
+          pkcs1Block(k.bytes, secret, (em) => (em[0] = 1)),
+        ),
+      ],
+      [
+        "no zero separator",
+        rawEncrypt(
+          k,
+          pkcs1Block(k.bytes, secret, (em) => (em[k.bytes - 17] = 7)),
+        ),
+      ],
+      [
+        "zero inside the padding (message 24 bytes)",
+        rawEncrypt(
+          k,
+          pkcs1Block(k.bytes, secret, (em) => (em[k.bytes - 25] = 0)),
+        ),
+      ],
+      [
+        "padding of 7 octets",
+        rawEncrypt(
+          k,
+          pkcs1Block(k.bytes, Buffer.concat([Buffer.alloc(1), randomBytes(k.bytes - 11)]), (em) => {
+            em[9] = 0;
+          }),
+        ),
+      ],
       ["a 17-byte message", publicEncrypt({ key: k.pub, padding: constants.RSA_PKCS1_PADDING }, randomBytes(17))],
       ["a 15-byte message", publicEncrypt({ key: k.pub, padding: constants.RSA_PKCS1_PADDING }, randomBytes(15))],
     ];
@@ -166,17 +229,40 @@ for (const bits of SIZES) {
     rsa.loadPublicKey(k.spki);
     const n = Buffer.from(k.pub.export({ format: "jwk" }).n!, "base64url");
     const nMinus2 = Buffer.from((BigInt(`0x${n.toString("hex")}`) - 2n).toString(16).padStart(2 * k.bytes, "0"), "hex");
-    const inputs = [Buffer.alloc(k.bytes), Buffer.concat([Buffer.alloc(k.bytes - 1), Buffer.from([1])]), Buffer.concat([Buffer.from([0]), randomBytes(k.bytes - 1)]), nMinus2];
+    const inputs = [
+      Buffer.alloc(k.bytes),
+      Buffer.concat([Buffer.alloc(k.bytes - 1), Buffer.from([1])]),
+      Buffer.concat([Buffer.from([0]), randomBytes(k.bytes - 1)]),
+      nMinus2,
+    ];
     for (const x of inputs) {
       assert.deepEqual(rsa.privateRaw(x), privateDecrypt({ key: k.priv, padding: constants.RSA_NO_PADDING }, x));
       assert.deepEqual(rsa.publicRaw(x), publicEncrypt({ key: k.pub, padding: constants.RSA_NO_PADDING }, x));
     }
-    assert.equal(statusOf(() => rsa.privateRaw(n)), "E_RSA_INPUT_RANGE");
-    assert.equal(statusOf(() => rsa.publicRaw(n)), "E_RSA_INPUT_RANGE");
-    assert.equal(statusOf(() => rsa.privateRaw(n.subarray(1))), "E_RSA_CIPHERTEXT_LENGTH");
-    assert.equal(statusOf(() => rsa.decrypt(randomBytes(k.bytes + 1), 16)), "E_RSA_CIPHERTEXT_LENGTH");
-    assert.equal(statusOf(() => rsa.decrypt(randomBytes(k.bytes - 1), 16)), "E_RSA_CIPHERTEXT_LENGTH");
-    assert.equal(statusOf(() => rsa.decrypt(randomBytes(k.bytes), k.bytes + 1)), "E_ARGUMENT");
+    assert.equal(
+      statusOf(() => rsa.privateRaw(n)),
+      "E_RSA_INPUT_RANGE",
+    );
+    assert.equal(
+      statusOf(() => rsa.publicRaw(n)),
+      "E_RSA_INPUT_RANGE",
+    );
+    assert.equal(
+      statusOf(() => rsa.privateRaw(n.subarray(1))),
+      "E_RSA_CIPHERTEXT_LENGTH",
+    );
+    assert.equal(
+      statusOf(() => rsa.decrypt(randomBytes(k.bytes + 1), 16)),
+      "E_RSA_CIPHERTEXT_LENGTH",
+    );
+    assert.equal(
+      statusOf(() => rsa.decrypt(randomBytes(k.bytes - 1), 16)),
+      "E_RSA_CIPHERTEXT_LENGTH",
+    );
+    assert.equal(
+      statusOf(() => rsa.decrypt(randomBytes(k.bytes), k.bytes + 1)),
+      "E_ARGUMENT",
+    );
   });
 }
 
@@ -190,18 +276,36 @@ test("keys of unsupported sizes, even moduli and broken CRT values are refused",
     return der({ ...jwk, [field]: b.toString("base64url") });
   };
   for (const field of ["p", "q", "dp", "dq", "qi"] as const) {
-    assert.equal(statusOf(() => rsa.loadPrivateKey(tamper(field))), "E_RSA_KEY_INVALID", field);
+    assert.equal(
+      statusOf(() => rsa.loadPrivateKey(tamper(field))),
+      "E_RSA_KEY_INVALID",
+      field,
+    );
     assert.equal(rsa.privateModulusBytes(), 0, `${field}: a refused key leaves no key loaded`);
   }
-  assert.equal(statusOf(() => rsa.decrypt(randomBytes(256), 16)), "E_RSA_NO_PRIVATE_KEY");
+  assert.equal(
+    statusOf(() => rsa.decrypt(randomBytes(256), 16)),
+    "E_RSA_NO_PRIVATE_KEY",
+  );
   const small = createPrivateKey({ key: readFileSync(new URL("../../vectors/rsa/key1024.pem", import.meta.url)) });
   assert.equal(rsa.loadPrivateKey(small.export({ type: "pkcs1", format: "der" })).modulusBytes, 128);
   // A 1536-bit modulus (standard vector key 14's size) and a made-up 1032-bit one.
   const n1536 = Buffer.concat([Buffer.from([0xc1]), randomBytes(190), Buffer.from([1])]);
-  assert.equal(statusOf(() => rsa.loadPublicParts(n1536, 65537)), "E_RSA_SIZE");
+  assert.equal(
+    statusOf(() => rsa.loadPublicParts(n1536, 65537)),
+    "E_RSA_SIZE",
+  );
   const even = Buffer.concat([Buffer.from([0xc1]), randomBytes(254), Buffer.from([2])]);
-  assert.equal(statusOf(() => rsa.loadPublicParts(even, 65537)), "E_RSA_MODULUS");
+  assert.equal(
+    statusOf(() => rsa.loadPublicParts(even, 65537)),
+    "E_RSA_MODULUS",
+  );
   const odd = Buffer.concat([Buffer.from([0xc1]), randomBytes(254), Buffer.from([3])]);
-  for (const e of [0, 1, 2, 65536]) assert.equal(statusOf(() => rsa.loadPublicParts(odd, e)), "E_RSA_EXPONENT", `e = ${e}`);
+  for (const e of [0, 1, 2, 65536])
+    assert.equal(
+      statusOf(() => rsa.loadPublicParts(odd, e)),
+      "E_RSA_EXPONENT",
+      `e = ${e}`,
+    );
   assert.equal(rsa.loadPublicParts(Buffer.concat([Buffer.alloc(3), odd]), 3).modulusBytes, 256, "leading zero octets are not part of the size");
 });

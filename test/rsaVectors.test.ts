@@ -1,19 +1,23 @@
 // Standard vectors: RSA Laboratories' PKCS#1 v1.5 encryption and signature examples and
 // NIST CAVS SigVer15 (valid and invalid encoded messages), for the key sizes the core
 // supports (1024/2048/3072/4096 bits; the others must be refused as E_RSA_SIZE).
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { createHash, createPrivateKey } from "node:crypto";
-import { newCore } from "../host/core.js";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
 import { RsaHash } from "../host/core/rsaFacet.js";
+import { newCore } from "../host/core.js";
 import { statusOf } from "./helpers/coreStatus.js";
 
 const rsa = newCore().rsa;
 const SUPPORTED = new Set([1024, 2048, 3072, 4096]);
 const vectorText = (name: string) => readFileSync(new URL(`../../vectors/rsa/${name}`, import.meta.url), "utf8");
 
-interface RsaLabKey { fields: Map<string, Buffer>; examples: Map<string, Buffer>[] }
+interface RsaLabKey {
+  fields: Map<string, Buffer>;
+  examples: Map<string, Buffer>[];
+}
 
 /**
  * The RSA Laboratories format: "# Example N: …" opens a key, "# PKCS#1 v1.5 … Example" an
@@ -45,19 +49,32 @@ function parseRsaLab(text: string): RsaLabKey[] {
 
 function labKeyDer(k: RsaLabKey): Buffer {
   const f = (name: string) => k.fields.get(name)!.toString("base64url");
-  const jwk = { kty: "RSA", n: f("Modulus"), e: f("Exponent"), d: f("Exponent 2"), p: f("Prime 1"), q: f("Prime 2"), dp: f("Prime exponent 1"), dq: f("Prime exponent 2"), qi: f("Coefficient") };
+  const jwk = {
+    kty: "RSA",
+    n: f("Modulus"),
+    e: f("Exponent"),
+    d: f("Exponent 2"),
+    p: f("Prime 1"),
+    q: f("Prime 2"),
+    dp: f("Prime exponent 1"),
+    dq: f("Prime exponent 2"),
+    qi: f("Coefficient"),
+  };
   return createPrivateKey({ key: jwk, format: "jwk" }).export({ type: "pkcs1", format: "der" });
 }
 
 const bitsOf = (n: Buffer) => (n.length - 1) * 8 + (32 - Math.clz32(n[0]));
-
 
 test("PKCS#1 v1.5 encryption vectors decrypt to their messages", () => {
   let decrypted = 0;
   for (const key of parseRsaLab(vectorText("pkcs1v15crypt-vectors.txt"))) {
     const n = key.fields.get("Modulus")!;
     if (!SUPPORTED.has(bitsOf(n))) {
-      if (n.length * 8 !== 1024 && n.length * 8 !== 2048) assert.equal(statusOf(() => rsa.loadPrivateKey(labKeyDer(key))), "E_RSA_SIZE");
+      if (n.length * 8 !== 1024 && n.length * 8 !== 2048)
+        assert.equal(
+          statusOf(() => rsa.loadPrivateKey(labKeyDer(key))),
+          "E_RSA_SIZE",
+        );
       continue;
     }
     rsa.loadPrivateKey(labKeyDer(key));

@@ -1,14 +1,14 @@
 // The administrator's commands as the seed has them done, through bin/cnfguard: init a
 // data folder, create and edit a profile, add a phone, schedule CAPF, query the database,
 // start the server and stop it with SIGTERM. Exit codes and messages are checked too.
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, readdirSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
 import { repoRoot } from "../host/paths.js";
 import { rawHttp } from "./serverFixtures.js";
 
@@ -63,10 +63,11 @@ test("the seed's steps: profile with TFTP Encrypted Config, a phone, CAPF by str
   assert.equal(r.code, 0, r.stderr);
   r = await cnfguard("profile", "edit", "Cisco 7942 - Standard SIP Secure Profile", "--tftp-encrypted-config", "--hash", "sha512", "--data", data, "--json");
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(
-    (({ tftpencryptedconfig, signinghash, keysize }) => ({ tftpencryptedconfig, signinghash, keysize }))(JSON.parse(r.stdout)[0]),
-    { tftpencryptedconfig: true, signinghash: "sha512", keysize: 2048 },
-  );
+  assert.deepEqual((({ tftpencryptedconfig, signinghash, keysize }) => ({ tftpencryptedconfig, signinghash, keysize }))(JSON.parse(r.stdout)[0]), {
+    tftpencryptedconfig: true,
+    signinghash: "sha512",
+    keysize: 2048,
+  });
   r = await cnfguard("device", "add", "SEPA45630BBFA40", "--profile", "Cisco 7942 - Standard SIP Secure Profile", "--data", data);
   assert.equal(r.code, 0, r.stderr);
   r = await cnfguard("device", "capf", "SEPA45630BBFA40", "install", "--auth-string", "123456", "--data", data, "--json");

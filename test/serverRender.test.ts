@@ -2,16 +2,17 @@
 // with our core (verify with the served trust list, decrypt with the phone's key); the
 // partial config's certHash before and after a certificate is recorded; admin changes
 // taking effect on the running server; a real CAPF enrolment through `startServer`.
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
 import { createHash, generateKeyPairSync, X509Certificate } from "node:crypto";
-import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
+import { after, before, test } from "node:test";
 import { newCore } from "../host/core.js";
+import { runCapfSession } from "../host/phone/capfClient.js";
 import { findDevice, setCapfOperation } from "../host/server/deviceStore.js";
 import { editProfile } from "../host/server/profileStore.js";
 import { runReadOnlyQuery } from "../host/server/sqlQuery.js";
-import { runCapfSession } from "../host/phone/capfClient.js";
-import { enrol, httpFile, labServer, rawHttp, signedBody, tftpFile, type LabServer } from "./serverFixtures.js";
+import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
+import { enrol, httpFile, type LabServer, labServer, rawHttp, signedBody, tftpFile } from "./serverFixtures.js";
 
 const ENC = "SEPA45630BBFA40";
 const ENC512 = "SEP0A1B2C3D4E5F";
@@ -33,7 +34,16 @@ before(async () => {
       "Plain later": {},
       Authenticated: { devicesecuritymode: 2 },
     },
-    { [ENC]: "Encrypted", [ENC512]: "Encrypted SHA-512", [EC]: "Encrypted", [PLAIN]: "Plain", [LATE]: "Plain later", [CAPF]: "Encrypted", [MIC]: "Encrypted", [AUTH]: "Authenticated" },
+    {
+      [ENC]: "Encrypted",
+      [ENC512]: "Encrypted SHA-512",
+      [EC]: "Encrypted",
+      [PLAIN]: "Plain",
+      [LATE]: "Plain later",
+      [CAPF]: "Encrypted",
+      [MIC]: "Encrypted",
+      [AUTH]: "Authenticated",
+    },
   );
 });
 after(async () => lab.close());
@@ -57,7 +67,10 @@ test("ITLFile.tlv and ITLSEP<MAC>.tlv: SAST, TFTP as CCM+TFTP and CAPF, signed b
     assert.ok(viaHttp && Buffer.isBuffer(viaTftp));
     const core = newCore();
     assert.equal(core.files.installTrustList(viaHttp).installed, true);
-    const roles = core.files.trustRecords().map((r) => `${r.role}:${r.certificateSha1}`).sort();
+    const roles = core.files
+      .trustRecords()
+      .map((r) => `${r.role}:${r.certificateSha1}`)
+      .sort();
     const expected = [
       `SAST:${sha1(lab.pki.sast.certificateDer)}`,
       `CCM+TFTP:${sha1(lab.pki.tftp.certificateDer)}`,
@@ -83,7 +96,10 @@ test("partial config: verifies with the core, CAPF list names the advertised hos
   assert.doesNotMatch(xml, /authPassword|sshPassword/);
   assert.equal(await httpFile(lab, `${ENC}.cnf.xml.enc.sgn`), null);
   assert.equal(await tftpFile(lab, `${ENC}.cnf.xml.enc.sgn`), 1);
-  assert.ok(lab.logs.some((l) => l.includes(`${ENC}.cnf.xml.enc.sgn`) && l.includes("no certificate recorded")), "the log says why");
+  assert.ok(
+    lab.logs.some((l) => l.includes(`${ENC}.cnf.xml.enc.sgn`) && l.includes("no certificate recorded")),
+    "the log says why",
+  );
 
   const lsc = enrol(lab, ENC, { rsa: 1024 });
   const after = await tftpFile(lab, `${ENC}.cnf.xml.sgn`);
@@ -186,15 +202,25 @@ test("CAPF through the running server: install by string, then the database, the
   setCapfOperation(lab.db, CAPF, { operation: "install", authString: "24680", keySize: 1024 });
   const capfRecord = lab.pki.capf.certificateDer;
   const wrong = await runCapfSession({
-    host: "127.0.0.1", port: lab.server.ports.capf, pinnedCertificateDer: Buffer.from(capfRecord),
-    deviceName: CAPF, authMode: "string", authString: "11111", timeoutMs: 5000,
+    host: "127.0.0.1",
+    port: lab.server.ports.capf,
+    pinnedCertificateDer: Buffer.from(capfRecord),
+    deviceName: CAPF,
+    authMode: "string",
+    authString: "11111",
+    timeoutMs: 5000,
   });
   assert.equal(wrong.outcome, "refused");
   assert.equal(findDevice(lab.db, CAPF)!.md5hash, null, "nothing recorded after a failed session");
 
   const result = await runCapfSession({
-    host: "127.0.0.1", port: lab.server.ports.capf, pinnedCertificateDer: Buffer.from(capfRecord),
-    deviceName: CAPF, authMode: "string", authString: "24680", timeoutMs: 10000,
+    host: "127.0.0.1",
+    port: lab.server.ports.capf,
+    pinnedCertificateDer: Buffer.from(capfRecord),
+    deviceName: CAPF,
+    authMode: "string",
+    authString: "24680",
+    timeoutMs: 10000,
   });
   assert.equal(result.outcome, "installed", result.log.join("\n"));
   const md5 = createHash("md5").update(result.newCertificateDer!).digest("hex");
@@ -211,8 +237,13 @@ test("CAPF through the running server: a MIC from the folder's manufacturing CA 
   const micDer = Buffer.from(createCertificate({ subject: [["CN", `CP-7942G-${MIC}`]], publicKey: pair.publicKey, issuer: lab.pki.micCa }));
   setCapfOperation(lab.db, MIC, { operation: "fetch", authMode: "mic" });
   const result = await runCapfSession({
-    host: "127.0.0.1", port: lab.server.ports.capf, pinnedCertificateDer: Buffer.from(lab.pki.capf.certificateDer),
-    deviceName: MIC, authMode: "mic", currentCertificate: { certDer: micDer, privateKey: pair.privateKey, kind: "mic" }, timeoutMs: 10000,
+    host: "127.0.0.1",
+    port: lab.server.ports.capf,
+    pinnedCertificateDer: Buffer.from(lab.pki.capf.certificateDer),
+    deviceName: MIC,
+    authMode: "mic",
+    currentCertificate: { certDer: micDer, privateKey: pair.privateKey, kind: "mic" },
+    timeoutMs: 10000,
   });
   assert.equal(result.outcome, "fetched", result.log.join("\n"));
   const md5 = createHash("md5").update(micDer).digest("hex");
@@ -220,11 +251,18 @@ test("CAPF through the running server: a MIC from the folder's manufacturing CA 
   // A MIC from a manufacturer the server does not trust changes nothing.
   const stranger = generateKeyPairSync("rsa", { modulusLength: 1024 });
   const strangeCa = createCertificate({ subject: [["CN", "Other CA"]], publicKey: stranger.publicKey, selfSigningKey: stranger.privateKey, ca: true });
-  const strangeMic = Buffer.from(createCertificate({ subject: [["CN", MIC]], publicKey: pair.publicKey, issuer: { certificateDer: strangeCa, privateKey: stranger.privateKey } }));
+  const strangeMic = Buffer.from(
+    createCertificate({ subject: [["CN", MIC]], publicKey: pair.publicKey, issuer: { certificateDer: strangeCa, privateKey: stranger.privateKey } }),
+  );
   setCapfOperation(lab.db, MIC, { operation: "fetch", authMode: "mic" });
   const refused = await runCapfSession({
-    host: "127.0.0.1", port: lab.server.ports.capf, pinnedCertificateDer: Buffer.from(lab.pki.capf.certificateDer),
-    deviceName: MIC, authMode: "mic", currentCertificate: { certDer: strangeMic, privateKey: pair.privateKey, kind: "mic" }, timeoutMs: 10000,
+    host: "127.0.0.1",
+    port: lab.server.ports.capf,
+    pinnedCertificateDer: Buffer.from(lab.pki.capf.certificateDer),
+    deviceName: MIC,
+    authMode: "mic",
+    currentCertificate: { certDer: strangeMic, privateKey: pair.privateKey, kind: "mic" },
+    timeoutMs: 10000,
   });
   assert.equal(refused.outcome, "refused");
   assert.deepEqual(runReadOnlyQuery(lab.dir, `select md5hash,capfoperation from device where name='${MIC}'`).rows, [[md5, "fetch"]]);

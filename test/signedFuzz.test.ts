@@ -1,9 +1,10 @@
 // Bounded fuzz of the file engine in the suite: 20 000 mutated files per format (a signed
 // config, an encrypted config, a trust list). No trap, every rejection a named status,
 // nothing changed is ever accepted. The long run is `npm run fuzz`.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { fuzzFormat, FUZZ_FORMATS } from "./fuzz/fileFuzz.js";
+import { test } from "node:test";
+import { FUZZ_FORMATS, fuzzFormat } from "./fuzz/fileFuzz.js";
 
 const PER_FORMAT = 20_000;
 const SEED = 20261127;

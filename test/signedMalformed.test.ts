@@ -1,14 +1,15 @@
 // Every way a signed file can be wrong has its own status code. Files here are laid out
 // element by element (so each can be broken on purpose) and signed with node:crypto over
 // the file minus the signature element, so only the intended defect is present.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { X509Certificate, constants, createCipheriv, createHash, createSign, publicEncrypt } from "node:crypto";
+import { constants, createCipheriv, createHash, createSign, publicEncrypt, X509Certificate } from "node:crypto";
+import { test } from "node:test";
 import { FileMode } from "../host/core/fileFacet.js";
-import { Tag, concatBytes, container, element, stringElement, u16, u32, u8 } from "../host/shared/signed/headerElements.js";
-import { signerFromPem, type Signer } from "../host/shared/signed/signedFileWriter.js";
+import { concatBytes, container, element, stringElement, Tag, u8, u16, u32 } from "../host/shared/signed/headerElements.js";
+import { type Signer, signerFromPem } from "../host/shared/signed/signedFileWriter.js";
 import { encodeTrustRecord } from "../host/shared/signed/trustListRecord.js";
-import { peerFile, coreWith, ITL_SHA1 } from "./fuzz/signedCorpus.js";
+import { coreWith, ITL_SHA1, peerFile } from "./fuzz/signedCorpus.js";
 
 const tftp = signerFromPem(peerFile("pki/tftp.pem"), "tftp.pem");
 const sast = signerFromPem(peerFile("pki/sast.pem"), "sast.pem");
@@ -30,8 +31,25 @@ function standard(headerLength: number, signer = tftp, change: Partial<Record<nu
   return [
     ...pick(Tag.version, [element(Tag.version, Uint8Array.from(version))]),
     ...pick(Tag.headerLength, [element(Tag.headerLength, u16(headerLength))]),
-    ...pick(Tag.signerInfo, [container(Tag.signerInfo, stringElement(Tag.signerName, cert.subject.replace(/\n/g, ",")), stringElement(Tag.issuerName, cert.issuer.replace(/\n/g, ",")), ...pick(Tag.serialNumber, [element(Tag.serialNumber, serialOf(signer))]) as Uint8Array[])]),
-    ...pick(Tag.signatureInfo, [container(Tag.signatureInfo, ...pick(Tag.hashAlgorithm, [element(Tag.hashAlgorithm, u8(1))]) as Uint8Array[], container(Tag.signatureAlgorithmInfo, element(Tag.signatureAlgorithm, u8(0)), ...pick(Tag.modulusSize, [element(Tag.modulusSize, u8(sigIndex))]) as Uint8Array[]))]),
+    ...pick(Tag.signerInfo, [
+      container(
+        Tag.signerInfo,
+        stringElement(Tag.signerName, cert.subject.replace(/\n/g, ",")),
+        stringElement(Tag.issuerName, cert.issuer.replace(/\n/g, ",")),
+        ...(pick(Tag.serialNumber, [element(Tag.serialNumber, serialOf(signer))]) as Uint8Array[]),
+      ),
+    ]),
+    ...pick(Tag.signatureInfo, [
+      container(
+        Tag.signatureInfo,
+        ...(pick(Tag.hashAlgorithm, [element(Tag.hashAlgorithm, u8(1))]) as Uint8Array[]),
+        container(
+          Tag.signatureAlgorithmInfo,
+          element(Tag.signatureAlgorithm, u8(0)),
+          ...(pick(Tag.modulusSize, [element(Tag.modulusSize, u8(sigIndex))]) as Uint8Array[]),
+        ),
+      ),
+    ]),
     ...pick(Tag.signature, [SIG]),
     ...pick(Tag.filename, [stringElement(Tag.filename, "SEP001122334455.cnf.xml.sgn")]),
     ...pick(Tag.timestamp, [element(Tag.timestamp, u32(1_795_753_074))]),
@@ -86,21 +104,51 @@ test("unknown tags are skipped by length and counted, order beyond 1-then-2 does
 });
 
 const cases: [string, Craft, string][] = [
-  ["version not first", { parts: (hl) => { const p = standard(hl); return [p[1], p[0], ...p.slice(2)]; } }, "E_MISSING_VERSION"],
-  ["header length not second", { parts: (hl) => { const p = standard(hl); return [p[0], p[2], p[1], ...p.slice(3)]; } }, "E_MISSING_HEADER_LENGTH"],
+  [
+    "version not first",
+    {
+      parts: (hl) => {
+        const p = standard(hl);
+        return [p[1], p[0], ...p.slice(2)];
+      },
+    },
+    "E_MISSING_VERSION",
+  ],
+  [
+    "header length not second",
+    {
+      parts: (hl) => {
+        const p = standard(hl);
+        return [p[0], p[2], p[1], ...p.slice(3)];
+      },
+    },
+    "E_MISSING_HEADER_LENGTH",
+  ],
   ["version 3.0", { parts: (hl) => standard(hl, tftp, {}, [3, 0]) }, "E_VERSION"],
   ["header length of 8", { parts: () => standard(8) }, "E_HEADER_LENGTH"],
   ["no signature", { parts: (hl) => standard(hl, tftp, { [Tag.signature]: null }) }, "E_MISSING_SIGNATURE"],
   ["no hash algorithm", { parts: (hl) => standard(hl, tftp, { [Tag.hashAlgorithm]: null }) }, "E_MISSING_HASH_ALGORITHM"],
   ["no serial", { parts: (hl) => standard(hl, tftp, { [Tag.serialNumber]: null }) }, "E_MISSING_SERIAL"],
   ["hash algorithm 4", { parts: (hl) => standard(hl, tftp, { [Tag.hashAlgorithm]: [element(Tag.hashAlgorithm, u8(4))] }) }, "E_HEADER_HASH_ALGORITHM"],
-  ["tag 11 says 128 bytes, signature has 256", { parts: (hl) => standard(hl, tftp, { [Tag.modulusSize]: [element(Tag.modulusSize, u8(1))] }) }, "E_SIGNATURE_LENGTH"],
+  [
+    "tag 11 says 128 bytes, signature has 256",
+    { parts: (hl) => standard(hl, tftp, { [Tag.modulusSize]: [element(Tag.modulusSize, u8(1))] }) },
+    "E_SIGNATURE_LENGTH",
+  ],
   ["3-byte timestamp", { parts: (hl) => standard(hl, tftp, { [Tag.timestamp]: [element(Tag.timestamp, Uint8Array.from([1, 2, 3]))] }) }, "E_ELEMENT_LENGTH"],
-  ["two filenames", { parts: (hl) => standard(hl, tftp, { [Tag.filename]: [stringElement(Tag.filename, "a"), stringElement(Tag.filename, "b")] }) }, "E_DUPLICATE_ELEMENT"],
+  [
+    "two filenames",
+    { parts: (hl) => standard(hl, tftp, { [Tag.filename]: [stringElement(Tag.filename, "a"), stringElement(Tag.filename, "b")] }) },
+    "E_DUPLICATE_ELEMENT",
+  ],
   ["header length 2 bytes short of its elements", { parts: (hl) => standard(hl), headerLengthDelta: -2 }, "E_ELEMENT_OVERRUNS_HEADER"],
-  ["container shorter than its elements", {
-    parts: (hl) => standard(hl).map((p) => (p !== SIG && p[0] === Tag.signatureInfo ? Uint8Array.from([p[0], 0, p[2] - 1, ...p.subarray(3)]) : p)),
-  }, "E_CONTAINER_LENGTH"],
+  [
+    "container shorter than its elements",
+    {
+      parts: (hl) => standard(hl).map((p) => (p !== SIG && p[0] === Tag.signatureInfo ? Uint8Array.from([p[0], 0, p[2] - 1, ...p.subarray(3)]) : p)),
+    },
+    "E_CONTAINER_LENGTH",
+  ],
   ["signer not in the list", { parts: (hl) => standard(hl, sast), signer: sast }, "E_SIGNER_ROLE"],
 ];
 
@@ -128,7 +176,17 @@ test("a changed body byte breaks the signature", () => {
 
 // ---- 2.0 files
 
-interface Encrypted { key?: Buffer; iv?: Buffer; padding?: number; keyAlgorithm?: number; hashOf?: Buffer; hashLength?: number; drop?: number[]; bodyExtra?: number; wrapTo?: Buffer }
+interface Encrypted {
+  key?: Buffer;
+  iv?: Buffer;
+  padding?: number;
+  keyAlgorithm?: number;
+  hashOf?: Buffer;
+  hashLength?: number;
+  drop?: number[];
+  bodyExtra?: number;
+  wrapTo?: Buffer;
+}
 
 function encrypted(o: Encrypted = {}): Buffer {
   const plaintext = Buffer.from("<device><sshPassword>s3cret</sshPassword></device>\n");
@@ -138,13 +196,29 @@ function encrypted(o: Encrypted = {}): Buffer {
   const cipher = createCipheriv("aes-128-cbc", key, iv).setAutoPadding(false);
   const body = Buffer.concat([cipher.update(Buffer.concat([plaintext, Buffer.alloc(pad, 0x0d)])), cipher.final(), Buffer.alloc(o.bodyExtra ?? 0)]);
   const wrapped = o.wrapTo ?? publicEncrypt({ key: deviceCert.publicKey, padding: constants.RSA_PKCS1_PADDING }, key);
-  const hash = createHash("sha512").update(o.hashOf ?? plaintext).digest().subarray(0, o.hashLength ?? 64);
+  const hash = createHash("sha512")
+    .update(o.hashOf ?? plaintext)
+    .digest()
+    .subarray(0, o.hashLength ?? 64);
   const drop = new Set(o.drop ?? []);
   const keep = (tag: number, e: Uint8Array) => (drop.has(tag) ? [] : [e]);
   const encryption = [
-    container(Tag.encryptionInfo,
-      container(Tag.ivInfo, element(Tag.ivUnknown, u8(0)), ...keep(Tag.iv, element(Tag.iv, iv)), ...keep(Tag.paddingCount, element(Tag.paddingCount, u16(o.padding ?? pad)))),
-      container(Tag.keyInfo, element(Tag.keyUnknown, u8(0)), element(Tag.keySize, u16(wrapped.length * 8)), element(Tag.keyAlgorithm, u8(o.keyAlgorithm ?? 1)), ...keep(Tag.encryptedKey, element(Tag.encryptedKey, wrapped)))),
+    container(
+      Tag.encryptionInfo,
+      container(
+        Tag.ivInfo,
+        element(Tag.ivUnknown, u8(0)),
+        ...keep(Tag.iv, element(Tag.iv, iv)),
+        ...keep(Tag.paddingCount, element(Tag.paddingCount, u16(o.padding ?? pad))),
+      ),
+      container(
+        Tag.keyInfo,
+        element(Tag.keyUnknown, u8(0)),
+        element(Tag.keySize, u16(wrapped.length * 8)),
+        element(Tag.keyAlgorithm, u8(o.keyAlgorithm ?? 1)),
+        ...keep(Tag.encryptedKey, element(Tag.encryptedKey, wrapped)),
+      ),
+    ),
     element(Tag.contentHashAlgorithm, u8(3)),
     ...keep(Tag.contentHash, element(Tag.contentHash, hash)),
   ];

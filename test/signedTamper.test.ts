@@ -1,10 +1,11 @@
 // Every single-bit flip and every truncation of a small signed config and of a small
 // encrypted config is refused with a named status and yields no plaintext.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { STATUS } from "../host/generated/status.js";
+import { test } from "node:test";
 import { FileMode } from "../host/core/fileFacet.js";
-import { peerFile, coreWith, ITL_SHA1 } from "./fuzz/signedCorpus.js";
+import { STATUS } from "../host/generated/status.js";
+import { coreWith, ITL_SHA1, peerFile } from "./fuzz/signedCorpus.js";
 
 const SMALL_SIGNED = "sgn/SoftKeys.xml.sgn"; // 468 bytes, SHA-1, RSA-2048 signer
 const SMALL_ENCRYPTED = "enc/sha1-rsa2048/SEP001122334455.cnf.xml.enc.sgn"; // 1692 bytes, 1024-bit device key

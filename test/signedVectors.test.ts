@@ -2,10 +2,11 @@
 // inspect reads the same fields the peer's own parser printed (*.parsed.txt), each
 // config verifies under the trust list of its signer and is refused by the other,
 // each .enc.sgn decrypts to its plaintext in plain/, and chunking changes nothing.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { FileMode } from "../host/core/fileFacet.js";
-import { signedVectors, peerFile, coreWith, modeFor, headerLengthOf, parsedText, assertInspectMatches } from "./fuzz/signedCorpus.js";
+import { assertInspectMatches, coreWith, headerLengthOf, modeFor, parsedText, peerFile, signedVectors } from "./fuzz/signedCorpus.js";
 
 const vectors = signedVectors();
 

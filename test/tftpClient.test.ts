@@ -1,14 +1,15 @@
 // The phone's TFTP client against scripted servers (declining options, losing,
 // repeating and reordering blocks, lying about tsize) and against our own server
 // through a relay that drops datagrams.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createSocket, type RemoteInfo } from "node:dgram";
-import { tftpGet, TftpClientError, type TftpGetOptions } from "../host/shared/tftp/tftpClient.js";
-import { startTftpServer } from "../host/shared/tftp/tftpServer.js";
+import { test } from "node:test";
+import { TftpClientError, type TftpGetOptions, tftpGet } from "../host/shared/tftp/tftpClient.js";
 import { encodeData, encodeError, encodeOack } from "../host/shared/tftp/tftpPacket.js";
-import { UdpPeer, type Received } from "./helpers/udpPeer.js";
+import { startTftpServer } from "../host/shared/tftp/tftpServer.js";
+import { type Received, UdpPeer } from "./helpers/udpPeer.js";
 
 /** A scripted server: `listen` takes the request, `tid` answers from its own port like a real server. */
 interface Scripted {
@@ -50,7 +51,13 @@ test("asks for blksize 1428 and tsize; falls back to 512 when the server answers
     const result = get(s);
     const rrq = await s.listen.expect("RRQ");
     assert.equal(rrq.packet.mode, "octet");
-    assert.deepEqual([...rrq.packet.options], [["blksize", "1428"], ["tsize", "0"]]);
+    assert.deepEqual(
+      [...rrq.packet.options],
+      [
+        ["blksize", "1428"],
+        ["tsize", "0"],
+      ],
+    );
     const client = rrq.from.port;
     await s.tid.send(encodeData(1, file.subarray(0, 512)), client);
     await expectAck(s.tid, 1);
@@ -105,7 +112,15 @@ test("a lost DATA: the client resends its last ACK after the timeout, and the tr
     const result = get(s);
     const rrq = await s.listen.expect("RRQ");
     const client = rrq.from.port;
-    await s.tid.send(encodeOack(new Map([["blksize", "1428"], ["tsize", String(file.length)]])), client);
+    await s.tid.send(
+      encodeOack(
+        new Map([
+          ["blksize", "1428"],
+          ["tsize", String(file.length)],
+        ]),
+      ),
+      client,
+    );
     await expectAck(s.tid, 0);
     await s.tid.send(encodeData(1, file.subarray(0, 1428)), client);
     await expectAck(s.tid, 1);
@@ -207,7 +222,10 @@ test("the server's error names the file, the server and the TFTP code and messag
     const e = await rejection(result);
     assert.equal(e.kind, "server-error");
     assert.equal(e.tftpCode, 2);
-    assert.equal(e.message, `TFTP "SEP001122334455.cnf.xml.sgn" from 127.0.0.1:${s.listen.port}: server sent TFTP error 2 (access violation): "refused: '..' in file name"`);
+    assert.equal(
+      e.message,
+      `TFTP "SEP001122334455.cnf.xml.sgn" from 127.0.0.1:${s.listen.port}: server sent TFTP error 2 (access violation): "refused: '..' in file name"`,
+    );
     const notFound = get(s);
     await s.tid.send(encodeError(1, "file not found"), (await s.listen.expect("RRQ")).from.port);
     assert.equal((await rejection(notFound)).kind, "not-found");
@@ -225,7 +243,10 @@ test("a silent server: the request is sent 1 + retries times, then a timeout err
     assert.match(e.message, /SEP001122334455.cnf.xml.sgn.*timed out, no answer to the request after 2 retries of 60 ms/);
     assert.ok(Date.now() - started >= 150);
     const requests = await s.listen.collect(0);
-    assert.deepEqual(requests.map((r) => r.packet.op), ["RRQ", "RRQ", "RRQ"]);
+    assert.deepEqual(
+      requests.map((r) => r.packet.op),
+      ["RRQ", "RRQ", "RRQ"],
+    );
   } finally {
     await s.close();
   }
@@ -354,7 +375,10 @@ test("through a relay that drops every 4th datagram both ways, the file still ar
     assert.ok(Buffer.from(got).equals(file));
     assert.ok(relay.dropped.some((d) => d.startsWith("client")) && relay.dropped.some((d) => d.startsWith("server")), relay.dropped.join());
     while (server.activeTransfers() > 0) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(logs.some((l) => / → sent, 17141 bytes in 13 blocks/.test(l)), logs.join("\n"));
+    assert.ok(
+      logs.some((l) => / → sent, 17141 bytes in 13 blocks/.test(l)),
+      logs.join("\n"),
+    );
   } finally {
     await relay.close();
     await server.close();

@@ -1,9 +1,10 @@
 // Our TFTP server against an independent client: curl's (libcurl's TFTP, with and
 // without RFC 2347 options). Skipped where curl is missing or built without TFTP.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { test } from "node:test";
 import { startTftpServer } from "../host/shared/tftp/tftpServer.js";
 
 function curlHasTftp(): boolean {
@@ -22,7 +23,9 @@ function curl(args: string[]): Promise<{ exit: number; body: Buffer }> {
   });
 }
 
-test("curl downloads from our server with its default options, blksize 1428, no options, and an exact multiple of 512", { skip: !curlHasTftp() && "curl without TFTP" }, async () => {
+test("curl downloads from our server with its default options, blksize 1428, no options, and an exact multiple of 512", {
+  skip: !curlHasTftp() && "curl without TFTP",
+}, async () => {
   const file = randomBytes(1428 * 20 + 7);
   const exact = randomBytes(2048);
   const logs: string[] = [];

@@ -1,12 +1,13 @@
 // The TFTP codec against packets laid out by hand from RFC 1350 §5 and RFC 2347,
 // the option rules of RFC 2348/2349, and the promise that no datagram makes it throw.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import fc from "fast-check";
-import { decodePacket, encodeAck, encodeData, encodeError, encodeOack, encodeRequest, type TftpOptions } from "../host/shared/tftp/tftpPacket.js";
-import { acceptOack, negotiateAsServer } from "../host/shared/tftp/tftpOptions.js";
-import { unsafeFilenameReason } from "../host/shared/tftp/tftpFilename.js";
 import { toNetascii } from "../host/shared/tftp/netascii.js";
+import { unsafeFilenameReason } from "../host/shared/tftp/tftpFilename.js";
+import { acceptOack, negotiateAsServer } from "../host/shared/tftp/tftpOptions.js";
+import { decodePacket, encodeAck, encodeData, encodeError, encodeOack, encodeRequest, type TftpOptions } from "../host/shared/tftp/tftpPacket.js";
 
 /** opcode (2 bytes, big-endian) followed by NUL-terminated ASCII strings, as RFC 1350 draws an RRQ. */
 function wire(opcode: number, ...strings: string[]): Uint8Array {
@@ -14,7 +15,10 @@ function wire(opcode: number, ...strings: string[]): Uint8Array {
 }
 
 test("RRQ with options encodes to the RFC 2347 layout and decodes back", () => {
-  const options: TftpOptions = new Map([["blksize", "1428"], ["tsize", "0"]]);
+  const options: TftpOptions = new Map([
+    ["blksize", "1428"],
+    ["tsize", "0"],
+  ]);
   const expected = wire(1, "SEPA45630BBFA40.cnf.xml.sgn", "octet", "blksize", "1428", "tsize", "0");
   assert.deepEqual(encodeRequest("RRQ", "SEPA45630BBFA40.cnf.xml.sgn", "octet", options), expected);
   assert.deepEqual(decodePacket(expected), { op: "RRQ", filename: "SEPA45630BBFA40.cnf.xml.sgn", mode: "octet", options });
@@ -25,7 +29,13 @@ test("mode and option names are case-insensitive; values are kept as sent", () =
   assert.equal(packet.op, "RRQ");
   if (packet.op !== "RRQ") return;
   assert.equal(packet.mode, "octet");
-  assert.deepEqual([...packet.options], [["blksize", "1024"], ["tsize", "0"]]);
+  assert.deepEqual(
+    [...packet.options],
+    [
+      ["blksize", "1024"],
+      ["tsize", "0"],
+    ],
+  );
 });
 
 test("WRQ, OACK, DATA, ACK and ERROR have the RFC byte layouts", () => {
@@ -43,7 +53,11 @@ test("WRQ, OACK, DATA, ACK and ERROR have the RFC byte layouts", () => {
   assert.deepEqual(encodeAck(258), new Uint8Array([0, 4, 1, 2]));
   assert.deepEqual(decodePacket(new Uint8Array([0, 4, 1, 2])), { op: "ACK", block: 258 });
   assert.deepEqual(encodeError(1, "File not found"), new Uint8Array([0, 5, 0, 1, ...Buffer.from("File not found"), 0]));
-  assert.deepEqual(decodePacket(new Uint8Array([0, 5, 0, 2, ...Buffer.from("no")])), { op: "ERROR", code: 2, message: "no" }, "message without its NUL is tolerated");
+  assert.deepEqual(
+    decodePacket(new Uint8Array([0, 5, 0, 2, ...Buffer.from("no")])),
+    { op: "ERROR", code: 2, message: "no" },
+    "message without its NUL is tolerated",
+  );
 });
 
 test("malformed packets come back as named reasons", () => {
@@ -89,17 +103,42 @@ test("decoding never throws, and what encodes decodes to the same request", () =
   );
   const name = fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !s.includes("\0") && /^[\x01-\xff]*$/.test(s));
   fc.assert(
-    fc.property(name, fc.constantFrom("octet", "netascii"), fc.dictionary(name.map((s) => s.toLowerCase()), name, { maxKeys: 4 }), (filename, mode, dict) => {
-      const options: TftpOptions = new Map(Object.entries(dict));
-      const packet = decodePacket(encodeRequest("RRQ", filename, mode as "octet", options));
-      assert.deepEqual(packet, { op: "RRQ", filename, mode, options });
-    }),
+    fc.property(
+      name,
+      fc.constantFrom("octet", "netascii"),
+      fc.dictionary(
+        name.map((s) => s.toLowerCase()),
+        name,
+        { maxKeys: 4 },
+      ),
+      (filename, mode, dict) => {
+        const options: TftpOptions = new Map(Object.entries(dict));
+        const packet = decodePacket(encodeRequest("RRQ", filename, mode as "octet", options));
+        assert.deepEqual(packet, { op: "RRQ", filename, mode, options });
+      },
+    ),
   );
 });
 
 test("server negotiation: blksize within 8..65464 (capped), tsize reports the size, timeout 1..255 echoed", () => {
-  const n = negotiateAsServer(new Map([["blksize", "1428"], ["tsize", "0"], ["timeout", "3"]]), 4242);
-  assert.deepEqual(n, { blksize: 1428, tsize: 4242, timeoutS: 3, oack: new Map([["blksize", "1428"], ["tsize", "4242"], ["timeout", "3"]]) });
+  const n = negotiateAsServer(
+    new Map([
+      ["blksize", "1428"],
+      ["tsize", "0"],
+      ["timeout", "3"],
+    ]),
+    4242,
+  );
+  assert.deepEqual(n, {
+    blksize: 1428,
+    tsize: 4242,
+    timeoutS: 3,
+    oack: new Map([
+      ["blksize", "1428"],
+      ["tsize", "4242"],
+      ["timeout", "3"],
+    ]),
+  });
   assert.equal(negotiateAsServer(new Map([["blksize", "70000"]]), 1).blksize, 65464, "too large is lowered to the ceiling");
   assert.equal(negotiateAsServer(new Map([["blksize", "9000"]]), 1, 1468).blksize, 1468, "a server's own ceiling");
   for (const bad of ["7", "0", "", "12x", "-1"]) {
@@ -108,12 +147,35 @@ test("server negotiation: blksize within 8..65464 (capped), tsize reports the si
     assert.equal(r.oack.size, 0);
   }
   for (const bad of ["0", "256", "x"]) assert.equal(negotiateAsServer(new Map([["timeout", bad]]), 1).oack.size, 0, `timeout ${bad} ignored`);
-  assert.equal(negotiateAsServer(new Map([["multicast", ""], ["windowsize", "4"]]), 1).oack.size, 0, "unknown options are not acknowledged");
+  assert.equal(
+    negotiateAsServer(
+      new Map([
+        ["multicast", ""],
+        ["windowsize", "4"],
+      ]),
+      1,
+    ).oack.size,
+    0,
+    "unknown options are not acknowledged",
+  );
 });
 
 test("client check of an OACK: only narrowing of what was asked is accepted", () => {
-  const asked: TftpOptions = new Map([["blksize", "1428"], ["tsize", "0"], ["timeout", "2"]]);
-  assert.deepEqual(acceptOack(asked, new Map([["blksize", "1024"], ["tsize", "77"]])), { blksize: 1024, tsize: 77 });
+  const asked: TftpOptions = new Map([
+    ["blksize", "1428"],
+    ["tsize", "0"],
+    ["timeout", "2"],
+  ]);
+  assert.deepEqual(
+    acceptOack(
+      asked,
+      new Map([
+        ["blksize", "1024"],
+        ["tsize", "77"],
+      ]),
+    ),
+    { blksize: 1024, tsize: 77 },
+  );
   assert.deepEqual(acceptOack(asked, new Map([["tsize", "77"]])), { blksize: 512, tsize: 77 }, "no blksize in the OACK → 512");
   assert.deepEqual(acceptOack(asked, new Map([["timeout", "2"]])), { blksize: 512, timeoutS: 2 });
   assert.match(acceptOack(asked, new Map([["blksize", "1500"]])) as string, /blksize 1500/);

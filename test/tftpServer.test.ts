@@ -1,12 +1,13 @@
 // The TFTP server against a scripted client that plays RFC 1350 packet by packet:
 // it loses, repeats and misdirects packets and checks what the server does.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { startTftpServer, type TftpServer, type TftpServerOptions } from "../host/shared/tftp/tftpServer.js";
-import { encodeAck, encodeError, encodeRequest, type TftpOptions } from "../host/shared/tftp/tftpPacket.js";
+import { test } from "node:test";
 import { tftpGet } from "../host/shared/tftp/tftpClient.js";
-import { UdpPeer, type Received } from "./helpers/udpPeer.js";
+import { encodeAck, encodeError, encodeRequest, type TftpOptions } from "../host/shared/tftp/tftpPacket.js";
+import { startTftpServer, type TftpServer, type TftpServerOptions } from "../host/shared/tftp/tftpServer.js";
+import { type Received, UdpPeer } from "./helpers/udpPeer.js";
 
 interface Fixture {
   server: TftpServer;
@@ -89,9 +90,22 @@ test("blksize 1428 and tsize are acknowledged in an OACK, then ACK 0 starts the 
   const file = randomBytes(5000);
   const f = await fixture({ "ITLFile.tlv": file });
   try {
-    await rrq(f, "ITLFile.tlv", new Map([["blksize", "1428"], ["tsize", "0"]]));
+    await rrq(
+      f,
+      "ITLFile.tlv",
+      new Map([
+        ["blksize", "1428"],
+        ["tsize", "0"],
+      ]),
+    );
     const oack = await f.peer.expect("OACK");
-    assert.deepEqual([...oack.packet.options], [["blksize", "1428"], ["tsize", "5000"]]);
+    assert.deepEqual(
+      [...oack.packet.options],
+      [
+        ["blksize", "1428"],
+        ["tsize", "5000"],
+      ],
+    );
     await f.peer.send(encodeAck(0), oack.from.port);
     const got = await receiveRest(f.peer, oack.from.port, 1428, undefined);
     assert.deepEqual(got.sizes, [1428, 1428, 1428, 716]);
@@ -213,7 +227,11 @@ test("a client that vanishes mid-transfer: bounded retransmissions, then the tra
     assert.equal(f.server.activeTransfers(), 1);
     await waitFor(() => f.server.activeTransfers() === 0);
     const resent = await f.peer.collect(150);
-    assert.deepEqual(resent.map((r) => r.packet.op === "DATA" && r.packet.block), [2, 2], "exactly `retries` retransmissions of the last DATA");
+    assert.deepEqual(
+      resent.map((r) => r.packet.op === "DATA" && r.packet.block),
+      [2, 2],
+      "exactly `retries` retransmissions of the last DATA",
+    );
     assert.match(f.logs.join("\n"), /abandoned: no ACK for block 2 after 2 retries, 512 bytes in 1 blocks/);
     // The transfer's port is closed: a late ACK there reaches nobody (no answer comes back).
     await f.peer.send(encodeAck(2), d1.from.port);
@@ -266,7 +284,17 @@ test("write requests are refused with error 2 before any resolver is asked", asy
 test("traversal, absolute, backslash and control-character names get error 2 and never reach the resolver", async () => {
   const f = await fixture({});
   try {
-    const names = ["../SEP001122334455.cnf.xml", "a/../../etc/passwd", "/etc/passwd", "..\\x", "dir\\SEP1.cnf.xml", "C:\\boot.ini", "SEP1.cnf.xml\r", "a\x01b", "x".repeat(300)];
+    const names = [
+      "../SEP001122334455.cnf.xml",
+      "a/../../etc/passwd",
+      "/etc/passwd",
+      "..\\x",
+      "dir\\SEP1.cnf.xml",
+      "C:\\boot.ini",
+      "SEP1.cnf.xml\r",
+      "a\x01b",
+      "x".repeat(300),
+    ];
     for (const name of names) {
       await rrq(f, name);
       const err = await f.peer.expect("ERROR");
@@ -275,7 +303,10 @@ test("traversal, absolute, backslash and control-character names get error 2 and
     }
     assert.deepEqual(f.asked, []);
     assert.equal(f.logs.length, names.length, "one log line per request");
-    assert.ok(f.logs.every((l) => !/[\x00-\x1f]/.test(l)), "control characters are escaped in the log");
+    assert.ok(
+      f.logs.every((l) => !/[\x00-\x1f]/.test(l)),
+      "control characters are escaped in the log",
+    );
   } finally {
     await f.close();
   }
@@ -401,12 +432,15 @@ test("block numbers wrap past 65535 (blksize 8, 65 541 blocks)", async () => {
 });
 
 test("a resolver that throws synchronously is error 0, and the server goes on", async () => {
-  const f = await fixture({}, {
-    resolve: (name) => {
-      if (name === "bad") throw new Error("not a promise");
-      return Promise.resolve(Buffer.from("fine"));
+  const f = await fixture(
+    {},
+    {
+      resolve: (name) => {
+        if (name === "bad") throw new Error("not a promise");
+        return Promise.resolve(Buffer.from("fine"));
+      },
     },
-  });
+  );
   try {
     await rrq(f, "bad");
     assert.equal((await f.peer.expect("ERROR")).packet.code, 0);

@@ -2,14 +2,15 @@
 // installed (the old list kept otherwise, with the reason), roles and serial lookup,
 // CAPF records for pinning, EC records, and the store's capacity. Lists made here are
 // written with host/shared/signed (the writer) from the peer's test PKI.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { X509Certificate, createHash } from "node:crypto";
-import { newCore } from "../host/core.js";
+import { createHash, X509Certificate } from "node:crypto";
+import { test } from "node:test";
 import { FileMode } from "../host/core/fileFacet.js";
-import { signerFromPem, signFile, type Signer } from "../host/shared/signed/signedFileWriter.js";
-import { writeTrustList, type TrustRecord } from "../host/shared/signed/trustListWriter.js";
-import { peerFile, coreWith, ITL_SHA1, ITL_SHA512, ITL_RESIGNED } from "./fuzz/signedCorpus.js";
+import { newCore } from "../host/core.js";
+import { type Signer, signerFromPem, signFile } from "../host/shared/signed/signedFileWriter.js";
+import { type TrustRecord, writeTrustList } from "../host/shared/signed/trustListWriter.js";
+import { coreWith, ITL_RESIGNED, ITL_SHA1, ITL_SHA512, peerFile } from "./fuzz/signedCorpus.js";
 
 const pki = (name: string): Signer => signerFromPem(peerFile(`pki/${name}.pem`), name);
 const sha1Hex = (der: Uint8Array) => createHash("sha1").update(der).digest("hex");
@@ -19,7 +20,10 @@ test("an empty store trusts the first self-signed list and says how many records
   const core = newCore();
   assert.deepEqual(core.files.trustRecords(), []);
   assert.deepEqual(core.files.installTrustList(peerFile(ITL_SHA1)), { installed: true, records: 5 });
-  assert.deepEqual(core.files.trustRecords().map((r) => r.role), ["SAST", "CCM", "TFTP", "CAPF", "TVS"]);
+  assert.deepEqual(
+    core.files.trustRecords().map((r) => r.role),
+    ["SAST", "CCM", "TFTP", "CAPF", "TVS"],
+  );
 });
 
 test("a replacement signed by a SAST the installed list lacks is refused and the old list kept", () => {
@@ -36,7 +40,10 @@ test("a replacement signed by a SAST the installed list lacks is refused and the
 test("a replacement signed by an installed SAST replaces the list", () => {
   const core = coreWith(ITL_SHA1);
   assert.deepEqual(core.files.installTrustList(peerFile(ITL_SHA512)), { installed: true, records: 6 });
-  assert.deepEqual(core.files.trustRecords().map((r) => r.role), ["SAST", "SAST", "CCM+TFTP", "CAPF", "APP-SERVER", "TFTP"]);
+  assert.deepEqual(
+    core.files.trustRecords().map((r) => r.role),
+    ["SAST", "SAST", "CCM+TFTP", "CAPF", "APP-SERVER", "TFTP"],
+  );
   // The 4096-bit CCM+TFTP key now signs configs; the old TFTP signer no longer does.
   assert.equal(core.files.verify(peerFile("sgn/sha512-rsa4096/SEP001122334455.cnf.xml.sgn"), "config").status, "OK");
   assert.equal(core.files.verify(peerFile("sgn/sha1-rsa2048/SEP001122334455.cnf.xml.sgn"), "config").status, "E_UNKNOWN_SIGNER");
@@ -62,8 +69,13 @@ test("CAPF records are exposed with the SHA-1 of their certificate for pinning",
 });
 
 test("EC records keep their raw point and are never used to verify a file", () => {
-  const records = coreWith(ITL_SHA512).files.trustRecords().filter((r) => r.keyType === "EC");
-  assert.deepEqual(records.map((r) => r.role), ["APP-SERVER", "TFTP"]);
+  const records = coreWith(ITL_SHA512)
+    .files.trustRecords()
+    .filter((r) => r.keyType === "EC");
+  assert.deepEqual(
+    records.map((r) => r.role),
+    ["APP-SERVER", "TFTP"],
+  );
   const jwk = new X509Certificate(peerFile("pki/app-ec.pem")).publicKey.export({ format: "jwk" });
   const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
   for (const r of records) assert.equal(r.ecPoint, point.toString("hex"));
@@ -114,14 +126,23 @@ test("a trust list not signed by a SAST record of its own is refused", () => {
 
 test("the store holds 32 records of 4096-bit keys and refuses a 33rd", () => {
   const big = pki("tftp4096").certificateDer;
-  const make = (n: number) => writeTrustList({
-    signer: pki("sast"),
-    records: [{ role: "SAST", certificateDer: pki("sast").certificateDer }, ...Array.from({ length: n - 1 }, (_, i): TrustRecord => ({ role: i % 2 ? "TFTP" : "CCM", certificateDer: big }))],
-    timestamp: FIXED_TIME,
-  });
+  const make = (n: number) =>
+    writeTrustList({
+      signer: pki("sast"),
+      records: [
+        { role: "SAST", certificateDer: pki("sast").certificateDer },
+        ...Array.from({ length: n - 1 }, (_, i): TrustRecord => ({ role: i % 2 ? "TFTP" : "CCM", certificateDer: big })),
+      ],
+      timestamp: FIXED_TIME,
+    });
   const core = newCore();
   assert.deepEqual(core.files.installTrustList(make(32)), { installed: true, records: 32 });
-  assert.ok(core.files.trustRecords().slice(1).every((r) => r.modulusBytes === 512));
+  assert.ok(
+    core.files
+      .trustRecords()
+      .slice(1)
+      .every((r) => r.modulusBytes === 512),
+  );
   const r = core.files.installTrustList(make(33));
   assert.equal(!r.installed && r.reason, "E_TOO_MANY_RECORDS");
   assert.equal(core.files.trustRecords().length, 32);

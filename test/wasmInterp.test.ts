@@ -1,10 +1,11 @@
 // A second WebAssembly engine: wabt's wasm-interp runs the built core's exports. selftest
 // must return 0 there too, and the parameterless exports that describe the memory layout
 // must agree with what Node's engine reports. Skipped when wasm-interp is absent.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { test } from "node:test";
 import { wasmPath } from "../host/paths.js";
 
 const LAYOUT = ["in_ptr", "in_cap", "out_ptr", "out_cap", "reg_ptr", "reg_count", "abi_version", "static_end", "hash_slots"];

@@ -1,16 +1,25 @@
 // The writers against the peer's files (byte for byte where the format is deterministic) and
 // against node:crypto (signatures verify, encrypted configs decrypt).
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import {
-  X509Certificate, constants, createDecipheriv, createHash, createPrivateKey, createVerify, generateKeyPairSync, privateDecrypt, type KeyObject,
+  constants,
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  createVerify,
+  generateKeyPairSync,
+  type KeyObject,
+  privateDecrypt,
+  X509Certificate,
 } from "node:crypto";
-import { signFile, signerFromPem, type Signer } from "../host/shared/signed/signedFileWriter.js";
-import { encryptConfig, DeviceKeyError } from "../host/shared/signed/encryptedConfigWriter.js";
-import { writeTrustList, type TrustRecord } from "../host/shared/signed/trustListWriter.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
 import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
+import { DeviceKeyError, encryptConfig } from "../host/shared/signed/encryptedConfigWriter.js";
+import { type Signer, signerFromPem, signFile } from "../host/shared/signed/signedFileWriter.js";
+import { type TrustRecord, writeTrustList } from "../host/shared/signed/trustListWriter.js";
 
 const VECTORS = new URL("../../vectors/peer/", import.meta.url).pathname;
 const read = (path: string) => new Uint8Array(readFileSync(join(VECTORS, path)));
@@ -20,7 +29,12 @@ const peerSigners = ["tftp", "tftp4096", "sast", "sast2", "capf"].map((n) => sig
 
 // ---- an independent reader of the header, written from formats.md §1 ----
 
-interface Element { tag: number; at: number; value: Uint8Array; children?: Element[] }
+interface Element {
+  tag: number;
+  at: number;
+  value: Uint8Array;
+  children?: Element[];
+}
 const CONTAINERS = new Set([3, 7, 9, 16, 17, 21]);
 
 function walk(bytes: Uint8Array, start: number, end: number, containers = CONTAINERS): Element[] {
@@ -28,7 +42,11 @@ function walk(bytes: Uint8Array, start: number, end: number, containers = CONTAI
   let at = start;
   while (at < end) {
     const tag = bytes[at];
-    if (tag === 13) { out.push({ tag, at, value: new Uint8Array(0) }); at += 1; continue; }
+    if (tag === 13) {
+      out.push({ tag, at, value: new Uint8Array(0) });
+      at += 1;
+      continue;
+    }
     const length = (bytes[at + 1] << 8) | bytes[at + 2];
     assert.ok(at + 3 + length <= end, `element ${tag} at ${at} overruns`);
     const value = bytes.subarray(at + 3, at + 3 + length);
@@ -47,9 +65,16 @@ const find = (els: Element[], tag: number): Element => {
   }
   throw new Error(`no tag ${tag}`);
 };
-const findOrUndefined = (els: Element[], tag: number): Element | undefined => { try { return find(els, tag); } catch { return undefined; } };
+const findOrUndefined = (els: Element[], tag: number): Element | undefined => {
+  try {
+    return find(els, tag);
+  } catch {
+    return undefined;
+  }
+};
 /** tag:length pairs, nested containers in braces: the layout to compare with the peer's. */
-const layout = (els: Element[]): string => els.map((e) => (e.children ? `${e.tag}:${e.value.length}{${layout(e.children)}}` : `${e.tag}:${e.value.length}`)).join(" ");
+const layout = (els: Element[]): string =>
+  els.map((e) => (e.children ? `${e.tag}:${e.value.length}{${layout(e.children)}}` : `${e.tag}:${e.value.length}`)).join(" ");
 const text = (e: Element) => Buffer.from(e.value.subarray(0, e.value.length - 1)).toString("utf8");
 const num = (e: Element) => e.value.reduce((n, b) => n * 256 + b, 0);
 const HASHES = { 1: "sha1", 2: "sha256", 3: "sha512" } as const;
@@ -123,7 +148,10 @@ test("the header is padded with 13s to a multiple of 4 whatever the filename's l
     const els = header(file);
     const pads = els.filter((e) => e.tag === 13).length;
     seen.add(pads);
-    assert.deepEqual(els.map((e) => e.tag), [1, 2, 3, 7, 12, 14, 15, ...Array(pads).fill(13)]);
+    assert.deepEqual(
+      els.map((e) => e.tag),
+      [1, 2, 3, 7, 12, 14, 15, ...Array(pads).fill(13)],
+    );
     assert.equal(text(find(els, 14)), filename);
     assert.deepEqual([...file.subarray(length)], [1, 2, 3]);
     assert.equal(verifiesWith(file, signer.privateKey), true);
@@ -134,10 +162,23 @@ test("the header is padded with 13s to a multiple of 4 whatever the filename's l
 test("signer name, issuer and minimal serial come from the certificate; timestamps accept a Date", () => {
   const keys = generateKeyPairSync("rsa", { modulusLength: 1024 });
   const der = createCertificate({
-    subject: [["CN", "cucm85"], ["OU", "It"], ["O", "Cisco"], ["L", "KRK"], ["ST", "PL"], ["C", "PL"]],
-    publicKey: keys.publicKey, selfSigningKey: keys.privateKey, serial: new Uint8Array([0x00, 0x82, 0x10, 0xcf]),
+    subject: [
+      ["CN", "cucm85"],
+      ["OU", "It"],
+      ["O", "Cisco"],
+      ["L", "KRK"],
+      ["ST", "PL"],
+      ["C", "PL"],
+    ],
+    publicKey: keys.publicKey,
+    selfSigningKey: keys.privateKey,
+    serial: new Uint8Array([0x00, 0x82, 0x10, 0xcf]),
   });
-  const file = signFile(new Uint8Array(0), { signer: { certificateDer: der, privateKey: keys.privateKey }, filename: "f", timestamp: new Date("2026-11-27T04:17:54.900Z") });
+  const file = signFile(new Uint8Array(0), {
+    signer: { certificateDer: der, privateKey: keys.privateKey },
+    filename: "f",
+    timestamp: new Date("2026-11-27T04:17:54.900Z"),
+  });
   const els = header(file);
   assert.equal(text(find(els, 4)), "CN=cucm85,OU=It,O=Cisco,L=KRK,ST=PL,C=PL");
   assert.equal(text(find(els, 6)), "CN=cucm85,OU=It,O=Cisco,L=KRK,ST=PL,C=PL");
@@ -151,10 +192,16 @@ test("signers that cannot sign a header are refused with a reason", () => {
   const ecDer = createCertificate({ subject: [["CN", "ec"]], publicKey: ec.publicKey, selfSigningKey: ec.privateKey });
   assert.throws(() => signFile(new Uint8Array(1), { signer: { certificateDer: ecDer, privateKey: ec.privateKey }, filename: "f" }), /signed with RSA/);
   const other = labSigner(1024);
-  assert.throws(() => signFile(new Uint8Array(1), { signer: { certificateDer: other.certificateDer, privateKey: labSigner(1024).privateKey }, filename: "f" }), /does not belong/);
+  assert.throws(
+    () => signFile(new Uint8Array(1), { signer: { certificateDer: other.certificateDer, privateKey: labSigner(1024).privateKey }, filename: "f" }),
+    /does not belong/,
+  );
   assert.throws(() => signFile(new Uint8Array(1), { signer: labSigner(3072), filename: "f" }), /3072 bits/);
   assert.throws(() => signFile(new Uint8Array(1), { signer: other, filename: "f", timestamp: -1 }), /timestamp/);
-  assert.throws(() => signerFromPem(pkiPem("tftp").replace(/-----BEGIN PRIVATE KEY-----[^]*-----END PRIVATE KEY-----\n?/, ""), "tftp.pem"), /tftp\.pem: no unencrypted PRIVATE KEY block \(found CERTIFICATE\)/);
+  assert.throws(
+    () => signerFromPem(pkiPem("tftp").replace(/-----BEGIN PRIVATE KEY-----[\s\S]*-----END PRIVATE KEY-----\n?/, ""), "tftp.pem"),
+    /tftp\.pem: no unencrypted PRIVATE KEY block \(found CERTIFICATE\)/,
+  );
 });
 
 // ---- .enc.sgn ----
@@ -209,7 +256,10 @@ test("with the peer's AES key and IV, our .enc.sgn matches the peer's everywhere
     // Outside the signature and the wrapped key (PKCS#1 v1.5 encryption is randomized) every byte is the peer's.
     const masked = (file: Uint8Array, els: Element[]) => {
       const copy = file.slice();
-      for (const tag of [12, 25]) { const e = find(els, tag); copy.fill(0, e.at + 3, e.at + 3 + e.value.length); }
+      for (const tag of [12, 25]) {
+        const e = find(els, tag);
+        copy.fill(0, e.at + 3, e.at + 3 + e.value.length);
+      }
       return copy;
     };
     assert.equal(Buffer.compare(masked(ours, ourEls), masked(peer, peerEls)), 0, path);
@@ -245,23 +295,49 @@ test("fresh keys and IVs each time; aligned and empty configs get a full pad blo
 test("an EC device key is refused with a DeviceKeyError that says why", () => {
   const phone = device("SEPEC0000000256");
   assert.equal(new X509Certificate(phone.certificateDer).publicKey.asymmetricKeyType, "ec");
-  assert.throws(() => encryptConfig(new Uint8Array(10), { signer: labSigner(1024), filename: "f", device: phone.certificateDer }),
-    (e: unknown) => e instanceof DeviceKeyError && /EC key/.test(e.message));
+  assert.throws(
+    () => encryptConfig(new Uint8Array(10), { signer: labSigner(1024), filename: "f", device: phone.certificateDer }),
+    (e: unknown) => e instanceof DeviceKeyError && /EC key/.test(e.message),
+  );
   assert.throws(() => encryptConfig(new Uint8Array(10), { signer: labSigner(1024), filename: "f", device: phone.privateKey }), DeviceKeyError);
 });
 
 // ---- trust lists ----
 
 const peerTrustLists: Array<[string, string, TrustRecord[]]> = [
-  ["itl/ITLSEPA45630BBFA40.tlv", "sast", [
-    { role: "SAST", certificateDer: pkiDer("sast") }, { role: "CCM", certificateDer: pkiDer("tftp") }, { role: "TFTP", certificateDer: pkiDer("tftp") },
-    { role: "CAPF", certificateDer: pkiDer("capf") }, { role: "TVS", certificateDer: pkiDer("tvs") }]],
-  ["itl/ITLFile-sha512.tlv", "sast", [
-    { role: "SAST", certificateDer: pkiDer("sast") }, { role: "SAST", certificateDer: pkiDer("sast2") }, { role: "CCM+TFTP", certificateDer: pkiDer("tftp4096") },
-    { role: "CAPF", certificateDer: pkiDer("capf") }, { role: "APP-SERVER", certificateDer: pkiDer("app-ec") }, { role: "TFTP", certificateDer: pkiDer("app-ec") }]],
-  ["itl/ITLFile-resigned.tlv", "sast2", [
-    { role: "SAST", certificateDer: pkiDer("sast2") }, { role: "SAST", certificateDer: pkiDer("sast") }, { role: "TFTP", certificateDer: pkiDer("tftp") },
-    { role: "CAPF", certificateDer: pkiDer("capf") }]],
+  [
+    "itl/ITLSEPA45630BBFA40.tlv",
+    "sast",
+    [
+      { role: "SAST", certificateDer: pkiDer("sast") },
+      { role: "CCM", certificateDer: pkiDer("tftp") },
+      { role: "TFTP", certificateDer: pkiDer("tftp") },
+      { role: "CAPF", certificateDer: pkiDer("capf") },
+      { role: "TVS", certificateDer: pkiDer("tvs") },
+    ],
+  ],
+  [
+    "itl/ITLFile-sha512.tlv",
+    "sast",
+    [
+      { role: "SAST", certificateDer: pkiDer("sast") },
+      { role: "SAST", certificateDer: pkiDer("sast2") },
+      { role: "CCM+TFTP", certificateDer: pkiDer("tftp4096") },
+      { role: "CAPF", certificateDer: pkiDer("capf") },
+      { role: "APP-SERVER", certificateDer: pkiDer("app-ec") },
+      { role: "TFTP", certificateDer: pkiDer("app-ec") },
+    ],
+  ],
+  [
+    "itl/ITLFile-resigned.tlv",
+    "sast2",
+    [
+      { role: "SAST", certificateDer: pkiDer("sast2") },
+      { role: "SAST", certificateDer: pkiDer("sast") },
+      { role: "TFTP", certificateDer: pkiDer("tftp") },
+      { role: "CAPF", certificateDer: pkiDer("capf") },
+    ],
+  ],
 ];
 
 test("the peer's three trust lists are re-created byte for byte from its certificates", () => {
@@ -280,7 +356,14 @@ test("trust lists: signer version follows EC records, the signer must be a liste
   assert.deepEqual([...find(header(rsaOnly), 28).value], [1, 0]);
   assert.equal(text(find(header(rsaOnly), 14)), "ITLFile.tlv");
   assert.equal(verifiesWith(rsaOnly, sast.privateKey), true);
-  const withEc = writeTrustList({ signer: sast, hash: "sha512", records: [{ role: "SAST", certificateDer: sast.certificateDer }, { role: 3, certificateDer: pkiDer("app-ec") }] });
+  const withEc = writeTrustList({
+    signer: sast,
+    hash: "sha512",
+    records: [
+      { role: "SAST", certificateDer: sast.certificateDer },
+      { role: 3, certificateDer: pkiDer("app-ec") },
+    ],
+  });
   assert.deepEqual([...find(header(withEc), 28).value], [1, 1]);
   assert.equal(verifiesWith(withEc, sast.privateKey), true);
   // Records, read back by hand.
@@ -288,7 +371,10 @@ test("trust lists: signer version follows EC records, the signer must be a liste
   const first = (body[3] << 8) | body[4];
   const second = walk(body, first, body.length, new Set()); // records hold no containers
   assert.equal(first + num(second[0]), body.length);
-  assert.deepEqual(second.map((e) => e.tag), [1, 3, 5, 6, 4, 7, 8, 9]);
+  assert.deepEqual(
+    second.map((e) => e.tag),
+    [1, 3, 5, 6, 4, 7, 8, 9],
+  );
   assert.equal(text(second[1]), "CN=app-lab,O=Cisco,OU=It");
   assert.equal(num(second[4]), 3);
   assert.equal(second[5].value[0], 0x04, "uncompressed EC point");
@@ -306,7 +392,10 @@ function labSigner(bits: number): Signer {
   const cached = signerCache.get(bits);
   if (cached && bits !== 1024) return cached;
   const keys = generateKeyPairSync("rsa", { modulusLength: bits });
-  const signer = { certificateDer: createCertificate({ subject: [["CN", `lab-${bits}`]], publicKey: keys.publicKey, selfSigningKey: keys.privateKey }), privateKey: keys.privateKey };
+  const signer = {
+    certificateDer: createCertificate({ subject: [["CN", `lab-${bits}`]], publicKey: keys.publicKey, selfSigningKey: keys.privateKey }),
+    privateKey: keys.privateKey,
+  };
   signerCache.set(bits, signer);
   return signer;
 }

@@ -1,18 +1,28 @@
 // What our writers produce, opened by our own core (the phone's reader): a lab PKI built with
 // certificateBuilder, a trust list from trustListWriter, configs from the .sgn and .enc.sgn writers.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
-import { newCore, CoreError } from "../host/core.js";
-import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
+import { generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
+import { test } from "node:test";
+import { CoreError, newCore } from "../host/core.js";
 import { certificateInfo } from "../host/shared/certificateInfo.js";
-import { signFile, type Signer } from "../host/shared/signed/signedFileWriter.js";
+import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
 import { encryptConfig } from "../host/shared/signed/encryptedConfigWriter.js";
+import { type Signer, signFile } from "../host/shared/signed/signedFileWriter.js";
 import { writeTrustList } from "../host/shared/signed/trustListWriter.js";
 
 function selfSigned(cn: string, bits: number): Signer {
   const keys = generateKeyPairSync("rsa", { modulusLength: bits });
-  const certificateDer = createCertificate({ subject: [["CN", cn], ["O", "Cisco"], ["OU", "It"]], publicKey: keys.publicKey, selfSigningKey: keys.privateKey, ca: true });
+  const certificateDer = createCertificate({
+    subject: [
+      ["CN", cn],
+      ["O", "Cisco"],
+      ["OU", "It"],
+    ],
+    publicKey: keys.publicKey,
+    selfSigningKey: keys.privateKey,
+    ca: true,
+  });
   return { certificateDer, privateKey: keys.privateKey };
 }
 
@@ -44,18 +54,37 @@ function phoneCore(deviceKey?: KeyObject) {
 test("our trust list installs in the core and its records read back as written", () => {
   const core = phoneCore();
   const records = core.files.trustRecords();
-  assert.deepEqual(records.map((r) => r.role), ["SAST", "CCM+TFTP", "TFTP", "CAPF"]);
+  assert.deepEqual(
+    records.map((r) => r.role),
+    ["SAST", "CCM+TFTP", "TFTP", "CAPF"],
+  );
   const expected = [sast, tftp, tftp4096, capf].map((s) => certificateInfo(s.certificateDer));
-  assert.deepEqual(records.map((r) => r.subject), expected.map((e) => e.subjectName));
-  assert.deepEqual(records.map((r) => r.serial), expected.map((e) => Buffer.from(e.serial).toString("hex")));
-  assert.deepEqual(records.map((r) => r.modulusBytes), [256, 256, 512, 256]);
+  assert.deepEqual(
+    records.map((r) => r.subject),
+    expected.map((e) => e.subjectName),
+  );
+  assert.deepEqual(
+    records.map((r) => r.serial),
+    expected.map((e) => Buffer.from(e.serial).toString("hex")),
+  );
+  assert.deepEqual(
+    records.map((r) => r.modulusBytes),
+    [256, 256, 512, 256],
+  );
   const inspected = core.files.inspect(trustList);
   assert.equal(inspected.signature, "valid");
   assert.equal(inspected.signerVersion, "1.0");
 });
 
 test("a trust list with an EC record carries signer version 1.1 and the core reads the EC point", () => {
-  const list = writeTrustList({ signer: sast, hash: "sha512", records: [{ role: "SAST", certificateDer: sast.certificateDer }, { role: "APP-SERVER", certificateDer: ecApp }] });
+  const list = writeTrustList({
+    signer: sast,
+    hash: "sha512",
+    records: [
+      { role: "SAST", certificateDer: sast.certificateDer },
+      { role: "APP-SERVER", certificateDer: ecApp },
+    ],
+  });
   const inspected = newCore().files.inspect(list);
   assert.equal(inspected.signerVersion, "1.1");
   assert.equal(inspected.signature, "valid");
@@ -68,13 +97,24 @@ test("a list signed by a SAST the installed list does not know is refused; one b
   const stranger = selfSigned("SAST-other", 2048);
   const foreign = writeTrustList({ signer: stranger, records: [{ role: "SAST", certificateDer: stranger.certificateDer }] });
   assert.equal(core.files.installTrustList(foreign).installed, false);
-  const renewed = writeTrustList({ signer: sast, records: [{ role: "SAST", certificateDer: sast.certificateDer }, { role: "TFTP", certificateDer: tftp.certificateDer }] });
+  const renewed = writeTrustList({
+    signer: sast,
+    records: [
+      { role: "SAST", certificateDer: sast.certificateDer },
+      { role: "TFTP", certificateDer: tftp.certificateDer },
+    ],
+  });
   assert.equal(core.files.installTrustList(renewed).installed, true);
 });
 
 test(".sgn files from our writer verify in the core with SHA-1 and SHA-512, 2048- and 4096-bit signers; a flipped bit is refused", () => {
   const core = phoneCore();
-  for (const [signer, hash] of [[tftp, "sha1"], [tftp, "sha512"], [tftp4096, "sha1"], [tftp4096, "sha512"]] as const) {
+  for (const [signer, hash] of [
+    [tftp, "sha1"],
+    [tftp, "sha512"],
+    [tftp4096, "sha1"],
+    [tftp4096, "sha512"],
+  ] as const) {
     for (const size of [0, 1, 100, 70_000]) {
       const body = new Uint8Array(randomBytes(size));
       const file = signFile(body, { signer, hash, filename: "Ringer.raw.sgn" });
@@ -103,7 +143,10 @@ test(".enc.sgn files from our writer decrypt in the core with the device key, fo
   for (const bits of [1024, 2048, 3072, 4096]) {
     const device = generateKeyPairSync("rsa", { modulusLength: bits });
     const core = phoneCore(device.privateKey);
-    for (const [signer, hash] of [[tftp, "sha1"], [tftp4096, "sha512"]] as const) {
+    for (const [signer, hash] of [
+      [tftp, "sha1"],
+      [tftp4096, "sha512"],
+    ] as const) {
       for (const size of [0, 15, 16, 17, 5000]) {
         const config = new Uint8Array(randomBytes(size));
         const file = encryptConfig(config, { signer, hash, device: device.publicKey, filename: "SEPA45630BBFA40.cnf.xml.enc.sgn" });

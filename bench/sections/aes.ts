@@ -4,14 +4,16 @@ import { createDecipheriv, randomBytes } from "node:crypto";
 import { cbc } from "@noble/ciphers/aes.js";
 import forge from "node-forge";
 import { core } from "../../host/core.js";
-import { measure, type BenchCase, type BenchSection } from "../harness.js";
+import { type BenchCase, type BenchSection, measure } from "../harness.js";
 
 const SIZE = 64 * 1024;
 
 export const section: BenchSection = {
   title: "AES-128-CBC",
   async run(): Promise<BenchCase[]> {
-    const key = randomBytes(16), iv = randomBytes(16), data = new Uint8Array(randomBytes(SIZE));
+    const key = randomBytes(16),
+      iv = randomBytes(16),
+      data = new Uint8Array(randomBytes(SIZE));
     const aes = core().aes;
     const forgeKey = forge.util.createBuffer(key.toString("binary"));
     const forgeIv = forge.util.createBuffer(iv.toString("binary"));

@@ -2,20 +2,27 @@
 // an install with a pre-made key (so the figure is protocol + LSC issuance, not key generation),
 // and the codec on its largest message, an LSC-authenticated auth response.
 import crypto from "node:crypto";
-import { startCapfService, type CapfCompletion, type CapfDevice } from "../../host/server/capfService.js";
 import { runCapfSession } from "../../host/phone/capfClient.js";
-import { decodeCapfMessage, encodeCapfMessage } from "../../host/shared/capf/capfMessage.js";
-import { CapfTag, certificateValue, stringValue, u8Value } from "../../host/shared/capf/capfElements.js";
+import { type CapfCompletion, type CapfDevice, startCapfService } from "../../host/server/capfService.js";
 import { makeCertificateProof } from "../../host/shared/capf/capfAuth.js";
+import { CapfTag, certificateValue, stringValue, u8Value } from "../../host/shared/capf/capfElements.js";
+import { decodeCapfMessage, encodeCapfMessage } from "../../host/shared/capf/capfMessage.js";
 import { createCertificate } from "../../host/shared/pki/certificateBuilder.js";
-import { measure, measureAsync, type BenchCase, type BenchSection } from "../harness.js";
+import { type BenchCase, type BenchSection, measure, measureAsync } from "../harness.js";
 
 export const section: BenchSection = {
   title: "CAPF sessions and codec (loopback TLS)",
   async run(): Promise<BenchCase[]> {
     const capf = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
     const capfDer = Buffer.from(
-      createCertificate({ subject: [["CN", "CAPF-bench"]], publicKey: capf.publicKey, selfSigningKey: capf.privateKey, ca: true, keyUsage: ["keyCertSign", "digitalSignature"], extKeyUsage: ["serverAuth"] }),
+      createCertificate({
+        subject: [["CN", "CAPF-bench"]],
+        publicKey: capf.publicKey,
+        selfSigningKey: capf.privateKey,
+        ca: true,
+        keyUsage: ["keyCertSign", "digitalSignature"],
+        extKeyUsage: ["serverAuth"],
+      }),
     );
     const devices: Record<string, CapfDevice> = {
       SEP000000000001: { name: "SEP000000000001", operation: "none", authMode: "null", keyType: "ec", curve: "secp256r1" },

@@ -2,19 +2,23 @@
 // the IN window are counted) against hash-wasm (C compiled to wasm), @noble/hashes
 // (JavaScript) and node:crypto (OpenSSL, native).
 import { createHash, randomBytes } from "node:crypto";
-import { createMD5, createSHA1, createSHA256, createSHA512, type IHasher } from "hash-wasm";
 import { md5, sha1 } from "@noble/hashes/legacy.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
-import { core } from "../../host/core.js";
+import { createMD5, createSHA1, createSHA256, createSHA512, type IHasher } from "hash-wasm";
 import type { HashAlgorithm } from "../../host/core/hashFacet.js";
-import { bestOfInterleaved, type BenchCase, type BenchSection, type Measurement } from "../harness.js";
+import { core } from "../../host/core.js";
+import { type BenchCase, type BenchSection, bestOfInterleaved, type Measurement } from "../harness.js";
 
 const SIZE = 64 * 1024;
 const ROUNDS = 6;
 
 /** Best of ROUNDS interleaved 100 ms runs per implementation (harness.ts says why). */
 function interleaved(impls: { impl: string; fn: () => unknown }[]): Measurement[] {
-  return bestOfInterleaved(impls.map((x) => ({ ...x, bytesPerOp: SIZE })), ROUNDS, 100);
+  return bestOfInterleaved(
+    impls.map((x) => ({ ...x, bytesPerOp: SIZE })),
+    ROUNDS,
+    100,
+  );
 }
 
 const PEERS: { alg: HashAlgorithm; title: string; hashWasm: () => Promise<IHasher>; noble: (b: Uint8Array) => Uint8Array }[] = [

@@ -3,13 +3,24 @@
 // content hash — in the core, beside the same pipeline written with node:crypto
 // (privateDecrypt with RSA_NO_PADDING and the PKCS#1 v1.5 padding stripped here, since
 // Node refuses PKCS#1 v1.5 decryption). Peak memory of each is shown too.
+
+import {
+  constants,
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  createVerify,
+  type KeyObject,
+  privateDecrypt,
+  timingSafeEqual,
+  X509Certificate,
+} from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { X509Certificate, constants, createDecipheriv, createHash, createPrivateKey, createVerify, privateDecrypt, timingSafeEqual, type KeyObject } from "node:crypto";
-import { vectorsDir } from "../../host/paths.js";
 import { newCore } from "../../host/core.js";
+import { vectorsDir } from "../../host/paths.js";
 import { derFromPemOrDer } from "../../host/shared/pem.js";
-import { measure, type BenchCase, type BenchSection } from "../harness.js";
+import { type BenchCase, type BenchSection, measure } from "../harness.js";
 
 const PEER = join(vectorsDir, "peer");
 const FILE = join(PEER, "enc/big/SEPA45630BBFA40.cnf.xml.enc.sgn");
@@ -22,15 +33,22 @@ const HASHES: Record<number, string> = { 1: "sha1", 2: "sha256", 3: "sha512" };
 function readHeader(file: Buffer) {
   const headerLength = file.readUInt16BE(8);
   const values = new Map<number, Buffer>();
-  let signatureStart = 0, signatureEnd = 0;
+  let signatureStart = 0,
+    signatureEnd = 0;
   const walk = (from: number, to: number) => {
     for (let p = from; p < to; ) {
       const tag = file[p];
-      if (tag === 13) { p++; continue; }
+      if (tag === 13) {
+        p++;
+        continue;
+      }
       const len = file.readUInt16BE(p + 1);
       if ([3, 7, 9, 16, 17, 21].includes(tag)) walk(p + 3, p + 3 + len);
       else values.set(tag, file.subarray(p + 3, p + 3 + len));
-      if (tag === 12) { signatureStart = p; signatureEnd = p + 3 + len; }
+      if (tag === 12) {
+        signatureStart = p;
+        signatureEnd = p + 3 + len;
+      }
       p += 3 + len;
     }
   };
@@ -67,7 +85,8 @@ function memoryGrowth(fn: () => unknown, runs = 20): string {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const before = process.memoryUsage();
-  let peakHeap = 0, peakRss = 0;
+  let peakHeap = 0,
+    peakRss = 0;
   for (let i = 0; i < runs; i++) {
     fn();
     const now = process.memoryUsage();
@@ -88,16 +107,24 @@ export const section: BenchSection = {
     core.files.loadDeviceKey(derFromPemOrDer(readFileSync(DEVICE), ["PRIVATE KEY", "RSA PRIVATE KEY"]).der);
     const signerKey = new X509Certificate(readFileSync(SIGNER)).publicKey;
     const deviceKey = createPrivateKey(readFileSync(DEVICE));
-    if (!core.files.open(file).equals(expected) || !openWithNode(file, signerKey, deviceKey).equals(expected)) throw new Error("openConfig bench: a pipeline does not reproduce plain/big.cnf.xml");
+    if (!core.files.open(file).equals(expected) || !openWithNode(file, signerKey, deviceKey).equals(expected))
+      throw new Error("openConfig bench: a pipeline does not reproduce plain/big.cnf.xml");
     const linear = core.wasm.memory.buffer.byteLength / 1024;
     const coreMemory = memoryGrowth(() => core.files.open(file));
     const nodeMemory = memoryGrowth(() => openWithNode(file, signerKey, deviceKey));
-    return [{
-      name: `SEPA45630BBFA40.cnf.xml.enc.sgn, ${file.length} bytes, SHA-512, RSA-2048 signer and device key`,
-      results: [
-        { impl: "cnfguard (wasm)", opsPerSec: measure(() => core.files.open(file), 1500), bytesPerOp: file.length, note: `core memory fixed at ${linear} KiB; ${coreMemory}` },
-        { impl: "node:crypto", opsPerSec: measure(() => openWithNode(file, signerKey, deviceKey), 1500), bytesPerOp: file.length, note: nodeMemory },
-      ],
-    }];
+    return [
+      {
+        name: `SEPA45630BBFA40.cnf.xml.enc.sgn, ${file.length} bytes, SHA-512, RSA-2048 signer and device key`,
+        results: [
+          {
+            impl: "cnfguard (wasm)",
+            opsPerSec: measure(() => core.files.open(file), 1500),
+            bytesPerOp: file.length,
+            note: `core memory fixed at ${linear} KiB; ${coreMemory}`,
+          },
+          { impl: "node:crypto", opsPerSec: measure(() => openWithNode(file, signerKey, deviceKey), 1500), bytesPerOp: file.length, note: nodeMemory },
+        ],
+      },
+    ];
   },
 };

@@ -3,12 +3,13 @@
 // OpenSSL's private operation is timed with RSA_NO_PADDING decryption (Node refuses
 // PKCS#1 v1.5 decryption since its Marvin fix); the core's with its raw operation,
 // which like OpenSSL's includes the CRT recombination and the re-encryption check.
+
+import { constants, createHash, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, randomBytes, sign, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createHash, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, sign, verify, constants, randomBytes } from "node:crypto";
 import forge from "node-forge";
-import { core } from "../../host/core.js";
 import { RsaHash } from "../../host/core/rsaFacet.js";
-import { bestOfInterleaved, type BenchCase, type BenchSection, type Contender, type Measurement } from "../harness.js";
+import { core } from "../../host/core.js";
+import { type BenchCase, type BenchSection, bestOfInterleaved, type Contender, type Measurement } from "../harness.js";
 
 /** Best of four alternating runs per contender (harness.ts says why). */
 function alternating(contenders: Contender[], ms: number): Measurement[] {
@@ -37,20 +38,26 @@ function cases(bits: number): BenchCase[] {
   return [
     {
       name: `RSA-${bits} verify (SHA-256)`,
-      results: alternating([
-        { impl: "cnfguard (wasm)", fn: () => rsa.verifyLoaded(RsaHash.sha256, digest, sig) },
-        { impl: "node:crypto", fn: () => verify("sha256", msg, pub, sig) },
-        { impl: "node-forge", fn: () => forgePub.verify(forgeDigest, forgeSig, "RSASSA-PKCS1-V1_5") },
-      ], 100),
+      results: alternating(
+        [
+          { impl: "cnfguard (wasm)", fn: () => rsa.verifyLoaded(RsaHash.sha256, digest, sig) },
+          { impl: "node:crypto", fn: () => verify("sha256", msg, pub, sig) },
+          { impl: "node-forge", fn: () => forgePub.verify(forgeDigest, forgeSig, "RSASSA-PKCS1-V1_5") },
+        ],
+        100,
+      ),
     },
     {
       name: `RSA-${bits} private-key operation`,
-      results: alternating([
-        { impl: "cnfguard (wasm, ct)", fn: () => rsa.privateRaw(x) },
-        { impl: "cnfguard decrypt", fn: () => rsa.decrypt(ct, 16), note: "PKCS#1 v1.5 + implicit rejection" },
-        { impl: "node:crypto", fn: () => privateDecrypt({ key: priv, padding: constants.RSA_NO_PADDING }, x) },
-        { impl: "node-forge", fn: () => forgePriv.decrypt(forgeCt, "RSAES-PKCS1-V1_5") },
-      ], slow),
+      results: alternating(
+        [
+          { impl: "cnfguard (wasm, ct)", fn: () => rsa.privateRaw(x) },
+          { impl: "cnfguard decrypt", fn: () => rsa.decrypt(ct, 16), note: "PKCS#1 v1.5 + implicit rejection" },
+          { impl: "node:crypto", fn: () => privateDecrypt({ key: priv, padding: constants.RSA_NO_PADDING }, x) },
+          { impl: "node-forge", fn: () => forgePriv.decrypt(forgeCt, "RSAES-PKCS1-V1_5") },
+        ],
+        slow,
+      ),
     },
   ];
 }

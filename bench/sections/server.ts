@@ -6,18 +6,18 @@ import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initDataFolder } from "../../host/server/dataFolder.js";
-import { openDatabase } from "../../host/server/database.js";
-import { addProfile } from "../../host/server/profileStore.js";
-import { addDevice } from "../../host/server/deviceStore.js";
-import { readLabPki } from "../../host/server/labPki.js";
+import { httpGet } from "../../host/phone/httpFetch.js";
 import { capfDeviceStore } from "../../host/server/capfDeviceStore.js";
+import { openDatabase } from "../../host/server/database.js";
+import { initDataFolder } from "../../host/server/dataFolder.js";
+import { addDevice } from "../../host/server/deviceStore.js";
 import { renderFile } from "../../host/server/fileRenderer.js";
+import { readLabPki } from "../../host/server/labPki.js";
+import { addProfile } from "../../host/server/profileStore.js";
 import { startServer } from "../../host/server/startServer.js";
 import { createCertificate } from "../../host/shared/pki/certificateBuilder.js";
 import { tftpGet } from "../../host/shared/tftp/tftpClient.js";
-import { httpGet } from "../../host/phone/httpFetch.js";
-import { measure, measureAsync, type BenchCase, type BenchSection } from "../harness.js";
+import { type BenchCase, type BenchSection, measure, measureAsync } from "../harness.js";
 
 const SHA1 = "SEPA45630BBFA40";
 const SHA512 = "SEP0A1B2C3D4E5F";
@@ -37,7 +37,11 @@ export const section: BenchSection = {
     for (const name of [SHA1, SHA512]) {
       const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
       const der = Buffer.from(createCertificate({ subject: [["CN", name]], publicKey: pair.publicKey, issuer: pki.capf }));
-      capfDeviceStore(db).completeOperation(name, { certificateDer: der, publicKeyDer: pair.publicKey.export({ type: "spki", format: "der" }), md5hash: createHash("md5").update(der).digest("hex") });
+      capfDeviceStore(db).completeOperation(name, {
+        certificateDer: der,
+        publicKeyDer: pair.publicKey.export({ type: "spki", format: "der" }),
+        md5hash: createHash("md5").update(der).digest("hex"),
+      });
     }
     const context = { db, pki, address: () => ({ host: "127.0.0.1", capfPort: 3804 }) };
     const server = await startServer({ data, httpPort: 0, tftpPort: 0, capfPort: 0 });
@@ -64,8 +68,14 @@ export const section: BenchSection = {
         {
           name: "whole request on loopback (partial config)",
           results: [
-            { impl: "cnfguard HTTP", opsPerSec: await measureAsync(() => httpGet({ host: "127.0.0.1", port: server.ports.http, filename: `${SHA1}.cnf.xml.sgn` })) },
-            { impl: "cnfguard TFTP 1428", opsPerSec: await measureAsync(() => tftpGet({ host: "127.0.0.1", port: server.ports.tftp, filename: `${SHA1}.cnf.xml.sgn` })) },
+            {
+              impl: "cnfguard HTTP",
+              opsPerSec: await measureAsync(() => httpGet({ host: "127.0.0.1", port: server.ports.http, filename: `${SHA1}.cnf.xml.sgn` })),
+            },
+            {
+              impl: "cnfguard TFTP 1428",
+              opsPerSec: await measureAsync(() => tftpGet({ host: "127.0.0.1", port: server.ports.tftp, filename: `${SHA1}.cnf.xml.sgn` })),
+            },
           ],
         },
       ];

@@ -3,10 +3,10 @@
 // our httpGet) as the yardstick. Lock-step TFTP pays one round trip per block.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
-import { startTftpServer } from "../../host/shared/tftp/tftpServer.js";
-import { tftpGet } from "../../host/shared/tftp/tftpClient.js";
 import { httpGet } from "../../host/phone/httpFetch.js";
-import { measureAsync, type BenchCase, type BenchSection } from "../harness.js";
+import { tftpGet } from "../../host/shared/tftp/tftpClient.js";
+import { startTftpServer } from "../../host/shared/tftp/tftpServer.js";
+import { type BenchCase, type BenchSection, measureAsync } from "../harness.js";
 
 const SIZE = 1024 * 1024;
 
@@ -24,7 +24,11 @@ export const section: BenchSection = {
         { impl: "cnfguard TFTP 1428", opsPerSec: await measureAsync(viaTftp(1428), 1500), bytesPerOp: SIZE },
         { impl: "TFTP blksize 512", opsPerSec: await measureAsync(viaTftp(512), 1500), bytesPerOp: SIZE },
         { impl: "TFTP blksize 65464", opsPerSec: await measureAsync(viaTftp(65464), 1500), bytesPerOp: SIZE },
-        { impl: "HTTP (node:http)", opsPerSec: await measureAsync(() => httpGet({ host: "127.0.0.1", port: httpPort, filename: "f.bin" }), 1500), bytesPerOp: SIZE },
+        {
+          impl: "HTTP (node:http)",
+          opsPerSec: await measureAsync(() => httpGet({ host: "127.0.0.1", port: httpPort, filename: "f.bin" }), 1500),
+          bytesPerOp: SIZE,
+        },
       ];
       return [{ name: "1 MiB file, one download per op", results }];
     } finally {

@@ -2,10 +2,10 @@
 // md5hash column: lowercase hex MD5 of the certificate's DER. CERT is PEM (which may also
 // hold the private key, as the peer's device files do) or DER.
 import { readFile } from "node:fs/promises";
-import { Exit, IoError, UsageError, parse, type Command } from "./common.js";
-import { sharedWasmCore } from "../core/wasmCore.js";
 import { HashFacet } from "../core/hashFacet.js";
+import { sharedWasmCore } from "../core/wasmCore.js";
 import { derFromPemOrDer, PemError } from "../shared/pem.js";
+import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 import { fileErrorMessage } from "./hashCommand.js";
 
 const help = `usage: cnfguard certhash CERT [--json]
@@ -28,7 +28,8 @@ export function certificateDer(data: Uint8Array, source: string): { der: Uint8Ar
   // An X.509 certificate is SEQUENCE { tbsCertificate SEQUENCE, … }; a private key starts
   // with an INTEGER instead, which is the usual mix-up.
   const headerLength = der[1] < 0x80 ? 2 : 2 + (der[1] & 0x7f);
-  if (der[headerLength] !== 0x30) throw new PemError(`${source}: this DER is not a certificate (its first field is not a SEQUENCE: a key?); pass the device's certificate`);
+  if (der[headerLength] !== 0x30)
+    throw new PemError(`${source}: this DER is not a certificate (its first field is not a SEQUENCE: a key?); pass the device's certificate`);
   return { der, pemLine: block?.line };
 }
 
@@ -37,7 +38,8 @@ export const command: Command = {
   help,
   async run(argv) {
     const { values, positionals } = parse(argv, { json: { type: "boolean" } });
-    if (positionals.length !== 1) throw new UsageError(positionals.length ? `one CERT at a time (got ${positionals.length})` : "name the certificate file (PEM or DER)");
+    if (positionals.length !== 1)
+      throw new UsageError(positionals.length ? `one CERT at a time (got ${positionals.length})` : "name the certificate file (PEM or DER)");
     const file = positionals[0];
     let data: Uint8Array;
     try {

@@ -2,9 +2,9 @@
 // and decrypt an encrypted config as the phone would. The plaintext is written only when
 // the file is verified; on any failure nothing is written and no partial file remains.
 import { rename, unlink, writeFile } from "node:fs/promises";
-import { Exit, IoError, UsageError, parse, type Command } from "./common.js";
 import { CoreError } from "../core.js";
 import { derFromPemOrDer, PemError } from "../shared/pem.js";
+import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 import { readInput } from "./inspectCommand.js";
 import { coreWithTrustList } from "./verifyCommand.js";
 

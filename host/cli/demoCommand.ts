@@ -1,6 +1,7 @@
 // `cnfguard demo`: the same run as `npm start` (host/demo/demo.ts).
-import { parse, type Command } from "./common.js";
+
 import { runDemo } from "../demo/demo.js";
+import { type Command, parse } from "./common.js";
 
 export const command: Command = {
   summary: "run the whole seed end to end on loopback",

@@ -1,7 +1,8 @@
 // `cnfguard device add|edit|list|capf`: phones and their scheduled CAPF operations.
-import { Exit, UsageError, parse, type Command } from "./common.js";
-import { DEFAULT_DATA_DIR, type Db } from "../server/database.js";
+
+import { type Db, DEFAULT_DATA_DIR } from "../server/database.js";
 import type { Device } from "../server/deviceStore.js";
+import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard device add SEP<MAC> --profile NAME [--line DN] [--description TEXT] [--data DIR] [--json]
        cnfguard device edit SEP<MAC> --profile NAME [--data DIR] [--json]

@@ -1,7 +1,8 @@
 // `cnfguard diagnose`: the seed's troubleshooting checklist, run as the phone.
-import { Exit, parse, type Command } from "./common.js";
+
+import { CHECK_NAMES, diagnose } from "../phone/diagnose.js";
+import { type Command, Exit, parse } from "./common.js";
 import { PHONE_OPTIONS, PHONE_USAGE, phoneOptions } from "./phoneCommand.js";
-import { diagnose, CHECK_NAMES } from "../phone/diagnose.js";
 
 const help = `usage: cnfguard diagnose ${PHONE_USAGE}
 

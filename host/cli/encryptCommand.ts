@@ -2,10 +2,10 @@
 // config of formats.md §2, as the TFTP service does for a phone whose profile has TFTP Encrypted Config.
 import { X509Certificate } from "node:crypto";
 import { basename } from "node:path";
-import { Exit, UsageError, parse, type Command } from "./common.js";
-import { certificateDer } from "./certhashCommand.js";
-import { hashOption, loadSigner, readInput, report, signingOptions, timestampOption, writeOutput } from "./signCommand.js";
 import { DeviceKeyError, encryptConfig } from "../shared/signed/encryptedConfigWriter.js";
+import { certificateDer } from "./certhashCommand.js";
+import { type Command, Exit, parse, UsageError } from "./common.js";
+import { hashOption, loadSigner, readInput, report, signingOptions, timestampOption, writeOutput } from "./signCommand.js";
 
 const help = `usage: cnfguard encrypt FILE --cert DEVICE_CERT --signer SIGNER.pem [--hash sha1|sha512] [-o OUT] [--filename NAME] [--timestamp SECONDS] [--json]
 
@@ -29,7 +29,8 @@ export const command: Command = {
   help,
   async run(argv) {
     const { values, positionals } = parse(argv, { ...signingOptions, cert: { type: "string" }, signer: { type: "string" } });
-    if (positionals.length !== 1) throw new UsageError(positionals.length ? `one FILE at a time (got ${positionals.length})` : "name the config FILE to encrypt");
+    if (positionals.length !== 1)
+      throw new UsageError(positionals.length ? `one FILE at a time (got ${positionals.length})` : "name the config FILE to encrypt");
     if (!values.cert) throw new UsageError("--cert DEVICE_CERT is required (the phone's LSC or MIC, PEM or DER)");
     if (!values.signer) throw new UsageError("--signer SIGNER.pem is required (the TFTP certificate and its private key)");
     const file = positionals[0];

@@ -1,9 +1,10 @@
 // `cnfguard hash md5|sha1|sha256|sha512 FILE...`: digests printed exactly as coreutils'
 // md5sum/sha*sum print them, each file streamed through the core. Loads only the core
 // and its hash facet, so the cost is the hashing.
-import { Exit, UsageError, parse, type Command } from "./common.js";
+
+import { HASH_ALGORITHMS, type HashAlgorithm, HashFacet, isHashAlgorithm } from "../core/hashFacet.js";
 import { sharedWasmCore } from "../core/wasmCore.js";
-import { HashFacet, HASH_ALGORITHMS, isHashAlgorithm, type HashAlgorithm } from "../core/hashFacet.js";
+import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const ALGORITHMS = Object.keys(HASH_ALGORITHMS).join("|");
 

@@ -2,9 +2,9 @@
 // trust list, and every record of a trust list, as the core reads them. Text output
 // follows the layout of the peer's parser (*.parsed.txt); --json prints one object.
 import { readFile } from "node:fs/promises";
-import { Exit, IoError, UsageError, parse, type Command } from "./common.js";
-import { newCore, CoreError, type Core } from "../core.js";
 import type { InspectResult, TrustRecord } from "../core/fileFacet.js";
+import { type Core, CoreError, newCore } from "../core.js";
+import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard inspect FILE [--itl INSTALLED.tlv] [--json]
 
@@ -38,7 +38,10 @@ function upper(alg: string | number): string {
 }
 
 function headerRows(r: InspectResult): [string, string][] {
-  const rows: [string, string][] = [["Version", r.version], ["Header Length", `${r.headerLength} bytes`]];
+  const rows: [string, string][] = [
+    ["Version", r.version],
+    ["Header Length", `${r.headerLength} bytes`],
+  ];
   if (r.signerVersion) rows.push(["Signer Version", r.signerVersion]);
   rows.push(
     ["Signer Name", r.signer.name],
@@ -81,9 +84,11 @@ export function inspectText(r: InspectResult): string {
   const blocks = [aligned(headerRows(r)).join("\n")];
   for (const rec of r.records ?? []) blocks.push(aligned(recordRows(rec)).join("\n"));
   const verdict =
-    r.signature === "valid" ? "Valid signature"
-    : r.signature === "E_NO_TRUST_LIST" ? "Signature not checked: no trust list given (use cnfguard verify FILE --itl ITLFile.tlv)"
-    : `Signature not valid: ${r.signature}`;
+    r.signature === "valid"
+      ? "Valid signature"
+      : r.signature === "E_NO_TRUST_LIST"
+        ? "Signature not checked: no trust list given (use cnfguard verify FILE --itl ITLFile.tlv)"
+        : `Signature not valid: ${r.signature}`;
   blocks.push(verdict);
   return blocks.join("\n\n") + "\n";
 }

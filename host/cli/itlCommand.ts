@@ -1,9 +1,10 @@
 // `cnfguard itl --sast SAST.pem --record ROLE:CERT.pem …`: writes a trust list (ITLFile.tlv,
 // formats.md §3) signed by the SAST certificate, which the list always carries as a SAST record.
-import { Exit, UsageError, parse, type Command } from "./common.js";
+
+import { ROLE, type RoleName, type TrustRecord, writeTrustList } from "../shared/signed/trustListWriter.js";
 import { certificateDer } from "./certhashCommand.js";
+import { type Command, Exit, parse, UsageError } from "./common.js";
 import { hashOption, loadSigner, readInput, report, signingOptions, timestampOption, writeOutput } from "./signCommand.js";
-import { ROLE, writeTrustList, type RoleName, type TrustRecord } from "../shared/signed/trustListWriter.js";
 
 const ROLES = Object.keys(ROLE).join(", ");
 

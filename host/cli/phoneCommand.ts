@@ -1,10 +1,10 @@
 // `cnfguard phone`: boot as the phone of the seed against a TFTP/HTTP/CAPF server.
 import { createInterface } from "node:readline/promises";
-import { Exit, UsageError, IoError, parse, type Command } from "./common.js";
 import { bootPhone, type PhoneOptions } from "../phone/bootFlow.js";
+import type { Transport } from "../phone/fileFetcher.js";
 import { readCertifiedPem } from "../phone/phoneState.js";
 import { stepLine } from "../phone/trace.js";
-import type { Transport } from "../phone/fileFetcher.js";
+import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
 export const PHONE_OPTIONS = {
   server: { type: "string" },
@@ -18,7 +18,8 @@ export const PHONE_OPTIONS = {
   json: { type: "boolean" },
 } as const;
 
-export const PHONE_USAGE = "--server HOST --mac MAC --state DIR [--http-port 6970] [--tftp-port 69] [--transport auto|http|tftp] [--auth-string DIGITS] [--mic CERT+KEY.pem] [--json]";
+export const PHONE_USAGE =
+  "--server HOST --mac MAC --state DIR [--http-port 6970] [--tftp-port 69] [--transport auto|http|tftp] [--auth-string DIGITS] [--mic CERT+KEY.pem] [--json]";
 
 const help = `usage: cnfguard phone ${PHONE_USAGE}
 
@@ -53,7 +54,8 @@ export function phoneOptions(values: Record<string, string | boolean | undefined
   const transport = (values.transport as string | undefined) ?? "auto";
   if (!["auto", "http", "tftp"].includes(transport)) throw new UsageError(`--transport '${transport}': use auto, http or tftp`);
   const mac = need("mac");
-  if (!/^(SEP)?[0-9A-Fa-f]{12}$/i.test(mac.replace(/[:.-]/g, ""))) throw new UsageError(`--mac '${mac}': give the phone's MAC as 12 hex digits, e.g. A45630BBFA40`);
+  if (!/^(SEP)?[0-9A-Fa-f]{12}$/i.test(mac.replace(/[:.-]/g, "")))
+    throw new UsageError(`--mac '${mac}': give the phone's MAC as 12 hex digits, e.g. A45630BBFA40`);
   const authString = values["auth-string"] as string | undefined;
   if (authString !== undefined && !/^[0-9]{4,16}$/.test(authString)) throw new UsageError(`--auth-string: an authentication string is 4–16 digits`);
   let mic: PhoneOptions["mic"];

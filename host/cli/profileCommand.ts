@@ -1,7 +1,8 @@
 // `cnfguard profile add|list|edit`: phone security profiles.
-import { Exit, UsageError, parse, type Command } from "./common.js";
+
 import { DEFAULT_DATA_DIR } from "../server/database.js";
 import type { ProfileChanges, SecurityProfile } from "../server/profileStore.js";
+import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard profile add NAME  [settings] [--data DIR] [--json]
        cnfguard profile edit NAME [settings] [--data DIR] [--json]
@@ -100,8 +101,14 @@ async function print(profiles: SecurityProfile[], json: boolean): Promise<number
     textTable(
       ["name", "producttype", "deviceprotocol", "devicesecuritymode", "tftpencryptedconfig", "capfauthmode", "key", "signinghash"],
       profiles.map((p) => [
-        p.name, p.producttype, p.deviceprotocol, SECURITY_MODE_NAMES[p.devicesecuritymode], p.tftpencryptedconfig,
-        p.capfauthmode, p.keysize ?? p.keycurve, p.signinghash,
+        p.name,
+        p.producttype,
+        p.deviceprotocol,
+        SECURITY_MODE_NAMES[p.devicesecuritymode],
+        p.tftpencryptedconfig,
+        p.capfauthmode,
+        p.keysize ?? p.keycurve,
+        p.signinghash,
       ]),
     ),
   );

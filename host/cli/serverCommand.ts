@@ -1,7 +1,8 @@
 // `cnfguard server init|start`: create a data folder (database + lab PKI), or run the
 // HTTP, TFTP and CAPF services over one in the foreground until SIGINT/SIGTERM.
-import { Exit, IoError, UsageError, parse, type Command } from "./common.js";
+
 import { DEFAULT_DATA_DIR } from "../server/database.js";
+import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--json]
        cnfguard server start --data DIR [--bind 127.0.0.1] [--http-port 6970] [--tftp-port 69]
@@ -82,7 +83,9 @@ async function start(data: string, v: StartValues): Promise<number> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "EADDRINUSE" || err.code === "EACCES" || err.code === "EADDRNOTAVAIL") {
-      throw new IoError(`cannot listen on ${options.bind} (${err.code}): ports below 1024 need privileges, a port may be taken — try --tftp-port 0 / --http-port 0 / --capf-port 0`);
+      throw new IoError(
+        `cannot listen on ${options.bind} (${err.code}): ports below 1024 need privileges, a port may be taken — try --tftp-port 0 / --http-port 0 / --capf-port 0`,
+      );
     }
     throw e;
   }

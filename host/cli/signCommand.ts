@@ -2,11 +2,11 @@
 // as the TFTP service signs configs, ring tones and soft-key files.
 import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { Exit, IoError, UsageError, parse, type Command } from "./common.js";
-import { fileErrorMessage } from "./hashCommand.js";
-import { PemError } from "../shared/pem.js";
 import { certificateInfo } from "../shared/certificateInfo.js";
-import { signFile, signerFromPem, type FileHash, type Signer } from "../shared/signed/signedFileWriter.js";
+import { PemError } from "../shared/pem.js";
+import { type FileHash, type Signer, signerFromPem, signFile } from "../shared/signed/signedFileWriter.js";
+import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
+import { fileErrorMessage } from "./hashCommand.js";
 
 const help = `usage: cnfguard sign FILE --cert SIGNER.pem [--hash sha1|sha512] [-o OUT] [--filename NAME] [--timestamp SECONDS] [--json]
 
@@ -97,7 +97,10 @@ export async function writeOutput(out: string, bytes: Uint8Array): Promise<void>
 }
 
 /** One line for people ("wrote OUT (N bytes, …)"), or the JSON summary. */
-export function report(json: boolean | undefined, r: { file: string; out: string; written: Uint8Array; hash: FileHash; signer: Signer; extra?: Record<string, unknown> }): void {
+export function report(
+  json: boolean | undefined,
+  r: { file: string; out: string; written: Uint8Array; hash: FileHash; signer: Signer; extra?: Record<string, unknown> },
+): void {
   const signerSubject = certificateInfo(r.signer.certificateDer).subjectName;
   if (json) {
     const headerLength = (r.written[8] << 8) | r.written[9]; // tag 2's value (formats.md §1)
@@ -107,4 +110,3 @@ export function report(json: boolean | undefined, r: { file: string; out: string
     process.stdout.write(`wrote ${r.out} (${r.written.length} bytes, ${r.hash.toUpperCase()}, signed by ${signerSubject})\n`);
   }
 }
-

@@ -1,7 +1,8 @@
 // `cnfguard sql "SELECT …"`: CUCM's `run sql` against the server database, opened
 // read-only so no statement can change it.
-import { Exit, UsageError, parse, type Command } from "./common.js";
+
 import { DEFAULT_DATA_DIR } from "../server/database.js";
+import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard sql "SQL" [--data DIR] [--json]
 

@@ -1,7 +1,8 @@
 // `cnfguard verify FILE [--itl INSTALLED.tlv]`: is this signed file or trust list one a
 // phone would accept? Exit 0 when valid; otherwise exit 1 and one line saying why.
-import { Exit, UsageError, parse, type Command } from "./common.js";
-import { newCore, type Core } from "../core.js";
+
+import { type Core, newCore } from "../core.js";
+import { type Command, Exit, parse, UsageError } from "./common.js";
 import { readInput } from "./inspectCommand.js";
 
 const help = `usage: cnfguard verify FILE [--itl INSTALLED.tlv] [--json]
@@ -28,7 +29,9 @@ export async function coreWithTrustList(itlFile: string): Promise<Core> {
   const core = newCore();
   const installed = core.files.installTrustList(await readInput(itlFile, "--itl"));
   if (!installed.installed) {
-    throw new UsageError(`--itl ${itlFile}: this trust list cannot be installed: ${installed.message} (${installed.reason}); give the phone's valid ITLFile.tlv`);
+    throw new UsageError(
+      `--itl ${itlFile}: this trust list cannot be installed: ${installed.message} (${installed.reason}); give the phone's valid ITLFile.tlv`,
+    );
   }
   return core;
 }

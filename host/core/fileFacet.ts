@@ -1,9 +1,10 @@
 // Signed files, trust lists and encrypted configs through the core's file engine
 // (assembly/abi/fileAbi.md). The core decides; this facet only moves bytes in
 // window-sized chunks and turns registers and OUT into typed values.
-import { CoreError, type WasmCore } from "./wasmCore.js";
-import { RsaFacet, type RsaKeyInfo } from "./rsaFacet.js";
+
 import { STATUS } from "../generated/status.js";
+import { RsaFacet, type RsaKeyInfo } from "./rsaFacet.js";
+import { CoreError, type WasmCore } from "./wasmCore.js";
 
 /** Session modes of file_begin. */
 export const FileMode = { config: 0, trustInstall: 1, trustCheck: 2, inspect: 3, configVerify: 4 } as const;
@@ -15,9 +16,22 @@ const BANK_PARSED = 1;
 
 // Register numbers of file_header_info (assembly/signed/headerFields.ts).
 const F = {
-  version: 0, headerLength: 1, hashAlgorithm: 2, signatureLength: 3, modulusIndex: 4, timestamp: 5,
-  signerVersion: 6, ivLength: 7, padding: 8, keySize: 9, keyAlgorithm: 10, wrappedKeyLength: 11,
-  contentHashAlgorithm: 12, contentHashLength: 13, unknownTags: 14, seen: 19,
+  version: 0,
+  headerLength: 1,
+  hashAlgorithm: 2,
+  signatureLength: 3,
+  modulusIndex: 4,
+  timestamp: 5,
+  signerVersion: 6,
+  ivLength: 7,
+  padding: 8,
+  keySize: 9,
+  keyAlgorithm: 10,
+  wrappedKeyLength: 11,
+  contentHashAlgorithm: 12,
+  contentHashLength: 13,
+  unknownTags: 14,
+  seen: 19,
 } as const;
 // Byte-string selectors of file_header_bytes.
 const B = { signerName: 0, signerIssuer: 1, serial: 2, filename: 3, signature: 4, iv: 5, wrappedKey: 6, contentHash: 7 } as const;
@@ -126,7 +140,10 @@ export class FileSession {
   /** Set as soon as the header is complete. */
   header?: SignedFileHeader;
 
-  constructor(private readonly facet: FileFacet, readonly mode: FileModeNumber) {
+  constructor(
+    private readonly facet: FileFacet,
+    readonly mode: FileModeNumber,
+  ) {
     facet.w.check(facet.w.exports.file_begin(mode), "file session");
     facet.activeSession = this;
   }
@@ -183,7 +200,11 @@ export class FileFacet {
    * report everything (never throws for a rejection): used by verify, the tests
    * and the benchmark.
    */
-  run(mode: FileModeNumber, bytes: Uint8Array, chunkSize = this.w.inCap): { verdict: FileVerdict; output: Buffer; header?: SignedFileHeader; signatureStatus: number; recordCount: number } {
+  run(
+    mode: FileModeNumber,
+    bytes: Uint8Array,
+    chunkSize = this.w.inCap,
+  ): { verdict: FileVerdict; output: Buffer; header?: SignedFileHeader; signatureStatus: number; recordCount: number } {
     const session = new FileSession(this, mode);
     const pieces: Uint8Array[] = [];
     const step = Math.max(1, Math.min(chunkSize, this.w.inCap));
@@ -202,7 +223,22 @@ export class FileFacet {
     const w = this.w;
     w.check(w.exports.file_header_info(), "file header");
     const r = (i: number) => w.reg(i);
-    const regs = { version: r(F.version), headerLength: r(F.headerLength), hash: r(F.hashAlgorithm), signatureLength: r(F.signatureLength), timestamp: r(F.timestamp), signerVersion: r(F.signerVersion), ivLength: r(F.ivLength), padding: r(F.padding), keySize: r(F.keySize), keyAlgorithm: r(F.keyAlgorithm), wrappedKeyLength: r(F.wrappedKeyLength), contentAlg: r(F.contentHashAlgorithm), unknownTags: r(F.unknownTags), seen: r(F.seen) };
+    const regs = {
+      version: r(F.version),
+      headerLength: r(F.headerLength),
+      hash: r(F.hashAlgorithm),
+      signatureLength: r(F.signatureLength),
+      timestamp: r(F.timestamp),
+      signerVersion: r(F.signerVersion),
+      ivLength: r(F.ivLength),
+      padding: r(F.padding),
+      keySize: r(F.keySize),
+      keyAlgorithm: r(F.keyAlgorithm),
+      wrappedKeyLength: r(F.wrappedKeyLength),
+      contentAlg: r(F.contentHashAlgorithm),
+      unknownTags: r(F.unknownTags),
+      seen: r(F.seen),
+    };
     const bytes = (sel: number) => {
       w.check(w.exports.file_header_bytes(sel), "file header");
       return w.readOut(w.reg(0));

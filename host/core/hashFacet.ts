@@ -15,7 +15,11 @@ export function isHashAlgorithm(name: string): name is HashAlgorithm {
 export class HashStream {
   private open = true;
 
-  constructor(private readonly facet: HashFacet, private readonly slot: number, readonly algorithm: HashAlgorithm) {}
+  constructor(
+    private readonly facet: HashFacet,
+    private readonly slot: number,
+    readonly algorithm: HashAlgorithm,
+  ) {}
 
   /** Absorb bytes of any length (split into IN-window chunks here). */
   update(bytes: Uint8Array): this {

@@ -1,8 +1,9 @@
 // RSA, private-key and certificate operations of the core (assembly/abi/rsaAbi.md).
 // Every method copies its input into the core's IN window, calls one export and
 // copies the result out; a non-zero status becomes a CoreError.
-import type { WasmCore } from "./wasmCore.js";
+
 import { Status } from "../generated/status.js";
+import type { WasmCore } from "./wasmCore.js";
 
 /** Hash selectors of the core (assembly/hash/hashContext.ts). */
 export const RsaHash = { sha1: 1, sha256: 2, sha512: 3 } as const;
@@ -116,7 +117,8 @@ export class RsaFacet {
     this.call("x509_read", "X.509 certificate", der.length);
     const out = {} as CertificateFields;
     CERT_FIELDS.forEach((name, i) => {
-      const offset = this.w.reg(2 * i), length = this.w.reg(2 * i + 1);
+      const offset = this.w.reg(2 * i),
+        length = this.w.reg(2 * i + 1);
       out[name] = Buffer.from(der.subarray(offset, offset + length));
     });
     return out;

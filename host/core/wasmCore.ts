@@ -2,12 +2,15 @@
 // Facets (hash, aes, rsa, files) build on this; they never touch exports by string
 // outside their own file.
 import { readFileSync } from "node:fs";
-import { wasmPath } from "../paths.js";
 import { STATUS } from "../generated/status.js";
+import { wasmPath } from "../paths.js";
 
 /** A non-zero status from the core, turned into a sentence. */
 export class CoreError extends Error {
-  constructor(readonly code: number, readonly context: string) {
+  constructor(
+    readonly code: number,
+    readonly context: string,
+  ) {
     const info = STATUS.get(code);
     super(`${context}: ${info ? info.sentence : `core status ${code}`}${info ? ` (${info.name})` : ""}`);
     this.name = "CoreError";

@@ -2,13 +2,14 @@
 // config, or a partial one whose certHash is compared with the phone's certificate → CAPF when
 // they differ → reset → the encrypted config, verified and decrypted by the core. The core
 // decides trust and decrypts; this file moves bytes, keeps files and reports each step.
-import { newCore, CoreError, type Core } from "../core.js";
-import { fetchFile, FetchError, isNotFound, type Transport } from "./fileFetcher.js";
-import { runCapfSession, CapfClientError, type CapfAuthMode, type CapfClientResult } from "./capfClient.js";
-import { PhoneState, type HeldCertificate } from "./phoneState.js";
-import { readPhoneConfig, type PhoneConfigView } from "./phoneConfig.js";
-import { PhoneFailure, type TraceStep } from "./trace.js";
+
 import type { KeyObject } from "node:crypto";
+import { type Core, CoreError, newCore } from "../core.js";
+import { type CapfAuthMode, CapfClientError, type CapfClientResult, runCapfSession } from "./capfClient.js";
+import { FetchError, fetchFile, isNotFound, type Transport } from "./fileFetcher.js";
+import { type PhoneConfigView, readPhoneConfig } from "./phoneConfig.js";
+import { type HeldCertificate, PhoneState } from "./phoneState.js";
+import { PhoneFailure, type TraceStep } from "./trace.js";
 
 export interface PhoneOptions {
   server: string;
@@ -94,11 +95,13 @@ export class BootFlow {
   /** The state folder with a MIC, and the stored trust list back in the core's store. */
   prepare(): void {
     const { createdMic } = this.state.prepare(this.o.mic);
-    if (createdMic) this.record({ step: "state", file: this.state.dir, check: "new state folder", outcome: `lab MIC issued for ${this.deviceName} (RSA 2048)`, ok: true });
+    if (createdMic)
+      this.record({ step: "state", file: this.state.dir, check: "new state folder", outcome: `lab MIC issued for ${this.deviceName} (RSA 2048)`, ok: true });
     const stored = this.state.trustList();
     if (stored) {
       const r = this.core.files.installTrustList(stored);
-      if (!r.installed) this.record({ step: "state", file: "ITL.tlv", check: "stored trust list", outcome: `unusable (${r.reason}), treated as none`, ok: false });
+      if (!r.installed)
+        this.record({ step: "state", file: "ITL.tlv", check: "stored trust list", outcome: `unusable (${r.reason}), treated as none`, ok: false });
       else this.installedList = stored;
     }
   }
@@ -110,11 +113,14 @@ export class BootFlow {
       await this.loadTrustList();
       let config = await this.fetchSignedConfig();
       if (config.view.full) return this.apply(config.body, "full config, signed");
-      let held = this.state.current();
+      const held = this.state.current();
       if (this.expectRecorded && !this.matches(config.view, held)) config = await this.awaitCertHash(held);
       if (this.compareHash(config.view, held)) return this.fetchEncryptedConfig(held!);
       if (this.capfSessions >= maxSessions) {
-        throw new PhoneFailure("hash-mismatch", `certHash ${config.view.certHash || "(empty)"} still differs from MD5 ${held?.md5 ?? "(no certificate)"} after ${this.capfSessions} CAPF session(s): the server did not record the certificate; check 'cnfguard sql "select md5hash,name from device where name='${this.deviceName}'"'`);
+        throw new PhoneFailure(
+          "hash-mismatch",
+          `certHash ${config.view.certHash || "(empty)"} still differs from MD5 ${held?.md5 ?? "(no certificate)"} after ${this.capfSessions} CAPF session(s): the server did not record the certificate; check 'cnfguard sql "select md5hash,name from device where name='${this.deviceName}'"'`,
+        );
       }
       const { outcome } = await this.enrol(config.view);
       this.expectRecorded = outcome === "installed" || outcome === "fetched";
@@ -175,7 +181,12 @@ export class BootFlow {
     const got = await this.fetchOrFail("config", file, "config-unavailable");
     const base = { step: "config", file, size: got.bytes.length, via: got.via };
     const v = this.core.files.verify(got.bytes, "config");
-    if (!v.ok) this.fail({ ...base, check: "signature against the trust list's TFTP records", outcome: `refused (${v.status}: ${v.message})`, ok: false }, "config-refused", `${file}: ${v.message} (${v.status}); the stored config is unchanged`);
+    if (!v.ok)
+      this.fail(
+        { ...base, check: "signature against the trust list's TFTP records", outcome: `refused (${v.status}: ${v.message})`, ok: false },
+        "config-refused",
+        `${file}: ${v.message} (${v.status}); the stored config is unchanged`,
+      );
     const body = this.core.files.open(got.bytes);
     const view = readPhoneConfig(body.toString("utf8"));
     const check = `signed by ${v.signer?.role ?? "TFTP"} ${v.signer?.subject ?? ""}`.trim();
@@ -217,15 +228,36 @@ export class BootFlow {
   async enrol(view: PhoneConfigView): Promise<CapfClientResult> {
     const authString = await this.authStringFor(view);
     const pins = this.core.files.capfRecords().filter((r) => r.certificateSha1 !== "");
-    if (pins.length === 0) this.fail({ step: "capf-tls", check: "CAPF record in the trust list", outcome: "none", ok: false }, "no-capf-record", "the installed trust list has no CAPF record, so no CAPF server can be trusted");
-    if (view.capfList.length === 0) this.fail({ step: "capf-tls", check: "capfList in the partial config", outcome: "empty", ok: false }, "no-capf-entry", "the partial config names no CAPF server (capfList is empty)");
+    if (pins.length === 0)
+      this.fail(
+        { step: "capf-tls", check: "CAPF record in the trust list", outcome: "none", ok: false },
+        "no-capf-record",
+        "the installed trust list has no CAPF record, so no CAPF server can be trusted",
+      );
+    if (view.capfList.length === 0)
+      this.fail(
+        { step: "capf-tls", check: "capfList in the partial config", outcome: "empty", ok: false },
+        "no-capf-entry",
+        "the partial config names no CAPF server (capfList is empty)",
+      );
     this.capfSessions++;
     let lastError: CapfClientError | undefined;
     for (const entry of view.capfList) {
       for (const pin of pins) {
         try {
-          const result = await runCapfSession({ ...this.capfOptions(view.capfAuthMode, authString), host: entry.host, port: entry.port, pinnedCertificateSha1: pin.certificateSha1 });
-          this.record({ step: "capf-tls", file: `${entry.host}:${entry.port}`, check: "server certificate", outcome: `the trust list's CAPF record (SHA-1 ${pin.certificateSha1})`, ok: true });
+          const result = await runCapfSession({
+            ...this.capfOptions(view.capfAuthMode, authString),
+            host: entry.host,
+            port: entry.port,
+            pinnedCertificateSha1: pin.certificateSha1,
+          });
+          this.record({
+            step: "capf-tls",
+            file: `${entry.host}:${entry.port}`,
+            check: "server certificate",
+            outcome: `the trust list's CAPF record (SHA-1 ${pin.certificateSha1})`,
+            ok: true,
+          });
           return this.afterSession(result);
         } catch (e) {
           if (!(e instanceof CapfClientError)) throw e;
@@ -238,7 +270,10 @@ export class BootFlow {
       }
     }
     const kind = lastError?.kind ?? "connect";
-    throw new PhoneFailure(kind === "untrusted-server" ? "capf-untrusted" : "capf-unreachable", `no CAPF server in the partial config could be used (${view.capfList.map((c) => `${c.host}:${c.port}`).join(", ")}): ${lastError?.message ?? "none answered"}`);
+    throw new PhoneFailure(
+      kind === "untrusted-server" ? "capf-untrusted" : "capf-unreachable",
+      `no CAPF server in the partial config could be used (${view.capfList.map((c) => `${c.host}:${c.port}`).join(", ")}): ${lastError?.message ?? "none answered"}`,
+    );
   }
 
   private capfOptions(mode: CapfAuthMode, authString: string | undefined) {
@@ -260,7 +295,12 @@ export class BootFlow {
     if (view.capfAuthMode !== "string") return undefined;
     const given = this.o.authString ?? (await this.o.askAuthString?.());
     if (given && /^[0-9]{4,16}$/.test(given)) return given;
-    const step = { step: "capf-session", check: "capfAuthMode 1 (by authentication string)", outcome: given ? "the authentication string must be 4–16 digits" : "no authentication string", ok: false };
+    const step = {
+      step: "capf-session",
+      check: "capfAuthMode 1 (by authentication string)",
+      outcome: given ? "the authentication string must be 4–16 digits" : "no authentication string",
+      ok: false,
+    };
     this.fail(
       step,
       "auth-string-needed",
@@ -291,7 +331,11 @@ export class BootFlow {
           `CAPF had nothing to do for ${this.deviceName}, so the server's certHash cannot match: schedule a CAPF install or fetch (cnfguard device capf ${this.deviceName} --operation install)`,
         );
       default:
-        this.fail({ ...base, outcome: `refused, reason ${result.reason}`, ok: false }, "capf-refused", `CAPF ended the session with reason ${result.reason} (${reasonText(result.reason)}); the stored certificate is unchanged`);
+        this.fail(
+          { ...base, outcome: `refused, reason ${result.reason}`, ok: false },
+          "capf-refused",
+          `CAPF ended the session with reason ${result.reason} (${reasonText(result.reason)}); the stored certificate is unchanged`,
+        );
     }
   }
 
@@ -306,7 +350,11 @@ export class BootFlow {
     const got = await this.fetchOrFail("encrypted-config", file, "encrypted-config-unavailable");
     const base = { step: "encrypted-config", file, size: got.bytes.length, via: got.via };
     if (held.privateKey.asymmetricKeyType !== "rsa") {
-      this.fail({ ...base, check: "device key", outcome: "EC key: cannot receive an encrypted config", ok: false }, "ec-key", `the phone's ${held.kind.toUpperCase()} has an EC key; encrypted configs need an RSA device key (re-key with an RSA key size)`);
+      this.fail(
+        { ...base, check: "device key", outcome: "EC key: cannot receive an encrypted config", ok: false },
+        "ec-key",
+        `the phone's ${held.kind.toUpperCase()} has an EC key; encrypted configs need an RSA device key (re-key with an RSA key size)`,
+      );
     }
     let plaintext: Buffer;
     try {
@@ -314,9 +362,18 @@ export class BootFlow {
       plaintext = this.core.files.open(got.bytes);
     } catch (e) {
       if (!(e instanceof CoreError)) throw e;
-      this.fail({ ...base, check: `verify and decrypt with the ${held.kind.toUpperCase()} key`, outcome: `refused (${e.statusName})`, ok: false }, "encrypted-config-refused", `${file}: ${e.message}; the stored config is unchanged`);
+      this.fail(
+        { ...base, check: `verify and decrypt with the ${held.kind.toUpperCase()} key`, outcome: `refused (${e.statusName})`, ok: false },
+        "encrypted-config-refused",
+        `${file}: ${e.message}; the stored config is unchanged`,
+      );
     }
-    this.record({ ...base, check: `signature, key unwrap with the ${held.kind.toUpperCase()} key, content hash`, outcome: `verified and decrypted, ${plaintext.length} bytes`, ok: true });
+    this.record({
+      ...base,
+      check: `signature, key unwrap with the ${held.kind.toUpperCase()} key, content hash`,
+      outcome: `verified and decrypted, ${plaintext.length} bytes`,
+      ok: true,
+    });
     return plaintext;
   }
 

@@ -7,12 +7,13 @@ import crypto, { type KeyObject } from "node:crypto";
 import net from "node:net";
 import tls, { type TLSSocket } from "node:tls";
 import { promisify } from "node:util";
+import { makeCertificateProof, makeSudiData } from "../shared/capf/capfAuth.js";
 import { CapfChannel, CapfChannelError } from "../shared/capf/capfChannel.js";
-import { CapfFormatError, requireElement, type CapfElement, type CapfMessage } from "../shared/capf/capfMessage.js";
 import {
   CAPF_VERSION,
   CapfCertificateType,
   CapfCommand,
+  type CapfCurve,
   CapfElementError,
   CapfKeyType,
   CapfReason,
@@ -21,13 +22,12 @@ import {
   certificateValue,
   nodeCurveName,
   readCertificateValue,
-  readU16Value,
   readU8Value,
+  readU16Value,
   stringValue,
   u8Value,
-  type CapfCurve,
 } from "../shared/capf/capfElements.js";
-import { makeCertificateProof, makeSudiData } from "../shared/capf/capfAuth.js";
+import { type CapfElement, CapfFormatError, type CapfMessage, requireElement } from "../shared/capf/capfMessage.js";
 
 export type CapfAuthMode = "null" | "string" | "lsc" | "mic";
 
@@ -118,7 +118,11 @@ function checkCredentials(o: CapfClientOptions, log: string[]): void {
     throw new CapfClientError("credentials", "CAPF authentication mode is by authentication string, and no authentication string was given", log);
   }
   if ((o.authMode === "lsc" || o.authMode === "mic") && !o.currentCertificate) {
-    throw new CapfClientError("credentials", `CAPF authentication mode is by existing ${o.authMode.toUpperCase()}, and the phone holds no such certificate`, log);
+    throw new CapfClientError(
+      "credentials",
+      `CAPF authentication mode is by existing ${o.authMode.toUpperCase()}, and the phone holds no such certificate`,
+      log,
+    );
   }
 }
 
@@ -132,7 +136,10 @@ async function connectPinned(o: CapfClientOptions, timeoutMs: number, log: strin
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new CapfClientError("timeout", `no TLS connection to CAPF ${o.host}:${o.port} within ${timeoutMs} ms`, log)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new CapfClientError("timeout", `no TLS connection to CAPF ${o.host}:${o.port} within ${timeoutMs} ms`, log)),
+        timeoutMs,
+      );
       socket.once("secureConnect", () => (clearTimeout(timer), resolve()));
       socket.once("error", (e) => (clearTimeout(timer), reject(new CapfClientError("connect", `CAPF ${o.host}:${o.port}: ${e.message}`, log))));
     });
@@ -174,7 +181,8 @@ async function converse(session: ClientSession): Promise<CapfClientResult> {
   send(session, CapfCommand.authResponse, authResponseElements(session.options, request.sessionId));
   for (let count = 0; count < MAX_SESSION_MESSAGES; count++) {
     const message = await session.channel.receive(session.timeoutMs);
-    if (message.sessionId !== session.sessionId) throw new CapfFormatError(`command ${message.command} carries session id ${message.sessionId}, not ${session.sessionId}`);
+    if (message.sessionId !== session.sessionId)
+      throw new CapfFormatError(`command ${message.command} carries session id ${message.sessionId}, not ${session.sessionId}`);
     const result = await answer(session, message);
     if (result) return result;
   }
@@ -330,4 +338,3 @@ function finish(session: ClientSession, reason: number): CapfClientResult {
 function send(session: ClientSession, command: number, elements: CapfElement[]): void {
   session.channel.send({ command, sessionId: session.sessionId, elements });
 }
-

@@ -6,8 +6,8 @@ import { createHash } from "node:crypto";
 import net from "node:net";
 import tls from "node:tls";
 import { BootFlow, type PhoneOptions } from "./bootFlow.js";
-import { PhoneFailure, type TraceStep } from "./trace.js";
 import type { CapfEntry, PhoneConfigView } from "./phoneConfig.js";
+import { PhoneFailure, type TraceStep } from "./trace.js";
 
 export const CHECK_NAMES = ["partial-config", "capf-service", "capf-tls", "cert-hash", "encrypted-config"] as const;
 
@@ -51,7 +51,10 @@ export async function diagnose(o: PhoneOptions): Promise<{ ok: boolean; checks: 
 }
 
 function lastSteps(steps: TraceStep[], from: number): string {
-  return steps.slice(from).map((s) => `${s.file ?? s.step}: ${s.check}: ${s.outcome}`).join("; ");
+  return steps
+    .slice(from)
+    .map((s) => `${s.file ?? s.step}: ${s.check}: ${s.outcome}`)
+    .join("; ");
 }
 
 async function checkPartialConfig(flow: BootFlow, steps: TraceStep[], context: { view?: PhoneConfigView }): Promise<Outcome> {
@@ -62,16 +65,34 @@ async function checkPartialConfig(flow: BootFlow, steps: TraceStep[], context: {
     context.view = view;
     const evidence = lastSteps(steps, from);
     if (view.full) {
-      return { ok: false, evidence, expected: "a partial config (fullConfig false) naming CAPF", seen: "a full config: the profile does not ask for encryption", fix: `tick TFTP Encrypted Config on ${flow.deviceName}'s security profile (cnfguard profile edit NAME --tftp-encrypted-config)` };
+      return {
+        ok: false,
+        evidence,
+        expected: "a partial config (fullConfig false) naming CAPF",
+        seen: "a full config: the profile does not ask for encryption",
+        fix: `tick TFTP Encrypted Config on ${flow.deviceName}'s security profile (cnfguard profile edit NAME --tftp-encrypted-config)`,
+      };
     }
     if (view.capfList.length === 0) {
-      return { ok: false, evidence, expected: "at least one capf entry (processNodeName, phonePort)", seen: "an empty capfList", fix: "check the CAPF service address the server advertises (server init --advertise HOST)" };
+      return {
+        ok: false,
+        evidence,
+        expected: "at least one capf entry (processNodeName, phonePort)",
+        seen: "an empty capfList",
+        fix: "check the CAPF service address the server advertises (server init --advertise HOST)",
+      };
     }
     const capf = view.capfList.map((c) => `${c.host}:${c.port}`).join(", ");
     return { ok: true, evidence: `${evidence}; CAPF ${capf}, capfAuthMode ${view.capfAuthModeNumber} (${view.capfAuthMode})` };
   } catch (e) {
     if (!(e instanceof PhoneFailure)) throw e;
-    return { ok: false, evidence: lastSteps(steps, from) || e.message, expected: "the trust list and SEP<MAC>.cnf.xml.sgn download and verify", seen: e.message, fix: fixFor(e.failure) };
+    return {
+      ok: false,
+      evidence: lastSteps(steps, from) || e.message,
+      expected: "the trust list and SEP<MAC>.cnf.xml.sgn download and verify",
+      seen: e.message,
+      fix: fixFor(e.failure),
+    };
   }
 }
 
@@ -119,13 +140,22 @@ function tcpProbe(entry: CapfEntry): Promise<string | undefined> {
 
 async function checkCapfTls(flow: BootFlow, context: { reachable?: CapfEntry }): Promise<Outcome> {
   const entry = context.reachable!;
-  const pins = flow.core.files.capfRecords().map((r) => r.certificateSha1).filter((s) => s !== "");
+  const pins = flow.core.files
+    .capfRecords()
+    .map((r) => r.certificateSha1)
+    .filter((s) => s !== "");
   const expected = pins.length ? `certificate SHA-1 ${pins.join(" or ")} (the trust list's CAPF record)` : "a CAPF record in the trust list";
   let presented: Buffer;
   try {
     presented = await tlsCertificate(entry);
   } catch (e) {
-    return { ok: false, evidence: `TLS to ${entry.host}:${entry.port}: ${(e as Error).message}`, expected: "a TLS handshake", seen: (e as Error).message, fix: "the port answers but not with TLS: check it is the CAPF port (3804)" };
+    return {
+      ok: false,
+      evidence: `TLS to ${entry.host}:${entry.port}: ${(e as Error).message}`,
+      expected: "a TLS handshake",
+      seen: (e as Error).message,
+      fix: "the port answers but not with TLS: check it is the CAPF port (3804)",
+    };
   }
   const sha1 = createHash("sha1").update(presented).digest("hex");
   const evidence = `TLS to ${entry.host}:${entry.port}: server certificate SHA-1 ${sha1}; trust list CAPF record${pins.length === 1 ? "" : "s"} ${pins.join(", ") || "none"}`;
@@ -177,7 +207,10 @@ async function checkEncryptedConfig(flow: BootFlow, steps: TraceStep[]): Promise
       evidence: lastSteps(steps, from) || e.message,
       expected: "SEP<MAC>.cnf.xml.enc.sgn that verifies and decrypts with the phone's key",
       seen: e.message,
-      fix: e.failure === "encrypted-config-unavailable" ? "the server does not serve it: check the device's profile and certificate on the server" : "the file is encrypted to another key or signed by a certificate outside the trust list: re-run CAPF (install) and check the server's TFTP certificate",
+      fix:
+        e.failure === "encrypted-config-unavailable"
+          ? "the server does not serve it: check the device's profile and certificate on the server"
+          : "the file is encrypted to another key or signed by a certificate outside the trust list: re-run CAPF (install) and check the server's TFTP certificate",
     };
   }
 }

@@ -7,8 +7,9 @@
 // service, and asking twice would only double the wait before a boot flow tries its
 // next name (ITLSEP<MAC>.tlv → ITLFile.tlv). Other HTTP answers (500, a body over the
 // limit) are failures, not reasons to switch transport either.
-import { httpGet, HttpFetchError, DEFAULT_HTTP_PORT, type HttpFailure } from "./httpFetch.js";
-import { tftpGet, TftpClientError, type TftpFailure } from "../shared/tftp/tftpClient.js";
+
+import { TftpClientError, type TftpFailure, tftpGet } from "../shared/tftp/tftpClient.js";
+import { DEFAULT_HTTP_PORT, type HttpFailure, HttpFetchError, httpGet } from "./httpFetch.js";
 
 export type Transport = "auto" | "http" | "tftp";
 export type Via = "http" | "tftp";

@@ -2,7 +2,7 @@
 // Failures are sorted by what a caller does next: "not-found" is an answer (the
 // server has no such file), "unreachable" and "timeout" mean the service is not
 // there (a phone then tries TFTP), anything else is a failed download.
-import { request, type IncomingMessage } from "node:http";
+import { type IncomingMessage, request } from "node:http";
 
 export interface HttpGetOptions {
   host: string;

@@ -2,11 +2,11 @@
 // the MIC and its key (with the lab manufacturing CA that issued it), the LSC and its key,
 // and the last verified full config. Every write goes aside first and is renamed into place,
 // so a failed boot never leaves half a file; keys are mode 0600.
-import { X509Certificate, createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createCertificate, certificatePem, privateKeyPem } from "../shared/pki/certificateBuilder.js";
 import { readPemBlocks } from "../shared/pem.js";
+import { certificatePem, createCertificate, privateKeyPem } from "../shared/pki/certificateBuilder.js";
 
 /** A certificate the phone holds, with its private key. */
 export interface HeldCertificate {
@@ -27,7 +27,10 @@ export const STATE_FILES = {
 } as const;
 
 export class PhoneState {
-  constructor(readonly dir: string, readonly deviceName: string) {}
+  constructor(
+    readonly dir: string,
+    readonly deviceName: string,
+  ) {}
 
   path(name: string): string {
     return join(this.dir, name);
@@ -129,7 +132,10 @@ export function readCertifiedPem(path: string): { certificateDer: Buffer; privat
 function createLabMic(deviceName: string): { caDer: Uint8Array; caKey: KeyObject; certificateDer: Buffer; privateKey: KeyObject } {
   const ca = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const caDer = createCertificate({
-    subject: [["CN", "cnfguard Lab Phone Manufacturing CA"], ["O", "cnfguard lab"]],
+    subject: [
+      ["CN", "cnfguard Lab Phone Manufacturing CA"],
+      ["O", "cnfguard lab"],
+    ],
     publicKey: ca.publicKey,
     selfSigningKey: ca.privateKey,
     ca: true,
@@ -137,7 +143,10 @@ function createLabMic(deviceName: string): { caDer: Uint8Array; caKey: KeyObject
   });
   const phone = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const certificateDer = createCertificate({
-    subject: [["CN", deviceName], ["O", "cnfguard lab"]],
+    subject: [
+      ["CN", deviceName],
+      ["O", "cnfguard lab"],
+    ],
     publicKey: phone.publicKey,
     issuer: { certificateDer: caDer, privateKey: ca.privateKey },
     keyUsage: ["digitalSignature", "keyEncipherment"],

@@ -12,12 +12,8 @@ export interface SqliteCapfStore extends CapfStore {
 }
 
 export function capfDeviceStore(db: Db): SqliteCapfStore {
-  const record = db.prepare(
-    "UPDATE device SET certificate = ?, publickey = ?, md5hash = ?, capfoperation = 'none' WHERE name = ?",
-  );
-  const forget = db.prepare(
-    "UPDATE device SET certificate = NULL, publickey = NULL, md5hash = NULL, capfoperation = 'none' WHERE name = ?",
-  );
+  const record = db.prepare("UPDATE device SET certificate = ?, publickey = ?, md5hash = ?, capfoperation = 'none' WHERE name = ?");
+  const forget = db.prepare("UPDATE device SET certificate = NULL, publickey = NULL, md5hash = NULL, capfoperation = 'none' WHERE name = ?");
   const complete = db.transaction((name: string, c: CapfCompletion) => {
     const result = "deleted" in c ? forget.run(name) : record.run(c.certificateDer, c.publicKeyDer, c.md5hash, name);
     if (result.changes !== 1) throw new Error(`CAPF: device ${name} vanished before its outcome could be recorded`);

@@ -4,13 +4,14 @@
 // through the CapfStore — only once the phone has confirmed it, and never after a failure.
 import crypto, { type KeyObject } from "node:crypto";
 import tls, { type TLSSocket } from "node:tls";
+import { checkCertificateProof, checkIssuedBy, checkSudiData } from "../shared/capf/capfAuth.js";
 import { CapfChannel, CapfChannelError } from "../shared/capf/capfChannel.js";
-import { CapfFormatError, findElement, requireElement, type CapfElement, type CapfMessage } from "../shared/capf/capfMessage.js";
 import {
   CAPF_VERSION,
   CapfAuthType,
   CapfCertificateType,
   CapfCommand,
+  type CapfCurve,
   CapfElementError,
   CapfKeyType,
   CapfReason,
@@ -21,11 +22,10 @@ import {
   readCertificateValue,
   readStringValue,
   readU8Value,
-  u16Value,
   u8Value,
-  type CapfCurve,
+  u16Value,
 } from "../shared/capf/capfElements.js";
-import { checkCertificateProof, checkIssuedBy, checkSudiData } from "../shared/capf/capfAuth.js";
+import { type CapfElement, CapfFormatError, type CapfMessage, findElement, requireElement } from "../shared/capf/capfMessage.js";
 import { createCertificate, type DistinguishedName } from "../shared/pki/certificateBuilder.js";
 
 /** A device as CAPF needs it (the server's device table, CUCM's CAPF fields). */
@@ -45,9 +45,7 @@ export interface CapfDevice {
 }
 
 /** What a finished operation records: a certificate (install, fetch) or its removal (delete). */
-export type CapfCompletion =
-  | { certificateDer: Buffer; publicKeyDer: Buffer; md5hash: string }
-  | { deleted: true };
+export type CapfCompletion = { certificateDer: Buffer; publicKeyDer: Buffer; md5hash: string } | { deleted: true };
 
 /**
  * Where CAPF reads devices and records outcomes. `completeOperation` must be atomic (one
@@ -109,7 +107,10 @@ interface Session {
 
 /** Ends the session with `reason`, saying why in the log; nothing has been recorded. */
 class SessionEnd extends Error {
-  constructor(readonly reason: number, message: string) {
+  constructor(
+    readonly reason: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -240,13 +241,7 @@ function authenticate(session: Session, context: ServiceContext, device: CapfDev
 }
 
 /** LSC or MIC: the certificate names the device, chains to `issuers`, is current, and both signatures verify. */
-function authenticateByCertificate(
-  session: Session,
-  context: ServiceContext,
-  deviceName: string,
-  auth: CapfMessage,
-  issuers: Buffer[],
-): string | undefined {
+function authenticateByCertificate(session: Session, context: ServiceContext, deviceName: string, auth: CapfMessage, issuers: Buffer[]): string | undefined {
   const certificateDer = readCertificateValue(requireElement(auth, CapfTag.certificate, "certificate")).der;
   const certificate = parseCertificate(certificateDer);
   if (!certificate) return "the certificate element does not hold an X.509 certificate";
@@ -301,7 +296,10 @@ async function install(session: Session, context: ServiceContext, device: CapfDe
   if (reply.command === CapfCommand.requestInProgress) {
     reply = await expect(session, CapfCommand.keyGenResponse, CapfCommand.requestInProgress);
     if (reply.command === CapfCommand.requestInProgress) {
-      throw new SessionEnd(CapfReason.invalidElement, "a second request in progress (17): at most one request in progress may come before the key generate response");
+      throw new SessionEnd(
+        CapfReason.invalidElement,
+        "a second request in progress (17): at most one request in progress may come before the key generate response",
+      );
     }
   }
   const spki = findElement(reply, CapfTag.publicKey);

@@ -4,12 +4,12 @@
 //   SEP<MAC>.cnf.xml.enc.sgn  full config encrypted to the device's RSA certificate
 //   SEP<MAC>.cnf.xml          full config in clear, non-secure profiles only
 import { X509Certificate } from "node:crypto";
-import { signFile } from "../shared/signed/signedFileWriter.js";
 import { encryptConfig } from "../shared/signed/encryptedConfigWriter.js";
-import type { Device } from "./deviceStore.js";
-import type { LabPki } from "./labPki.js";
+import { signFile } from "../shared/signed/signedFileWriter.js";
 import type { ServiceAddress } from "./configXml.js";
+import type { Device } from "./deviceStore.js";
 import { fullConfigXml } from "./fullConfig.js";
+import type { LabPki } from "./labPki.js";
 import { partialConfigXml } from "./partialConfig.js";
 import { SECURITY_MODE } from "./profileStore.js";
 
@@ -37,7 +37,9 @@ export function encryptedConfigFile(device: Device, pki: LabPki, at: ServiceAddr
     return { refused: `the certificate recorded for ${device.name} does not parse (${(e as Error).message}): schedule a CAPF fetch or install` };
   }
   if (keyType !== "rsa") {
-    return { refused: `${device.name}'s certificate holds an ${keyType?.toUpperCase()} key: an encrypted config needs an RSA device key — schedule a CAPF install with --key-size` };
+    return {
+      refused: `${device.name}'s certificate holds an ${keyType?.toUpperCase()} key: an encrypted config needs an RSA device key — schedule a CAPF install with --key-size`,
+    };
   }
   const body = encryptConfig(utf8(fullConfigXml(device, at)), {
     device: device.certificate,

@@ -1,13 +1,14 @@
 // Answers "what are the bytes of file NAME?" for HTTP and TFTP alike, from the database
 // as it is now (so admin commands take effect at once). Unknown names and refusals are
 // null to the caller — 404 / TFTP error 1 — with the reason in the log.
+
+import { encryptedConfigFile, plainConfigFile, type Rendering, signedConfigFile } from "./configFiles.js";
+import type { ServiceAddress } from "./configXml.js";
 import type { Db } from "./database.js";
 import { findDevice } from "./deviceStore.js";
 import type { LabPki } from "./labPki.js";
-import type { ServiceAddress } from "./configXml.js";
 import { parseServedName } from "./servedFileName.js";
 import { trustListFile } from "./trustListFile.js";
-import { encryptedConfigFile, plainConfigFile, signedConfigFile, type Rendering } from "./configFiles.js";
 
 export interface RendererContext {
   db: Db;

@@ -1,8 +1,9 @@
 // The phone's whole configuration: call manager, SIP line with its credentials, SSH
 // access, firmware load, CAPF list. Its secrets are why an encrypted profile never
 // gets it in clear.
+
+import { CAPF_AUTH_MODE_NUMBER, capfListXml, type ServiceAddress, xmlText } from "./configXml.js";
 import type { Device } from "./deviceStore.js";
-import { CAPF_AUTH_MODE_NUMBER, capfListXml, xmlText, type ServiceAddress } from "./configXml.js";
 
 export function fullConfigXml(device: Device, at: ServiceAddress): string {
   const p = device.profile;

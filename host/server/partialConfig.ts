@@ -1,8 +1,9 @@
 // The partial config a phone with TFTP Encrypted Config gets as SEP<MAC>.cnf.xml.sgn
 // (formats.md §4): no secrets, only what it needs to reach CAPF and to decide whether
 // its certificate is the one the server will encrypt to.
+
+import { CAPF_AUTH_MODE_NUMBER, capfListXml, type ServiceAddress, xmlText } from "./configXml.js";
 import type { Device } from "./deviceStore.js";
-import { CAPF_AUTH_MODE_NUMBER, capfListXml, xmlText, type ServiceAddress } from "./configXml.js";
 
 export function partialConfigXml(device: Device, at: ServiceAddress): string {
   return [

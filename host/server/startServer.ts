@@ -1,13 +1,14 @@
 // `server start` as a function: HTTP, TFTP and CAPF over one data folder, each file
 // rendered from the database when asked for. Tests and the demo call it with port 0.
-import { openDatabase } from "./database.js";
-import { readLabPki } from "./labPki.js";
-import { advertisedHost } from "./dataFolder.js";
-import { renderFile, type RendererContext } from "./fileRenderer.js";
-import { startHttpService } from "./httpService.js";
-import { startCapfService } from "./capfService.js";
-import { capfDeviceStore } from "./capfDeviceStore.js";
+
 import { startTftpServer } from "../shared/tftp/tftpServer.js";
+import { capfDeviceStore } from "./capfDeviceStore.js";
+import { startCapfService } from "./capfService.js";
+import { openDatabase } from "./database.js";
+import { advertisedHost } from "./dataFolder.js";
+import { type RendererContext, renderFile } from "./fileRenderer.js";
+import { startHttpService } from "./httpService.js";
+import { readLabPki } from "./labPki.js";
 
 export interface StartServerOptions {
   /** the data folder made by `server init` */

@@ -94,8 +94,10 @@ function checkSingleSequence(der: Uint8Array, subject: string): void {
   if (der[0] !== 0x30) throw new PemError(`${subject}: it does not start with a DER SEQUENCE (0x30) but 0x${der[0].toString(16).padStart(2, "0")}`);
   const len = derElementLength(der);
   if (len !== der.length) {
-    throw new PemError(len < 0 || len > der.length
-      ? `${subject}: the DER is truncated (${der.length} bytes, the header declares more)`
-      : `${subject}: ${der.length - len} bytes follow the DER SEQUENCE`);
+    throw new PemError(
+      len < 0 || len > der.length
+        ? `${subject}: the DER is truncated (${der.length} bytes, the header declares more)`
+        : `${subject}: ${der.length - len} bytes follow the DER SEQUENCE`,
+    );
   }
 }

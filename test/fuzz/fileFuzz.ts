@@ -4,10 +4,11 @@
 // deciding mode and through inspect. A trap (WebAssembly.RuntimeError) escapes as an
 // exception; every rejection must be a named status; a file may be accepted only if
 // the mutations left it byte-identical.
-import { STATUS } from "../../host/generated/status.js";
+
 import { FileMode, type FileModeNumber } from "../../host/core/fileFacet.js";
 import type { Core } from "../../host/core.js";
-import { peerFile, coreWith, mutate, headerLengthOf, Rng, ITL_SHA1 } from "./signedCorpus.js";
+import { STATUS } from "../../host/generated/status.js";
+import { coreWith, headerLengthOf, ITL_SHA1, mutate, peerFile, Rng } from "./signedCorpus.js";
 
 export interface FuzzFormat {
   name: string;
@@ -31,14 +32,25 @@ export interface FuzzReport {
 }
 
 export class FuzzFailure extends Error {
-  constructor(message: string, readonly mutant: Uint8Array, readonly seed: number, readonly iteration: number) {
+  constructor(
+    message: string,
+    readonly mutant: Uint8Array,
+    readonly seed: number,
+    readonly iteration: number,
+  ) {
     super(`${message} (seed ${seed}, iteration ${iteration})`);
     this.name = "FuzzFailure";
   }
 }
 
 /** Run `iterations` mutants of one format; `progress` is called every `every` runs. */
-export function fuzzFormat(format: FuzzFormat, iterations: number, seed: number, progress?: (done: number, report: FuzzReport) => void, every = 10_000): FuzzReport {
+export function fuzzFormat(
+  format: FuzzFormat,
+  iterations: number,
+  seed: number,
+  progress?: (done: number, report: FuzzReport) => void,
+  every = 10_000,
+): FuzzReport {
   const core: Core = coreWith(ITL_SHA1, format.device);
   const original = peerFile(format.file);
   const headerLength = headerLengthOf(original);
@@ -64,7 +76,9 @@ export function fuzzFormat(format: FuzzFormat, iterations: number, seed: number,
     report.runs++;
     if (progress && report.runs % every === 0) progress(report.runs, report);
   }
-  if (JSON.stringify(core.files.trustRecords()) !== installedBefore) throw new FuzzFailure(`${format.name}: the installed trust list changed`, new Uint8Array(0), seed, iterations);
-  if (!core.files.run(format.mode, original).verdict.ok) throw new FuzzFailure(`${format.name}: the original no longer verifies after the run`, original, seed, iterations);
+  if (JSON.stringify(core.files.trustRecords()) !== installedBefore)
+    throw new FuzzFailure(`${format.name}: the installed trust list changed`, new Uint8Array(0), seed, iterations);
+  if (!core.files.run(format.mode, original).verdict.ok)
+    throw new FuzzFailure(`${format.name}: the original no longer verifies after the run`, original, seed, iterations);
   return report;
 }

@@ -1,11 +1,15 @@
 // `npm run fuzz`: the long file-engine fuzz run (≥ 10⁶ mutated files over the three
 // formats), with progress lines. Usage: node dist/test/fuzz/fuzzLong.js [TOTAL] [SEED].
 // The node:test runner also finds this file under dist/test/; it then does nothing.
-import { fuzzFormat, FUZZ_FORMATS, FuzzFailure, type FuzzReport } from "./fileFuzz.js";
+
 import { writeFileSync } from "node:fs";
+import { FUZZ_FORMATS, FuzzFailure, type FuzzReport, fuzzFormat } from "./fileFuzz.js";
 
 function summary(report: FuzzReport): string {
-  return [...report.statuses.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${v}`).join(" ");
+  return [...report.statuses.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
 }
 
 function main(): number {
@@ -20,10 +24,16 @@ function main(): number {
   const started = Date.now();
   try {
     FUZZ_FORMATS.forEach((format, k) => {
-      const report = fuzzFormat(format, per, seed + k, (done, r) => {
-        const secs = ((Date.now() - started) / 1000).toFixed(0);
-        process.stdout.write(`  ${format.name}: ${done}/${per} (${secs} s) accepted=${r.accepted} ${summary(r)}\n`);
-      }, 20_000);
+      const report = fuzzFormat(
+        format,
+        per,
+        seed + k,
+        (done, r) => {
+          const secs = ((Date.now() - started) / 1000).toFixed(0);
+          process.stdout.write(`  ${format.name}: ${done}/${per} (${secs} s) accepted=${r.accepted} ${summary(r)}\n`);
+        },
+        20_000,
+      );
       process.stdout.write(`${format.name}: ${report.runs} mutants, ${report.accepted} accepted (identical), no trap; ${summary(report)}\n`);
     });
   } catch (e) {

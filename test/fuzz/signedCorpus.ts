@@ -1,14 +1,15 @@
 // The peer's signed files, trust lists and encrypted configs as the file-engine tests
 // use them: which trust list and device key each needs, cores prepared with them, and
 // the mutations the fuzz runs apply. Read only from vectors/ in the repository.
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import { vectorsDir } from "../../host/paths.js";
-import { newCore, type Core } from "../../host/core.js";
-import { derFromPemOrDer } from "../../host/shared/pem.js";
+
 import assert from "node:assert/strict";
-import { FileMode, type FileModeNumber, type InspectResult } from "../../host/core/fileFacet.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { utcText } from "../../host/cli/inspectCommand.js";
+import { FileMode, type FileModeNumber, type InspectResult } from "../../host/core/fileFacet.js";
+import { type Core, newCore } from "../../host/core.js";
+import { vectorsDir } from "../../host/paths.js";
+import { derFromPemOrDer } from "../../host/shared/pem.js";
 
 export const PEER = join(vectorsDir, "peer");
 export const peerFile = (rel: string): Buffer => readFileSync(join(PEER, rel));
@@ -52,12 +53,18 @@ function walk(dir: string): string[] {
 export function signedVectors(): SignedVector[] {
   const list: SignedVector[] = [];
   for (const file of walk("sgn")) {
-    const base = file.split("/").pop()!.replace(/\.sgn$/, "");
+    const base = file
+      .split("/")
+      .pop()!
+      .replace(/\.sgn$/, "");
     const plain = base.startsWith("SEP") ? undefined : base;
     list.push({ file, kind: "sgn", ...signerListOf(file), plain });
   }
   for (const file of walk("enc")) {
-    const device = file.split("/").pop()!.replace(/\.cnf\.xml\.enc\.sgn$/, "");
+    const device = file
+      .split("/")
+      .pop()!
+      .replace(/\.cnf\.xml\.enc\.sgn$/, "");
     const plain = file.startsWith("enc/big/") ? "big.cnf.xml" : `${device}.cnf.xml`;
     list.push({ file, kind: "enc", ...signerListOf(file), device, plain });
   }
@@ -98,10 +105,13 @@ export interface ParsedText {
 /** Blocks of "Label: value" lines separated by blank lines; the last line is the verdict. */
 export function parsedText(text: string): ParsedText {
   const blocks = text.trim().split(/\n\s*\n/);
-  const toMap = (block: string) => new Map(block.split("\n").map((line) => {
-    const i = line.indexOf(":");
-    return [line.slice(0, i).trim(), line.slice(i + 1).trim()] as [string, string];
-  }));
+  const toMap = (block: string) =>
+    new Map(
+      block.split("\n").map((line) => {
+        const i = line.indexOf(":");
+        return [line.slice(0, i).trim(), line.slice(i + 1).trim()] as [string, string];
+      }),
+    );
   const verdict = blocks.pop()!;
   const [header, ...records] = blocks.map(toMap);
   return { header, records, verdict };

@@ -1,8 +1,9 @@
 // A scripted UDP endpoint for protocol tests: the test plays one side of a TFTP
 // exchange packet by packet (dropping, repeating or reordering at will) and reads
 // what the other side sends, decoded by the shared codec.
-import { createSocket, type Socket } from "node:dgram";
+
 import assert from "node:assert/strict";
+import { createSocket, type Socket } from "node:dgram";
 import { decodePacket, type MalformedPacket, type TftpPacket } from "../../host/shared/tftp/tftpPacket.js";
 
 export interface Received {

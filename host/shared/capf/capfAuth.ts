@@ -5,12 +5,7 @@
 // NO DigestInfo — exactly what privateEncrypt with RSA_PKCS1_PADDING does, and what
 // publicDecrypt undoes. EC: an ordinary DER ECDSA signature over the same bytes.
 import crypto, { type KeyObject } from "node:crypto";
-import {
-  CapfElementError,
-  readSha2SignedDataValue,
-  SHA2_ALGORITHM_SHA512,
-  sha2SignedDataValue,
-} from "./capfElements.js";
+import { CapfElementError, readSha2SignedDataValue, SHA2_ALGORITHM_SHA512, sha2SignedDataValue } from "./capfElements.js";
 
 /** The bytes the signed data covers: device name ‖ 0x00 ‖ certificate DER. */
 export function signedDataInput(deviceName: string, certificateDer: Buffer): Buffer {

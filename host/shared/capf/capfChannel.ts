@@ -3,19 +3,16 @@
 // every wait bounded by a silence timeout.
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import {
-  CapfFormatError,
-  CapfFrameReader,
-  encodeCapfMessage,
-  type CapfMessage,
-  DEFAULT_MAX_CAPF_ELEMENTS,
-} from "./capfMessage.js";
+import { CapfFormatError, CapfFrameReader, type CapfMessage, DEFAULT_MAX_CAPF_ELEMENTS, encodeCapfMessage } from "./capfMessage.js";
 
 /** Why a channel stopped: the peer fell silent, closed, or sent what capf.md does not allow. */
 export type CapfChannelFailure = "timeout" | "closed" | "format";
 
 export class CapfChannelError extends Error {
-  constructor(readonly failure: CapfChannelFailure, message: string) {
+  constructor(
+    readonly failure: CapfChannelFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -35,7 +32,10 @@ export class CapfChannel {
   private received = 0;
   private readonly maxTotalBytes: number;
 
-  constructor(private readonly stream: Duplex, limits: CapfChannelLimits = {}) {
+  constructor(
+    private readonly stream: Duplex,
+    limits: CapfChannelLimits = {},
+  ) {
     this.reader = new CapfFrameReader(limits.maxElements ?? DEFAULT_MAX_CAPF_ELEMENTS);
     this.maxTotalBytes = limits.maxTotalBytes ?? 65536;
     // Small messages in lock step: Nagle's algorithm would hold the second of two quick writes

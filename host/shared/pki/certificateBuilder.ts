@@ -1,16 +1,15 @@
 // Builds X.509 v3 certificates for the lab PKI (SAST, TFTP, CAPF, phone LSCs, lab MICs).
 // DER is assembled with asn1js; signatures come from node:crypto, so every key Node can sign
 // with (RSA, EC P-256/384/521) works as issuer or subject.
-import { createHash, randomBytes, sign, type KeyObject } from "node:crypto";
+import { createHash, type KeyObject, randomBytes, sign } from "node:crypto";
 import * as asn1js from "asn1js";
-import { toPem } from "./pemText.js";
-import { distinguishedName, type DistinguishedName } from "./distinguishedName.js";
 import { certificateInfo, publicKeyBits } from "../certificateInfo.js";
+import { type DistinguishedName, distinguishedName } from "./distinguishedName.js";
+import { toPem } from "./pemText.js";
 
 export type { DistinguishedName } from "./distinguishedName.js";
 
-export type KeyUsageName =
-  | "digitalSignature" | "nonRepudiation" | "keyEncipherment" | "dataEncipherment" | "keyAgreement" | "keyCertSign" | "cRLSign";
+export type KeyUsageName = "digitalSignature" | "nonRepudiation" | "keyEncipherment" | "dataEncipherment" | "keyAgreement" | "keyCertSign" | "cRLSign";
 export type ExtKeyUsageName = "serverAuth" | "clientAuth";
 export type SignatureHash = "sha256" | "sha1" | "sha512";
 

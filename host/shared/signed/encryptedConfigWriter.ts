@@ -1,10 +1,10 @@
 // Version 2.0 encrypted configs (`SEP<MAC>.cnf.xml.enc.sgn`, formats.md §2): the config under a fresh
 // AES-128-CBC key, that key wrapped to the phone's RSA key, the whole file signed like a `.sgn`.
-import { X509Certificate, constants, createCipheriv, createHash, publicEncrypt, randomBytes, type KeyObject } from "node:crypto";
-import { Tag, concatBytes, container, element, u16, u8 } from "./headerElements.js";
+import { constants, createCipheriv, createHash, type KeyObject, publicEncrypt, randomBytes, X509Certificate } from "node:crypto";
+import { concatBytes, container, element, Tag, u8, u16 } from "./headerElements.js";
+import { common, type SignOptions } from "./signedFileWriter.js";
 import { writeSignedFile } from "./signedHeader.js";
 import { HASH_ID } from "./signer.js";
-import { common, type SignOptions } from "./signedFileWriter.js";
 
 /** The device key cannot receive an encrypted config (EC, or not a public key at all). */
 export class DeviceKeyError extends Error {
@@ -65,7 +65,9 @@ export function encryptConfig(plaintext: Uint8Array, o: EncryptOptions): Uint8Ar
 export function rsaDeviceKey(device: Uint8Array | KeyObject): KeyObject {
   const key = device instanceof Uint8Array ? new X509Certificate(device).publicKey : device;
   if (key.asymmetricKeyType === "ec") {
-    throw new DeviceKeyError("the device certificate holds an EC key: encrypted configs need an RSA device key (tag 25 is RSA encryption); issue the phone an RSA LSC");
+    throw new DeviceKeyError(
+      "the device certificate holds an EC key: encrypted configs need an RSA device key (tag 25 is RSA encryption); issue the phone an RSA LSC",
+    );
   }
   if (key.asymmetricKeyType !== "rsa") throw new DeviceKeyError(`the device key is ${key.asymmetricKeyType}: encrypted configs need an RSA device key`);
   if (key.type === "private") throw new DeviceKeyError("give the device's certificate or public key, not its private key");

@@ -1,9 +1,9 @@
 // Version 1.0 signed files (`.sgn`): a header naming the signer, then the body in clear.
-import { writeSignedFile, unixSeconds } from "./signedHeader.js";
+import { unixSeconds, writeSignedFile } from "./signedHeader.js";
 import type { FileHash, Signer } from "./signer.js";
 
-export { writeSignedFile, unixSeconds, type SignedFileSpec } from "./signedHeader.js";
-export { signerFromPem, type FileHash, type Signer } from "./signer.js";
+export { type SignedFileSpec, unixSeconds, writeSignedFile } from "./signedHeader.js";
+export { type FileHash, type Signer, signerFromPem } from "./signer.js";
 
 export interface SignOptions {
   signer: Signer;

@@ -2,8 +2,8 @@
 // element order, pads it to a multiple of 4 and signs the file minus the signature element.
 import { createSign } from "node:crypto";
 import { certificateInfo } from "../certificateInfo.js";
-import { Tag, concatBytes, container, element, stringElement, u16, u32, u8 } from "./headerElements.js";
-import { HASH_ID, signerModulus, type FileHash, type Signer } from "./signer.js";
+import { concatBytes, container, element, stringElement, Tag, u8, u16, u32 } from "./headerElements.js";
+import { type FileHash, HASH_ID, type Signer, signerModulus } from "./signer.js";
 
 export interface SignedFileSpec {
   /** tag 1: major, minor */
@@ -38,14 +38,9 @@ export function writeSignedFile(spec: SignedFileSpec): Uint8Array {
     element(Tag.hashAlgorithm, u8(HASH_ID[spec.hash])),
     container(Tag.signatureAlgorithmInfo, element(Tag.signatureAlgorithm, u8(0)), element(Tag.modulusSize, u8(modulus.index))),
   );
-  const afterSignature = [
-    stringElement(Tag.filename, spec.filename),
-    element(Tag.timestamp, u32(checkedTimestamp(spec.timestamp))),
-    ...(spec.trailer ?? []),
-  ];
+  const afterSignature = [stringElement(Tag.filename, spec.filename), element(Tag.timestamp, u32(checkedTimestamp(spec.timestamp))), ...(spec.trailer ?? [])];
   const before = [...signerVersion, signerInfo, signatureInfo];
-  const unpadded =
-    versionElement.length + 5 + sum(before) + 3 + modulus.bytes + sum(afterSignature);
+  const unpadded = versionElement.length + 5 + sum(before) + 3 + modulus.bytes + sum(afterSignature);
   const padding = new Uint8Array((4 - (unpadded % 4)) % 4).fill(Tag.padding);
   const headerLength = unpadded + padding.length;
   if (headerLength > 0xffff) throw new Error(`signed file: header of ${headerLength} bytes exceeds 65535`);

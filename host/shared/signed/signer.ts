@@ -1,5 +1,5 @@
 // Who signs a file: a certificate and its RSA private key, and the hash the header names.
-import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
 import { PemError, readPemBlocks } from "../pem.js";
 
 export interface Signer {
@@ -46,11 +46,14 @@ export function signerFromPem(pem: string | Uint8Array, source = "signer PEM"): 
 export function signerModulus(signer: Signer): { index: number; bytes: number } {
   const certificate = new X509Certificate(signer.certificateDer);
   if (signer.privateKey.asymmetricKeyType !== "rsa") {
-    throw new Error(`signer: files are signed with RSA; the key is ${signer.privateKey.asymmetricKeyType} (use an RSA certificate such as the TFTP or SAST one)`);
+    throw new Error(
+      `signer: files are signed with RSA; the key is ${signer.privateKey.asymmetricKeyType} (use an RSA certificate such as the TFTP or SAST one)`,
+    );
   }
   const fromKey = createPublicKey(signer.privateKey).export({ type: "spki", format: "der" });
   const fromCertificate = certificate.publicKey.export({ type: "spki", format: "der" });
-  if (!fromKey.equals(fromCertificate)) throw new Error(`signer: the private key does not belong to the certificate ${certificate.subject.replace(/\n/g, ",")}`);
+  if (!fromKey.equals(fromCertificate))
+    throw new Error(`signer: the private key does not belong to the certificate ${certificate.subject.replace(/\n/g, ",")}`);
   const bytes = (signer.privateKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8;
   const index = MODULUS_INDEX[bytes];
   if (index === undefined) throw new Error(`signer: an RSA key of ${bytes * 8} bits cannot be named in the header (512, 1024, 2048 or 4096)`);

@@ -1,9 +1,9 @@
 // Trust lists (`ITLFile.tlv`, `ITLSEP<MAC>.tlv`): version 1.2 header with a signer version, then
 // one record per (certificate, role), signed by a SAST certificate the list itself carries.
 import { concatBytes } from "./headerElements.js";
-import { writeSignedFile } from "./signedHeader.js";
 import { common, type SignOptions } from "./signedFileWriter.js";
-import { ROLE, encodeTrustRecord, isEcRecord, type TrustRecord } from "./trustListRecord.js";
+import { writeSignedFile } from "./signedHeader.js";
+import { encodeTrustRecord, isEcRecord, ROLE, type TrustRecord } from "./trustListRecord.js";
 
 export { ROLE, type RoleName, type TrustRecord } from "./trustListRecord.js";
 

@@ -6,9 +6,20 @@
 // server goes quiet. Block numbers may wrap from 65535 to 0.
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { lookup } from "node:dns/promises";
-import { decodePacket, encodeAck, encodeError, encodeRequest, describeErrorCode, printable, TftpErrorCode, type DataPacket, type OackPacket, type TftpOptions } from "./tftpPacket.js";
-import { acceptOack, DEFAULT_BLKSIZE } from "./tftpOptions.js";
 import { endpoint } from "./endpoint.js";
+import { acceptOack, DEFAULT_BLKSIZE } from "./tftpOptions.js";
+import {
+  type DataPacket,
+  decodePacket,
+  describeErrorCode,
+  encodeAck,
+  encodeError,
+  encodeRequest,
+  type OackPacket,
+  printable,
+  TftpErrorCode,
+  type TftpOptions,
+} from "./tftpPacket.js";
 
 export interface TftpGetOptions {
   host: string;
@@ -50,7 +61,10 @@ export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 export async function tftpGet(options: TftpGetOptions): Promise<Uint8Array> {
   const port = options.port ?? 69;
   const server = await lookup(options.host).catch((err: Error) => {
-    throw new TftpClientError(`TFTP "${printable(options.filename)}" from ${endpoint(options.host, port)}: cannot resolve the host (${err.message})`, "unreachable");
+    throw new TftpClientError(
+      `TFTP "${printable(options.filename)}" from ${endpoint(options.host, port)}: cannot resolve the host (${err.message})`,
+      "unreachable",
+    );
   });
   const requested = requestOptions(options);
   try {

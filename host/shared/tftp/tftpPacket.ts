@@ -191,7 +191,17 @@ export function encodeError(code: number, message: string): Uint8Array {
 
 /** An error code as messages show it: "TFTP error 1 (file not found)". */
 export function describeErrorCode(code: number): string {
-  const names = ["not defined", "file not found", "access violation", "disk full", "illegal operation", "unknown transfer ID", "file already exists", "no such user", "option negotiation refused"];
+  const names = [
+    "not defined",
+    "file not found",
+    "access violation",
+    "disk full",
+    "illegal operation",
+    "unknown transfer ID",
+    "file already exists",
+    "no such user",
+    "option negotiation refused",
+  ];
   return `TFTP error ${code} (${names[code] ?? "unknown code"})`;
 }
 

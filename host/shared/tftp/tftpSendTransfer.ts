@@ -3,7 +3,7 @@
 // on a duplicate ACK (RFC 1123 §4.2.3.1, the Sorcerer's Apprentice fix), gives up after
 // a bounded number of retries, and answers strangers with error 5 without letting them
 // disturb the transfer. Block numbers wrap from 65535 to 0, as common servers do.
-import type { Socket, RemoteInfo } from "node:dgram";
+import type { RemoteInfo, Socket } from "node:dgram";
 import { decodePacket, encodeData, encodeError, encodeOack, printable, TftpErrorCode, type TftpOptions } from "./tftpPacket.js";
 
 export interface Peer {

@@ -4,12 +4,12 @@
 // resolver is asked; writes are refused. One log line per request.
 import { createSocket, type RemoteInfo, type Socket, type SocketType } from "node:dgram";
 import { isIPv6 } from "node:net";
-import { decodePacket, encodeError, printable, TftpErrorCode, type RequestPacket } from "./tftpPacket.js";
-import { MAX_BLKSIZE, negotiateAsServer } from "./tftpOptions.js";
-import { unsafeFilenameReason } from "./tftpFilename.js";
-import { toNetascii } from "./netascii.js";
 import { endpoint } from "./endpoint.js";
-import { SendTransfer, type Peer, type SendOutcome } from "./tftpSendTransfer.js";
+import { toNetascii } from "./netascii.js";
+import { unsafeFilenameReason } from "./tftpFilename.js";
+import { MAX_BLKSIZE, negotiateAsServer } from "./tftpOptions.js";
+import { decodePacket, encodeError, printable, type RequestPacket, TftpErrorCode } from "./tftpPacket.js";
+import { type Peer, type SendOutcome, SendTransfer } from "./tftpSendTransfer.js";
 
 export interface TftpRemote extends Peer {
   family: string;
@@ -159,7 +159,7 @@ class TftpListener implements TftpServer {
         bytes,
         {
           blksize: negotiation.blksize,
-          timeoutMs: negotiation.timeoutS !== undefined ? negotiation.timeoutS * 1000 : this.options.timeoutMs ?? 1000,
+          timeoutMs: negotiation.timeoutS !== undefined ? negotiation.timeoutS * 1000 : (this.options.timeoutMs ?? 1000),
           retries: this.options.retries ?? 5,
           oack: negotiation.oack,
         },
