@@ -1,32 +1,9 @@
 // What every subcommand shares: exit codes, usage errors, argument parsing.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
-/** Exit codes scripts can rely on. */
-export const Exit = {
-  OK: 0,
-  /** the operation ran and the answer is "no": verification failed, a check failed */
-  FAILED: 1,
-  /** bad arguments or usage */
-  USAGE: 2,
-  /** a file could not be read or written, a service could not be reached */
-  IO: 3,
-} as const;
+import { UsageError } from "../shared/errors.js";
 
-/** Thrown for bad arguments; the dispatcher prints the message and the command's usage line. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
-/** Thrown when a named input or output cannot be used; carries exit code IO. */
-export class IoError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "IoError";
-  }
-}
+export { Exit, IoError, UsageError } from "../shared/errors.js";
 
 export interface Command {
   /** One line: what it does. */

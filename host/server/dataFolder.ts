@@ -1,8 +1,8 @@
 // `server init`: a new data folder with the database and the lab PKI. An existing
 // folder is used only when empty, so init never overwrites a cluster's keys or devices.
-import { chmodSync, mkdirSync, readdirSync, existsSync } from "node:fs";
-import { IoError, UsageError } from "../cli/common.js";
-import { createDatabase, databasePath, type Db } from "./database.js";
+import { chmodSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { IoError, UsageError } from "../shared/errors.js";
+import { createDatabase, type Db, databasePath } from "./database.js";
 import { createLabPki, pkiDir, writeLabPki } from "./labPki.js";
 
 export const DEFAULT_ADVERTISE = "127.0.0.1";

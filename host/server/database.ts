@@ -1,9 +1,10 @@
 // Opens the server's SQLite database in a data folder: WAL mode (so admin commands and a
 // running server share it), foreign keys on, schema migrated to the current version.
-import Database from "better-sqlite3";
+
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { IoError } from "../cli/common.js";
+import Database from "better-sqlite3";
+import { IoError } from "../shared/errors.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 
 export type Db = Database.Database;
@@ -30,7 +31,9 @@ export function openDatabase(dataDir: string, options: { readonly?: boolean } = 
     const version = userVersion(db);
     if (version !== SCHEMA_VERSION) {
       db.close();
-      throw new IoError(`${path}: schema version ${version}, this build reads ${SCHEMA_VERSION} — open it once with a write command (e.g. 'profile list') to migrate`);
+      throw new IoError(
+        `${path}: schema version ${version}, this build reads ${SCHEMA_VERSION} — open it once with a write command (e.g. 'profile list') to migrate`,
+      );
     }
     return db;
   }

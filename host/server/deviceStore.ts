@@ -1,9 +1,9 @@
 // Devices (the phone page): add, list, schedule a CAPF operation, and read one with its
 // profile's settings applied where the device has no override of its own.
 import { randomBytes, randomInt } from "node:crypto";
-import { UsageError } from "../cli/common.js";
+import { UsageError } from "../shared/errors.js";
 import type { Db } from "./database.js";
-import { requireProfile, findProfile, checkKeySize, checkCurve, type CapfAuthMode, type Curve, type SecurityProfile } from "./profileStore.js";
+import { type CapfAuthMode, type Curve, checkCurve, checkKeySize, findProfile, requireProfile, type SecurityProfile } from "./profileStore.js";
 
 export type CapfOperation = "none" | "install" | "fetch" | "delete";
 export const CAPF_OPERATIONS: readonly CapfOperation[] = ["none", "install", "fetch", "delete"];
@@ -70,7 +70,10 @@ export function addDevice(db: Db, name: string, d: NewDevice): Device {
 }
 
 export function listDevices(db: Db): Device[] {
-  return db.prepare<DeviceRow>(`${SELECT_DEVICE} ORDER BY d.name`).all().map((r) => fromRow(db, r));
+  return db
+    .prepare<DeviceRow>(`${SELECT_DEVICE} ORDER BY d.name`)
+    .all()
+    .map((r) => fromRow(db, r));
 }
 
 export function findDevice(db: Db, name: string): Device | undefined {

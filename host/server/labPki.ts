@@ -2,11 +2,11 @@
 // a self-signed SAST (signs trust lists), the TFTP/CallManager certificate (signs
 // configs), the CAPF certificate (TLS server and LSC issuer) and a lab manufacturing CA
 // for phones' MICs. Each lives in DIR/pki/<name>.pem as certificate then private key, 0600.
-import { X509Certificate, createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { IoError } from "../cli/common.js";
-import { createCertificate, certificatePem, privateKeyPem, type CertificateOptions, type DistinguishedName } from "../shared/pki/certificateBuilder.js";
+import { IoError } from "../shared/errors.js";
+import { type CertificateOptions, certificatePem, createCertificate, type DistinguishedName, privateKeyPem } from "../shared/pki/certificateBuilder.js";
 
 export interface CertifiedKey {
   certificateDer: Uint8Array;
@@ -34,9 +34,20 @@ export function pkiDir(dataDir: string): string {
 /** Makes the four RSA-2048 certificates; `host` names the cluster in their subjects. */
 export function createLabPki(host: string): LabPki {
   const cn = host.replace(/[^A-Za-z0-9.-]/g, "-");
-  const org: DistinguishedName = [["O", "Cisco"], ["OU", "It"]];
+  const org: DistinguishedName = [
+    ["O", "Cisco"],
+    ["OU", "It"],
+  ];
   return {
-    sast: selfSigned({ subject: [["CN", `SAST-${cn}`], ["O", "SAST"], ["OU", "SAST"]], keyUsage: ["digitalSignature", "keyCertSign"], ca: true }),
+    sast: selfSigned({
+      subject: [
+        ["CN", `SAST-${cn}`],
+        ["O", "SAST"],
+        ["OU", "SAST"],
+      ],
+      keyUsage: ["digitalSignature", "keyCertSign"],
+      ca: true,
+    }),
     tftp: selfSigned({
       subject: [["CN", cn], ...org],
       keyUsage: ["digitalSignature", "keyEncipherment"],
@@ -49,7 +60,14 @@ export function createLabPki(host: string): LabPki {
       keyUsage: ["digitalSignature", "keyEncipherment", "keyCertSign"],
       extKeyUsage: ["serverAuth", "clientAuth"],
     }),
-    micCa: selfSigned({ subject: [["CN", "Lab Manufacturing CA"], ["O", "cnfguard lab"]], ca: true, keyUsage: ["digitalSignature", "keyCertSign"] }),
+    micCa: selfSigned({
+      subject: [
+        ["CN", "Lab Manufacturing CA"],
+        ["O", "cnfguard lab"],
+      ],
+      ca: true,
+      keyUsage: ["digitalSignature", "keyCertSign"],
+    }),
   };
 }
 

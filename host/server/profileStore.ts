@@ -1,7 +1,7 @@
 // Phone security profiles (System > Security > Phone Security Profile): add, edit, list.
 // Every value is checked here with a message naming the option and the fix; the table's
 // CHECK constraints are the second line of defence.
-import { UsageError } from "../cli/common.js";
+import { UsageError } from "../shared/errors.js";
 import type { Db } from "./database.js";
 
 export type CapfAuthMode = "null" | "string" | "lsc" | "mic";
@@ -82,8 +82,16 @@ export function requireProfile(db: Db, name: string): SecurityProfile {
 
 function defaultProfile(name: string): SecurityProfile {
   return {
-    pkid: 0, name, producttype: "Cisco 7942", deviceprotocol: "SIP", devicesecuritymode: SECURITY_MODE.nonSecure,
-    tftpencryptedconfig: false, capfauthmode: "null", keysize: 2048, keycurve: null, signinghash: "sha1",
+    pkid: 0,
+    name,
+    producttype: "Cisco 7942",
+    deviceprotocol: "SIP",
+    devicesecuritymode: SECURITY_MODE.nonSecure,
+    tftpencryptedconfig: false,
+    capfauthmode: "null",
+    keysize: 2048,
+    keycurve: null,
+    signinghash: "sha1",
   };
 }
 
@@ -97,12 +105,14 @@ function applyChanges(p: SecurityProfile, c: ProfileChanges): SecurityProfile {
   if (c.deviceprotocol !== undefined) out.deviceprotocol = checkProtocol(c.deviceprotocol);
   if (c.capfauthmode !== undefined) out.capfauthmode = checkCapfAuthMode(c.capfauthmode);
   if (c.signinghash !== undefined) out.signinghash = checkHash(c.signinghash);
-  if (c.keysize !== undefined && c.keycurve !== undefined) throw new UsageError("--key-size and --curve exclude each other: an RSA key has a size, an EC key a curve — give one");
+  if (c.keysize !== undefined && c.keycurve !== undefined)
+    throw new UsageError("--key-size and --curve exclude each other: an RSA key has a size, an EC key a curve — give one");
   if (c.keysize !== undefined) [out.keysize, out.keycurve] = [checkKeySize(c.keysize), null];
   if (c.keycurve !== undefined) [out.keysize, out.keycurve] = [null, checkCurve(c.keycurve)];
   if (c.tftpencryptedconfig !== undefined) out.tftpencryptedconfig = c.tftpencryptedconfig;
   if (c.devicesecuritymode !== undefined) out.devicesecuritymode = c.devicesecuritymode;
-  if (![1, 2, 3].includes(out.devicesecuritymode)) throw new UsageError(`--security-mode: ${out.devicesecuritymode} is not 1 (non secure), 2 (authenticated) or 3 (encrypted)`);
+  if (![1, 2, 3].includes(out.devicesecuritymode))
+    throw new UsageError(`--security-mode: ${out.devicesecuritymode} is not 1 (non secure), 2 (authenticated) or 3 (encrypted)`);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // One read-only query: the database opened read-only at the SQLite level, and the statement
 // checked to be a reader, so writes are refused twice over and with a plain message.
-import { UsageError } from "../cli/common.js";
+import { UsageError } from "../shared/errors.js";
 import { openDatabase } from "./database.js";
 import type { Cell } from "./textTable.js";
 
