@@ -10,7 +10,7 @@ Runs one read-only query on the server database and prints the rows as CUCM's 'r
 (--json: an array of objects; blobs as hex). The database is opened read-only: statements that
 would write are refused. Example:
   cnfguard sql "select md5hash,name from device where name='SEPA45630BBFA40'"
-Tables: device, phonesecurityprofile, processnode.
+Tables: device, phonesecurityprofile, processnode, deviceevent (what 'cnfguard trace' prints).
 --data DIR defaults to ${DEFAULT_DATA_DIR}.`;
 
 export const command: Command = {

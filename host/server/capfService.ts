@@ -78,6 +78,22 @@ export interface CapfServiceOptions {
   now?: () => Date;
   /** session id source; default a counter from a random start */
   nextSessionId?: () => number;
+  /** called once per session that named a device, when it ends (the server's per-device evidence) */
+  onSessionEnd?: (session: CapfSessionRecord) => void;
+}
+
+/** What one session did, for the device's timeline. */
+export interface CapfSessionRecord {
+  /** the device name the phone sent (peer-supplied: the recorder escapes and caps it) */
+  device: string;
+  remote: string;
+  sessionId: number;
+  /** true when the session ran to its end without a refusal or failure */
+  completed: boolean;
+  /** the session's log lines, in order */
+  steps: string[];
+  /** the end session's reason */
+  reason: number;
 }
 
 export interface CapfService {
@@ -95,15 +111,23 @@ interface ServiceContext {
   lscDays: number;
   log: (line: string) => void;
   now: () => Date;
+  onSessionEnd?: (session: CapfSessionRecord) => void;
 }
 
-/** One running session: its channel, id and log prefix. */
+/** One running session: its channel, id and log prefix, and what it did so far. */
 interface Session {
   channel: CapfChannel;
   id: number;
   timeoutMs: number;
   log: (line: string) => void;
+  /** the log lines, kept (bounded) for the device's timeline */
+  steps: string[];
+  /** the device name from the auth response, once read */
+  device?: string;
 }
+
+/** A session has a handful of steps; a bound all the same, as each holds peer-supplied text. */
+const MAX_SESSION_STEPS = 32;
 
 /** Ends the session with `reason`, saying why in the log; nothing has been recorded. */
 class SessionEnd extends Error {
@@ -127,6 +151,7 @@ export async function startCapfService(o: CapfServiceOptions): Promise<CapfServi
     lscDays: o.lscDays ?? 365,
     log: o.log ?? (() => {}),
     now: o.now ?? (() => new Date()),
+    onSessionEnd: o.onSessionEnd,
   };
   let counter = crypto.randomInt(1, 0x7fffffff);
   const nextSessionId = o.nextSessionId ?? (() => (counter = (counter % 0x7fffffff) + 1));
@@ -158,20 +183,31 @@ export async function startCapfService(o: CapfServiceOptions): Promise<CapfServi
 
 async function serveConnection(socket: TLSSocket, context: ServiceContext, sessionId: number): Promise<void> {
   const prefix = `capf ${socket.remoteAddress}:${socket.remotePort} session ${sessionId}`;
+  const steps: string[] = [];
   const session: Session = {
     channel: new CapfChannel(socket),
     id: sessionId,
     timeoutMs: context.timeoutMs,
-    log: (line) => context.log(`${prefix}: ${line}`),
+    steps,
+    log: (line) => {
+      if (steps.length < MAX_SESSION_STEPS) steps.push(line);
+      context.log(`${prefix}: ${line}`);
+    },
   };
   let reason: number;
+  let completed = true;
   try {
     reason = await runSession(session, context);
   } catch (e) {
+    completed = false;
     reason = failureReason(session, e);
   }
   send(session, CapfCommand.endSession, [{ tag: CapfTag.reason, value: u8Value(reason) }]);
   session.log(`end session, reason ${reason}`);
+  if (session.device !== undefined) {
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    context.onSessionEnd?.({ device: session.device, remote, sessionId, completed, steps, reason });
+  }
   session.channel.end();
   // A phone that never closes its side does not hold the socket past the timeout.
   setTimeout(() => session.channel.destroy(), context.timeoutMs).unref();
@@ -203,6 +239,7 @@ async function runSession(session: Session, context: ServiceContext): Promise<nu
   ]);
   const auth = await expect(session, CapfCommand.authResponse);
   const name = readStringValue(requireElement(auth, CapfTag.deviceName, "device name"));
+  session.device = name;
   session.log(`device ${name}`);
   const device = context.store.findDevice(name);
   if (!device) throw new SessionEnd(CapfReason.unknownDevice, `unknown device ${name}`);

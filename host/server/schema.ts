@@ -51,6 +51,28 @@ export const MIGRATIONS: readonly string[] = [
     name TEXT NOT NULL UNIQUE
   );
   `,
+  // 2: the server's evidence per device (host/server/deviceEvents.ts): each file served or
+  // refused and each CAPF session, oldest first by pkid; the recorder keeps the newest rows only.
+  `
+  CREATE TABLE deviceevent (
+    pkid       INTEGER PRIMARY KEY,
+    devicename TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    -- 'http' or 'tftp' for a file, 'capf' for a CAPF session
+    transport  TEXT NOT NULL CHECK (transport IN ('http', 'tftp', 'capf')),
+    -- the file name asked for; NULL for a CAPF session
+    filename   TEXT,
+    -- 'served' or 'refused' for a file; 'completed' or 'failed' for a CAPF session
+    outcome    TEXT NOT NULL CHECK (outcome IN ('served', 'refused', 'completed', 'failed')),
+    bytes      INTEGER,
+    -- what was served, why it was refused, or how the session ended
+    detail     TEXT NOT NULL,
+    remote     TEXT NOT NULL,
+    -- a CAPF session's steps as a JSON array of strings; NULL for a file
+    steps      TEXT
+  );
+  CREATE INDEX deviceevent_device ON deviceevent (devicename, pkid);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

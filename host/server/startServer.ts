@@ -6,7 +6,8 @@ import { capfDeviceStore } from "./capfDeviceStore.js";
 import { startCapfService } from "./capfService.js";
 import { openDatabase } from "./database.js";
 import { advertisedHost } from "./dataFolder.js";
-import { type RendererContext, renderFile } from "./fileRenderer.js";
+import { capfEvent, type EventRecorder, eventRecorder, fileEvent } from "./deviceEvents.js";
+import { type RendererContext, type RenderResult, renderFile } from "./fileRenderer.js";
 import { startHttpService } from "./httpService.js";
 import { readLabPki } from "./labPki.js";
 
@@ -32,6 +33,8 @@ export interface StartServerOptions {
 export interface RunningServer {
   bind: string;
   ports: { http: number; tftp: number; capf: number };
+  /** the per-device evidence (flush before reading the deviceevent table in this process) */
+  events: EventRecorder;
   close(): Promise<void>;
 }
 
@@ -39,7 +42,8 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
   const bind = o.bind ?? "127.0.0.1";
   const log = o.log ?? (() => {});
   const db = openDatabase(o.data);
-  const closers: Array<() => Promise<void>> = [async () => void db.close()];
+  const events = eventRecorder(db, { log });
+  const closers: Array<() => Promise<void>> = [async () => void db.close(), async () => events.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();
   };
@@ -53,13 +57,21 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
       store: capfDeviceStore(db),
       micIssuers: [pki.micCa.certificateDer, ...(o.micIssuers ?? [])].map((der) => Buffer.from(der)),
       log,
+      onSessionEnd: (session) => events.record(capfEvent(session)),
     });
     closers.push(() => capf.close());
     const context: RendererContext = { db, pki, address: () => ({ host: o.advertise ?? advertisedHost(db), capfPort: capf.port }) };
+    /** Every answer to a file request, over either transport, goes through here: rendered, then recorded. */
+    const serve = (transport: "http" | "tftp", name: string, remote: string): RenderResult => {
+      const r = renderFile(context, name);
+      const event = fileEvent(transport, name, remote, r);
+      if (event) events.record(event);
+      return r;
+    };
     const http = await startHttpService({
       bind,
       port: o.httpPort ?? 6970,
-      resolve: async (name) => renderFile(context, name),
+      resolve: async (name, remote) => serve("http", name, remote),
       log,
     });
     closers.push(() => http.close());
@@ -68,13 +80,13 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
       port: o.tftpPort ?? 69,
       log,
       resolve: async (name, remote) => {
-        const r = renderFile(context, name);
+        const r = serve("tftp", name, `${remote.address}:${remote.port}`);
         if (!r.body) log(`tftp ${remote.address}:${remote.port} "${name.slice(0, 80)}" not served: ${r.note}`);
         return r.body;
       },
     });
     closers.push(() => tftp.close());
-    return { bind, ports: { http: http.port, tftp: tftp.port, capf: capf.port }, close: closeAll };
+    return { bind, ports: { http: http.port, tftp: tftp.port, capf: capf.port }, events, close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;
