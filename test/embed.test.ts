@@ -14,7 +14,7 @@ import { repoRoot, vectorsDir, wasmPath } from "../host/paths.js";
 
 const PEER = join(vectorsDir, "peer");
 const EMBED = join(repoRoot, "build", "embed");
-const SOURCES = ["embed/build.sh", "embed/cnfguard-embed.c", "assembly/status.ts"].map((p) => join(repoRoot, p));
+const SOURCES = ["embed/build.sh", "embed/cnfguard-embed.c", "build/cnfguard_abi.h"].map((p) => join(repoRoot, p));
 
 function installed(tool: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;

@@ -11,9 +11,14 @@ import {
   R_SUBJECT_LENGTH, R_ISSUER_LENGTH, R_SERIAL_LENGTH, R_CERT_SHA1, R_SERIAL, R_SUBJECT, R_ISSUER,
   R_KEY, RECORD_NAME_CAP, EC_POINT_CAP,
 } from "../signed/trustRecord";
-import { KEY_EC } from "../signed/engineModes";
+import { KEY_EC, KEY_RSA } from "../signed/engineModes";
 import { rsaPublicModulusBytes } from "../rsa/rsaPublicKey";
-import { KEY_RSA } from "../signed/engineModes";
+import {
+  RECORD_REG_ROLE, RECORD_REG_KEY_TYPE, RECORD_REG_RECORD_LENGTH, RECORD_REG_KEY_LENGTH, RECORD_REG_SIGNATURE_LENGTH,
+  RECORD_REG_CERTIFICATE_LENGTH, RECORD_REG_SUBJECT_LENGTH, RECORD_REG_ISSUER_LENGTH, RECORD_REG_SERIAL_LENGTH,
+  RECORD_REG_MODULUS_BYTES, RECORD_BYTES_SUBJECT, RECORD_BYTES_ISSUER, RECORD_BYTES_SERIAL, RECORD_BYTES_EC_POINT,
+  RECORD_BYTES_LAST,
+} from "./recordFields";
 
 /** Start a session: mode 0 config, 1 trust-list install, 2 trust-list check, 3 inspect, 4 config signature only. */
 export function file_begin(mode: u32): u32 {
@@ -57,30 +62,30 @@ export function file_record_info(bank: u32, index: u32): u32 {
   if (bank > BANK_PARSED) return E_ARGUMENT;
   let slot = storeSlot(bank, index);
   if (slot == 0) return E_INDEX;
-  setReg(0, load<u32>(slot + R_ROLE));
-  setReg(1, load<u32>(slot + R_KEY_TYPE));
-  setReg(2, load<u32>(slot + R_RECORD_LENGTH));
-  setReg(3, load<u32>(slot + R_KEY_LENGTH));
-  setReg(4, load<u32>(slot + R_SIGNATURE_LENGTH));
-  setReg(5, load<u32>(slot + R_CERTIFICATE_LENGTH));
-  setReg(6, load<u32>(slot + R_SUBJECT_LENGTH));
-  setReg(7, load<u32>(slot + R_ISSUER_LENGTH));
-  setReg(8, load<u32>(slot + R_SERIAL_LENGTH));
-  setReg(9, load<u32>(slot + R_KEY_TYPE) == KEY_RSA ? rsaPublicModulusBytes(slot + R_KEY) : 0);
+  setReg(RECORD_REG_ROLE, load<u32>(slot + R_ROLE));
+  setReg(RECORD_REG_KEY_TYPE, load<u32>(slot + R_KEY_TYPE));
+  setReg(RECORD_REG_RECORD_LENGTH, load<u32>(slot + R_RECORD_LENGTH));
+  setReg(RECORD_REG_KEY_LENGTH, load<u32>(slot + R_KEY_LENGTH));
+  setReg(RECORD_REG_SIGNATURE_LENGTH, load<u32>(slot + R_SIGNATURE_LENGTH));
+  setReg(RECORD_REG_CERTIFICATE_LENGTH, load<u32>(slot + R_CERTIFICATE_LENGTH));
+  setReg(RECORD_REG_SUBJECT_LENGTH, load<u32>(slot + R_SUBJECT_LENGTH));
+  setReg(RECORD_REG_ISSUER_LENGTH, load<u32>(slot + R_ISSUER_LENGTH));
+  setReg(RECORD_REG_SERIAL_LENGTH, load<u32>(slot + R_SERIAL_LENGTH));
+  setReg(RECORD_REG_MODULUS_BYTES, load<u32>(slot + R_KEY_TYPE) == KEY_RSA ? rsaPublicModulusBytes(slot + R_KEY) : 0);
   return OK;
 }
 
 /** Copy a byte field of a record to OUT (0 subject, 1 issuer, 2 serial, 3 certificate SHA-1, 4 EC point); REG0 = length. */
 export function file_record_bytes(bank: u32, index: u32, selector: u32): u32 {
-  if (bank > BANK_PARSED || selector > 4) return E_ARGUMENT;
+  if (bank > BANK_PARSED || selector > RECORD_BYTES_LAST) return E_ARGUMENT;
   let slot = storeSlot(bank, index);
   if (slot == 0) return E_INDEX;
   let from: usize = slot + R_CERT_SHA1;
   let n: u32 = 20;
-  if (selector == 0) { from = slot + R_SUBJECT; n = min(load<u32>(slot + R_SUBJECT_LENGTH), RECORD_NAME_CAP); }
-  else if (selector == 1) { from = slot + R_ISSUER; n = min(load<u32>(slot + R_ISSUER_LENGTH), RECORD_NAME_CAP); }
-  else if (selector == 2) { from = slot + R_SERIAL; n = load<u32>(slot + R_SERIAL_LENGTH); }
-  else if (selector == 4) {
+  if (selector == RECORD_BYTES_SUBJECT) { from = slot + R_SUBJECT; n = min(load<u32>(slot + R_SUBJECT_LENGTH), RECORD_NAME_CAP); }
+  else if (selector == RECORD_BYTES_ISSUER) { from = slot + R_ISSUER; n = min(load<u32>(slot + R_ISSUER_LENGTH), RECORD_NAME_CAP); }
+  else if (selector == RECORD_BYTES_SERIAL) { from = slot + R_SERIAL; n = load<u32>(slot + R_SERIAL_LENGTH); }
+  else if (selector == RECORD_BYTES_EC_POINT) {
     from = slot + R_KEY;
     n = load<u32>(slot + R_KEY_TYPE) == KEY_EC ? min(load<u32>(slot + R_KEY_LENGTH), EC_POINT_CAP) : 0;
   }

@@ -14,11 +14,11 @@ export const MODE_INSPECT: u32 = 3;
 export const MODE_CONFIG_VERIFY: u32 = 4;
 export const MODE_LAST: u32 = 4;
 
-/** Event bit: the header became complete during this call (its fields are readable). */
+/** the header became complete during this call: file_header_* are now valid */
 export const EVENT_HEADER_READY: u32 = 1;
-/** Event bit: OUT holds REG_OUT_LENGTH bytes of provisional output. */
+/** OUT holds REG[REG_OUT_LENGTH] bytes of provisional output: copy them before the next call */
 export const EVENT_OUTPUT: u32 = 2;
-/** Event bit: the session is over (set by finish). */
+/** the session is over: file_finish returned (OK or not), or a file_feed failed */
 export const EVENT_DONE: u32 = 4;
 
 /** Register: event bits of the last feed/finish. */
@@ -34,15 +34,22 @@ export const REG_SIGNER_BANK: u32 = 4;
 /** Register (after finish): number of records parsed from a trust list. */
 export const REG_RECORD_COUNT: u32 = 5;
 
-/** Role numbers of trust-list records (formats.md §3). */
+// Role numbers of trust-list records (formats.md §3).
+/** SAST: signs trust lists */
 export const ROLE_SAST: u32 = 0;
+/** CCM+TFTP: signs configs */
 export const ROLE_CCM_TFTP: u32 = 2;
+/** TFTP: signs configs */
 export const ROLE_TFTP: u32 = 3;
+/** CAPF: the certificate a host pins for CAPF TLS */
 export const ROLE_CAPF: u32 = 4;
 
-/** Key types stored per record. */
+// Key types stored per record.
+/** no public key */
 export const KEY_NONE: u32 = 0;
+/** RSA key the core can verify with */
 export const KEY_RSA: u32 = 1;
+/** EC key (kept as its point, never verifies files) */
 export const KEY_EC: u32 = 2;
-/** An RSA key the core cannot use (size or exponent unsupported); shown, never used to verify. */
+/** RSA key the core cannot use (size or exponent unsupported): shown, never used to verify */
 export const KEY_RSA_UNSUPPORTED: u32 = 3;

@@ -2,29 +2,48 @@
 // result registers by file_header_info) and the byte strings it captured.
 // Strings are capped; the table keeps each one's full length so nothing is hidden.
 
-/** Field indexes into the table (= register numbers after file_header_info). */
-export const F_VERSION: u32 = 0; // major * 256 + minor
+// Field indexes into the table (= register numbers after file_header_info).
+/** version, major·256 + minor */
+export const F_VERSION: u32 = 0;
+/** header length */
 export const F_HEADER_LENGTH: u32 = 1;
+/** hash algorithm 1 SHA-1 · 2 SHA-256 · 3 SHA-512 */
 export const F_HASH_ALGORITHM: u32 = 2;
+/** signature length */
 export const F_SIGNATURE_LENGTH: u32 = 3;
+/** modulus size index (tag 11) */
 export const F_MODULUS_INDEX: u32 = 4;
+/** timestamp (u32 seconds) */
 export const F_TIMESTAMP: u32 = 5;
-export const F_SIGNER_VERSION: u32 = 6; // major * 256 + minor
+/** signer version, major·256 + minor (tag 28, trust lists) */
+export const F_SIGNER_VERSION: u32 = 6;
+/** IV length */
 export const F_IV_LENGTH: u32 = 7;
+/** padding count */
 export const F_PADDING: u32 = 8;
+/** key size in bits (tag 23) */
 export const F_KEY_SIZE: u32 = 9;
+/** key algorithm (tag 24) */
 export const F_KEY_ALGORITHM: u32 = 10;
+/** wrapped key length (tag 25) */
 export const F_WRAPPED_KEY_LENGTH: u32 = 11;
+/** content hash algorithm (tag 26) */
 export const F_CONTENT_HASH_ALGORITHM: u32 = 12;
+/** content hash length */
 export const F_CONTENT_HASH_LENGTH: u32 = 13;
+/** unknown elements skipped */
 export const F_UNKNOWN_TAGS: u32 = 14;
+/** signer name length (full) */
 export const F_SIGNER_NAME_LENGTH: u32 = 15;
+/** signer issuer length (full) */
 export const F_SIGNER_ISSUER_LENGTH: u32 = 16;
+/** serial length */
 export const F_SERIAL_LENGTH: u32 = 17;
+/** filename length (full) */
 export const F_FILENAME_LENGTH: u32 = 18;
-/** Bit t set when tag t (1…28) was present. */
+/** bit t set = tag t present (1…28) */
 export const F_SEEN: u32 = 19;
-/** Offset of the signature element's tag byte (what the signature excludes starts here). */
+/** offset of the signature element's tag byte (what the signature excludes starts here) */
 export const F_SIGNATURE_OFFSET: u32 = 20;
 export const F_COUNT: u32 = 21;
 
@@ -54,14 +73,22 @@ export const IV_CAP: u32 = 16;
 export const WRAPPED_KEY_CAP: u32 = 512;
 export const CONTENT_HASH_CAP: u32 = 64;
 
-/** Byte-string selectors for file_header_bytes. */
+// Byte-string selectors for file_header_bytes.
+/** signer name (≤ 160 bytes stored) */
 export const B_SIGNER_NAME: u32 = 0;
+/** signer issuer (≤ 160 bytes stored) */
 export const B_SIGNER_ISSUER: u32 = 1;
+/** signer serial number */
 export const B_SERIAL: u32 = 2;
+/** filename (≤ 160 bytes stored) */
 export const B_FILENAME: u32 = 3;
+/** signature */
 export const B_SIGNATURE: u32 = 4;
+/** IV */
 export const B_IV: u32 = 5;
+/** wrapped key */
 export const B_WRAPPED_KEY: u32 = 6;
+/** content hash */
 export const B_CONTENT_HASH: u32 = 7;
 export const B_LAST: u32 = 7;
 

@@ -8,8 +8,10 @@ import { KEY_RSA } from "./engineModes";
 
 /** Records per list (each slot holds up to a 4096-bit RSA key). */
 export const STORE_CAPACITY: u32 = 32;
-/** Logical bank numbers as the ABI sees them. */
+// Logical bank numbers as the ABI sees them.
+/** the installed trust list */
 export const BANK_INSTALLED: u32 = 0;
+/** the list parsed by the last session */
 export const BANK_PARSED: u32 = 1;
 
 const BANK_BYTES: u32 = 30720; // STORE_CAPACITY * RECORD_SIZE

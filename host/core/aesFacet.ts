@@ -1,6 +1,6 @@
 // AES-128-CBC through the core: the key schedule and chaining state stay inside
 // the module; data moves through the IN/OUT windows in window-sized pieces.
-import type { WasmCore } from "./wasmCore.js";
+import type { WasmCore } from "./wasmInstance.js";
 
 const BLOCK = 16;
 

@@ -2,39 +2,24 @@
 // (assembly/abi/fileAbi.md). The core decides; this facet only moves bytes in
 // window-sized chunks and turns registers and OUT into typed values.
 
+import { HeaderBytes as B, Bank, Event, FileRegister, HeaderRegister, Mode, RecordBytes, RecordRegister, Role } from "../generated/abi.js";
 import { STATUS } from "../generated/status.js";
 import { RsaFacet, type RsaKeyInfo } from "./rsaFacet.js";
-import { CoreError, type WasmCore } from "./wasmCore.js";
+import { CoreError, type WasmCore } from "./wasmInstance.js";
 
 /** Session modes of file_begin. */
-export const FileMode = { config: 0, trustInstall: 1, trustCheck: 2, inspect: 3, configVerify: 4 } as const;
+export const FileMode = {
+  config: Mode.CONFIG,
+  trustInstall: Mode.TRUST_INSTALL,
+  trustCheck: Mode.TRUST_CHECK,
+  inspect: Mode.INSPECT,
+  configVerify: Mode.CONFIG_VERIFY,
+} as const;
 export type FileModeNumber = (typeof FileMode)[keyof typeof FileMode];
 
-const EVENT_HEADER_READY = 1;
-const BANK_INSTALLED = 0;
-const BANK_PARSED = 1;
-
-// Register numbers of file_header_info (assembly/signed/headerFields.ts).
-const F = {
-  version: 0,
-  headerLength: 1,
-  hashAlgorithm: 2,
-  signatureLength: 3,
-  modulusIndex: 4,
-  timestamp: 5,
-  signerVersion: 6,
-  ivLength: 7,
-  padding: 8,
-  keySize: 9,
-  keyAlgorithm: 10,
-  wrappedKeyLength: 11,
-  contentHashAlgorithm: 12,
-  contentHashLength: 13,
-  unknownTags: 14,
-  seen: 19,
-} as const;
-// Byte-string selectors of file_header_bytes.
-const B = { signerName: 0, signerIssuer: 1, serial: 2, filename: 3, signature: 4, iv: 5, wrappedKey: 6, contentHash: 7 } as const;
+const BANK_INSTALLED = Bank.INSTALLED;
+const BANK_PARSED = Bank.PARSED;
+const F = HeaderRegister;
 
 const HASH_NAMES: Record<number, HashName> = { 1: "sha1", 2: "sha256", 3: "sha512" };
 const ROLE_NAMES: Record<number, string> = { 0: "SAST", 1: "CCM", 2: "CCM+TFTP", 3: "TFTP", 4: "CAPF", 7: "APP-SERVER", 21: "TVS" };
@@ -122,8 +107,11 @@ function text(bytes: Uint8Array): string {
   return utf8.decode(nul >= 0 ? bytes.subarray(0, nul) : bytes);
 }
 
+/** Lowercase hex, without Buffer: this module also runs in browsers (cnfguard/core). */
 function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString("hex");
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
 }
 
 function versionText(v: number): string {
@@ -162,8 +150,8 @@ export class FileSession {
       w.writeIn(piece);
       const status = w.exports.file_feed(piece.length);
       if (status !== 0) throw new CoreError(status, "file");
-      const produced = w.reg(1);
-      const ready = (w.reg(0) & EVENT_HEADER_READY) !== 0;
+      const produced = w.reg(FileRegister.OUT_LENGTH);
+      const ready = (w.reg(FileRegister.EVENTS) & Event.HEADER_READY) !== 0;
       // Copy the output before reading the header: both use OUT.
       if (produced > 0) out.push(w.readOut(produced));
       if (ready) this.header = this.facet.readHeader();
@@ -177,7 +165,7 @@ export class FileSession {
     const w = this.facet.w;
     const status = w.exports.file_finish();
     if (status !== 0) throw new CoreError(status, "file");
-    return w.readOut(w.reg(1));
+    return w.readOut(w.reg(FileRegister.OUT_LENGTH));
   }
 }
 
@@ -215,7 +203,13 @@ export class FileFacet {
       if (!(e instanceof CoreError)) throw e;
       return { verdict: verdict(e.code), output: Buffer.alloc(0), header: session.header, signatureStatus: -1, recordCount: 0 };
     }
-    return { verdict: verdict(0), output: Buffer.concat(pieces), header: session.header, signatureStatus: this.w.reg(2), recordCount: this.w.reg(5) };
+    return {
+      verdict: verdict(0),
+      output: Buffer.concat(pieces),
+      header: session.header,
+      signatureStatus: this.w.reg(FileRegister.SIGNATURE_STATUS),
+      recordCount: this.w.reg(FileRegister.RECORD_COUNT),
+    };
   }
 
   /** The header fields of the current session (valid once its header is complete). */
@@ -224,20 +218,20 @@ export class FileFacet {
     w.check(w.exports.file_header_info(), "file header");
     const r = (i: number) => w.reg(i);
     const regs = {
-      version: r(F.version),
-      headerLength: r(F.headerLength),
-      hash: r(F.hashAlgorithm),
-      signatureLength: r(F.signatureLength),
-      timestamp: r(F.timestamp),
-      signerVersion: r(F.signerVersion),
-      ivLength: r(F.ivLength),
-      padding: r(F.padding),
-      keySize: r(F.keySize),
-      keyAlgorithm: r(F.keyAlgorithm),
-      wrappedKeyLength: r(F.wrappedKeyLength),
-      contentAlg: r(F.contentHashAlgorithm),
-      unknownTags: r(F.unknownTags),
-      seen: r(F.seen),
+      version: r(F.VERSION),
+      headerLength: r(F.HEADER_LENGTH),
+      hash: r(F.HASH_ALGORITHM),
+      signatureLength: r(F.SIGNATURE_LENGTH),
+      timestamp: r(F.TIMESTAMP),
+      signerVersion: r(F.SIGNER_VERSION),
+      ivLength: r(F.IV_LENGTH),
+      padding: r(F.PADDING),
+      keySize: r(F.KEY_SIZE),
+      keyAlgorithm: r(F.KEY_ALGORITHM),
+      wrappedKeyLength: r(F.WRAPPED_KEY_LENGTH),
+      contentAlg: r(F.CONTENT_HASH_ALGORITHM),
+      unknownTags: r(F.UNKNOWN_TAGS),
+      seen: r(F.SEEN),
     };
     const bytes = (sel: number) => {
       w.check(w.exports.file_header_bytes(sel), "file header");
@@ -246,10 +240,10 @@ export class FileFacet {
     const header: SignedFileHeader = {
       version: versionText(regs.version),
       headerLength: regs.headerLength,
-      signer: { name: text(bytes(B.signerName)), issuer: text(bytes(B.signerIssuer)), serial: hex(bytes(B.serial)) },
+      signer: { name: text(bytes(B.SIGNER_NAME)), issuer: text(bytes(B.SIGNER_ISSUER)), serial: hex(bytes(B.SERIAL)) },
       hashAlgorithm: HASH_NAMES[regs.hash] ?? regs.hash,
       signatureLength: regs.signatureLength,
-      filename: text(bytes(B.filename)),
+      filename: text(bytes(B.FILENAME)),
       timestamp: regs.timestamp,
       unknownTags: regs.unknownTags,
     };
@@ -262,7 +256,7 @@ export class FileFacet {
         keyAlgorithm: regs.keyAlgorithm,
         padding: regs.padding,
         hashAlgorithm: HASH_NAMES[regs.contentAlg] ?? regs.contentAlg,
-        hash: hex(bytes(B.contentHash)),
+        hash: hex(bytes(B.CONTENT_HASH)),
       };
     }
     return header;
@@ -273,7 +267,7 @@ export class FileFacet {
     const session = this.session(FileMode.inspect);
     session.push(bytes);
     session.finish();
-    const sig = this.w.reg(2);
+    const sig = this.w.reg(FileRegister.SIGNATURE_STATUS);
     const result: InspectResult = { ...session.header!, signature: sig === 0 ? "valid" : statusName(sig) };
     if (result.version === "1.2") result.records = this.records(BANK_PARSED);
     return result;
@@ -298,7 +292,7 @@ export class FileFacet {
   verify(bytes: Uint8Array, kind: "config" | "trust-list"): FileVerdict {
     const { verdict: v } = this.run(kind === "config" ? FileMode.configVerify : FileMode.trustCheck, bytes);
     if (v.ok && kind === "config") {
-      const index = this.w.reg(3); // read before records() reuses the registers
+      const index = this.w.reg(FileRegister.SIGNER_INDEX); // read before records() reuses the registers
       v.signer = this.records(BANK_INSTALLED)[index];
     }
     return v;
@@ -334,7 +328,7 @@ export class FileFacet {
 
   /** The installed list's CAPF record(s): the CAPF TLS certificate must match one (by certificate SHA-1). */
   capfRecords(): TrustRecord[] {
-    return this.trustRecords().filter((r) => r.roleNumber === 4);
+    return this.trustRecords().filter((r) => r.roleNumber === Role.CAPF);
   }
 
   /** Load the device private key (PKCS#1 or PKCS#8 DER) used to open encrypted configs. */
@@ -353,26 +347,36 @@ export class FileFacet {
     const list: TrustRecord[] = [];
     for (let i = 0; i < n; i++) {
       w.check(w.exports.file_record_info(bank, i), "trust record");
-      const regs = Array.from({ length: 10 }, (_, k) => w.reg(k));
+      // Every number is read before the byte copies, which reuse REG0.
+      const R = RecordRegister;
+      const [role, keyType, recordLength, publicKeyLength, signatureLength, certificateLength, modulusBytes] = [
+        R.ROLE,
+        R.KEY_TYPE,
+        R.RECORD_LENGTH,
+        R.KEY_LENGTH,
+        R.SIGNATURE_LENGTH,
+        R.CERTIFICATE_LENGTH,
+        R.MODULUS_BYTES,
+      ].map((k) => w.reg(k));
       const bytes = (sel: number) => {
         w.check(w.exports.file_record_bytes(bank, i, sel), "trust record");
         return w.readOut(w.reg(0));
       };
       const record: TrustRecord = {
-        role: ROLE_NAMES[regs[0]] ?? String(regs[0]),
-        roleNumber: regs[0],
-        subject: text(bytes(0)),
-        issuer: text(bytes(1)),
-        serial: hex(bytes(2)),
-        keyType: KEY_TYPES[regs[1]] ?? "unknown",
-        certificateSha1: regs[5] > 0 ? hex(bytes(3)) : "",
-        recordLength: regs[2],
-        publicKeyLength: regs[3],
-        signatureLength: regs[4],
-        certificateLength: regs[5],
-        modulusBytes: regs[9],
+        role: ROLE_NAMES[role] ?? String(role),
+        roleNumber: role,
+        subject: text(bytes(RecordBytes.SUBJECT)),
+        issuer: text(bytes(RecordBytes.ISSUER)),
+        serial: hex(bytes(RecordBytes.SERIAL)),
+        keyType: KEY_TYPES[keyType] ?? "unknown",
+        certificateSha1: certificateLength > 0 ? hex(bytes(RecordBytes.CERT_SHA1)) : "",
+        recordLength,
+        publicKeyLength,
+        signatureLength,
+        certificateLength,
+        modulusBytes,
       };
-      const point = bytes(4);
+      const point = bytes(RecordBytes.EC_POINT);
       if (point.length > 0) record.ecPoint = hex(point);
       list.push(record);
     }

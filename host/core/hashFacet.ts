@@ -1,10 +1,11 @@
 // The core's hash exports (assembly/abi/hashAbi.md) as a typed API: one-shot digests,
 // streams of any length fed through the IN window, and files streamed from disk.
-import { createReadStream } from "node:fs";
-import type { WasmCore } from "./wasmCore.js";
+// Browser-safe to import: only hashFile reaches Node's fs, and only when called.
+import { Hash } from "../generated/abi.js";
+import type { WasmCore } from "./wasmInstance.js";
 
 /** Algorithm names as the CLI spells them, mapped to the core's selectors. */
-export const HASH_ALGORITHMS = { md5: 0, sha1: 1, sha256: 2, sha512: 3 } as const;
+export const HASH_ALGORITHMS = { md5: Hash.MD5, sha1: Hash.SHA1, sha256: Hash.SHA256, sha512: Hash.SHA512 } as const;
 export type HashAlgorithm = keyof typeof HASH_ALGORITHMS;
 
 export function isHashAlgorithm(name: string): name is HashAlgorithm {
@@ -96,6 +97,8 @@ export class HashFacet {
 
   /** Digest of a file, read in 256 KiB pieces (never whole). Rejects with the fs error. */
   hashFile(alg: HashAlgorithm, path: string): Promise<Uint8Array> {
+    // Not a static import of node:fs, so the facet loads in a browser (cnfguard/core).
+    const { createReadStream } = process.getBuiltinModule("fs");
     return this.digestChunks(alg, createReadStream(path, { highWaterMark: 256 * 1024 }));
   }
 

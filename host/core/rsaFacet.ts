@@ -2,11 +2,12 @@
 // Every method copies its input into the core's IN window, calls one export and
 // copies the result out; a non-zero status becomes a CoreError.
 
+import { Hash } from "../generated/abi.js";
 import { Status } from "../generated/status.js";
-import type { WasmCore } from "./wasmCore.js";
+import type { WasmCore } from "./wasmInstance.js";
 
-/** Hash selectors of the core (assembly/hash/hashContext.ts). */
-export const RsaHash = { sha1: 1, sha256: 2, sha512: 3 } as const;
+/** Hash selectors of the core (assembly/abi/schema.json). */
+export const RsaHash = { sha1: Hash.SHA1, sha256: Hash.SHA256, sha512: Hash.SHA512 } as const;
 export type RsaHashAlg = (typeof RsaHash)[keyof typeof RsaHash];
 
 /** The byte ranges x509_read reports, in register order. */
