@@ -73,6 +73,36 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX deviceevent_device ON deviceevent (devicename, pkid);
   `,
+  // 3: the change log a running server watches (changeLog.ts) so that a change made by any
+  // process — an admin command, the CAPF service, an import — invalidates the built files it
+  // touches. Written by triggers, so no writer can forget it.
+  `
+  CREATE TABLE changelog (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    subject TEXT NOT NULL CHECK (subject IN ('device', 'profile', 'address', 'pki')),
+    -- device: its name · profile: its pkid · address, pki: NULL (everything)
+    key     TEXT
+  );
+  CREATE TRIGGER changelog_device_insert AFTER INSERT ON device
+    BEGIN INSERT INTO changelog (subject, key) VALUES ('device', NEW.name); END;
+  CREATE TRIGGER changelog_device_update AFTER UPDATE ON device
+    BEGIN
+      INSERT INTO changelog (subject, key) VALUES ('device', OLD.name);
+      INSERT INTO changelog (subject, key) SELECT 'device', NEW.name WHERE NEW.name <> OLD.name;
+    END;
+  CREATE TRIGGER changelog_device_delete AFTER DELETE ON device
+    BEGIN INSERT INTO changelog (subject, key) VALUES ('device', OLD.name); END;
+  CREATE TRIGGER changelog_profile_update AFTER UPDATE ON phonesecurityprofile
+    BEGIN INSERT INTO changelog (subject, key) VALUES ('profile', OLD.pkid); END;
+  CREATE TRIGGER changelog_profile_delete AFTER DELETE ON phonesecurityprofile
+    BEGIN INSERT INTO changelog (subject, key) VALUES ('profile', OLD.pkid); END;
+  CREATE TRIGGER changelog_address_insert AFTER INSERT ON processnode
+    BEGIN INSERT INTO changelog (subject) VALUES ('address'); END;
+  CREATE TRIGGER changelog_address_update AFTER UPDATE ON processnode
+    BEGIN INSERT INTO changelog (subject) VALUES ('address'); END;
+  CREATE TRIGGER changelog_address_delete AFTER DELETE ON processnode
+    BEGIN INSERT INTO changelog (subject) VALUES ('address'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

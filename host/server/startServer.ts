@@ -1,13 +1,16 @@
-// `server start` as a function: HTTP, TFTP and CAPF over one data folder, each file
-// rendered from the database when asked for. Tests and the demo call it with port 0.
+// `server start` as a function: HTTP, TFTP and CAPF over one data folder, every file
+// served from the build layer (builtFiles.ts), which the change log keeps true to the
+// database. Tests and the demo call it with port 0.
 
 import { startTftpServer } from "../shared/tftp/tftpServer.js";
+import { BuiltFiles, type BuiltFilesOptions, type BuiltFilesStats } from "./builtFiles.js";
 import { capfDeviceStore } from "./capfDeviceStore.js";
 import { startCapfService } from "./capfService.js";
+import { sqliteChangeSource } from "./changeLog.js";
 import { openDatabase } from "./database.js";
 import { advertisedHost } from "./dataFolder.js";
 import { capfEvent, type EventRecorder, eventRecorder, fileEvent } from "./deviceEvents.js";
-import { type RendererContext, type RenderResult, renderFile } from "./fileRenderer.js";
+import type { RenderResult } from "./fileRenderer.js";
 import { startHttpService } from "./httpService.js";
 import { readLabPki } from "./labPki.js";
 
@@ -28,6 +31,8 @@ export interface StartServerOptions {
   micIssuers?: Uint8Array[];
   /** one line per request; default: none */
   log?: (line: string) => void;
+  /** the build layer's memory bound and background building */
+  build?: BuiltFilesOptions;
 }
 
 export interface RunningServer {
@@ -35,6 +40,10 @@ export interface RunningServer {
   ports: { http: number; tftp: number; capf: number };
   /** the per-device evidence (flush before reading the deviceevent table in this process) */
   events: EventRecorder;
+  /** what the build layer holds */
+  buildStats(): BuiltFilesStats;
+  /** resolves when the background build has nothing left to do */
+  whenBuilt(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,10 +69,20 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
       onSessionEnd: (session) => events.record(capfEvent(session)),
     });
     closers.push(() => capf.close());
-    const context: RendererContext = { db, pki, address: () => ({ host: o.advertise ?? advertisedHost(db), capfPort: capf.port }) };
-    /** Every answer to a file request, over either transport, goes through here: rendered, then recorded. */
+    const files = new BuiltFiles(
+      {
+        db,
+        loadPki: () => readLabPki(o.data),
+        address: () => ({ host: o.advertise ?? advertisedHost(db), capfPort: capf.port }),
+        log,
+      },
+      sqliteChangeSource(db),
+      o.build,
+    );
+    closers.push(async () => files.close());
+    /** Every answer to a file request, over either transport, goes through here: from the build layer, then recorded. */
     const serve = (transport: "http" | "tftp", name: string, remote: string): RenderResult => {
-      const r = renderFile(context, name);
+      const r = files.get(name);
       const event = fileEvent(transport, name, remote, r);
       if (event) events.record(event);
       return r;
@@ -86,7 +105,14 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
       },
     });
     closers.push(() => tftp.close());
-    return { bind, ports: { http: http.port, tftp: tftp.port, capf: capf.port }, events, close: closeAll };
+    return {
+      bind,
+      ports: { http: http.port, tftp: tftp.port, capf: capf.port },
+      events,
+      buildStats: () => files.stats(),
+      whenBuilt: () => files.whenBuilt(),
+      close: closeAll,
+    };
   } catch (e) {
     await closeAll();
     throw e;
