@@ -8,63 +8,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import binaryen from "binaryen";
 import { wasmPath } from "../host/paths.js";
-
-type Exports = Record<string, (...args: number[]) => number>;
-
-interface Traced {
-  exports: Exports;
-  memory: Uint8Array;
-  /** Run fn and return the events it caused: ["L", address] / ["S", address] / ["X", site]. */
-  trace(fn: () => void): string[];
-}
-
-function instrument(binary: Uint8Array): Traced {
-  const mod = binaryen.readBinary(binary);
-  mod.runPasses(["instrument-memory", "log-execution"]);
-  const instrumented = mod.emitBinary();
-  mod.dispose();
-  let events: string[] | undefined;
-  const pass = (_id: number, value: unknown): unknown => value;
-  const env = {
-    load_ptr: (_id: number, bytes: number, offset: number, address: number) => {
-      events?.push(`L${bytes}@${address + offset}`);
-      return address;
-    },
-    store_ptr: (_id: number, bytes: number, offset: number, address: number) => {
-      events?.push(`S${bytes}@${address + offset}`);
-      return address;
-    },
-    log_execution: (site: number) => {
-      events?.push(`X${site}`);
-    },
-    load_val_i32: pass,
-    load_val_i64: pass,
-    load_val_f32: pass,
-    load_val_f64: pass,
-    store_val_i32: pass,
-    store_val_i64: pass,
-    store_val_f32: pass,
-    store_val_f64: pass,
-    memory_grow_pre: pass,
-    memory_grow_post: pass,
-  };
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(instrumented)), { env });
-  const exports = instance.exports as unknown as Exports;
-  const memory = new Uint8Array((instance.exports.memory as WebAssembly.Memory).buffer);
-  return {
-    exports,
-    memory,
-    trace(fn) {
-      events = [];
-      fn();
-      const out = events;
-      events = undefined;
-      return out;
-    },
-  };
-}
+import { instrument, type Traced, tracedControl } from "./helpers/tracedCore.js";
 
 /** The events of begin (key schedule) and one update of `blocks` blocks, for random inputs. */
 function aesTrace(core: Traced, encrypt: number, blocks: number): string[] {
@@ -95,15 +40,7 @@ test("AES key schedule, encryption and decryption touch the same addresses and r
 });
 
 test("the harness sees a table lookup and a data-dependent loop (control)", () => {
-  const mod = binaryen.parseText(`(module
-    (memory (export "memory") 1)
-    (func (export "lookup") (param $x i32) (result i32) (i32.load8_u offset=256 (local.get $x)))
-    (func (export "count") (param $n i32) (result i32)
-      (loop $l (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_if $l (i32.gt_s (local.get $n) (i32.const 0))))
-      (local.get $n)))`);
-  const binary = mod.emitBinary();
-  mod.dispose();
-  const control = instrument(binary);
+  const control = tracedControl();
   assert.notDeepEqual(
     control.trace(() => control.exports.lookup(3)),
     control.trace(() => control.exports.lookup(200)),

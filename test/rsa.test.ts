@@ -228,12 +228,13 @@ for (const bits of SIZES) {
     rsa.loadPrivateKey(k.pkcs8);
     rsa.loadPublicKey(k.spki);
     const n = Buffer.from(k.pub.export({ format: "jwk" }).n!, "base64url");
-    const nMinus2 = Buffer.from((BigInt(`0x${n.toString("hex")}`) - 2n).toString(16).padStart(2 * k.bytes, "0"), "hex");
+    const below = (d: bigint) => Buffer.from((BigInt(`0x${n.toString("hex")}`) - d).toString(16).padStart(2 * k.bytes, "0"), "hex");
     const inputs = [
       Buffer.alloc(k.bytes),
       Buffer.concat([Buffer.alloc(k.bytes - 1), Buffer.from([1])]),
       Buffer.concat([Buffer.from([0]), randomBytes(k.bytes - 1)]),
-      nMinus2,
+      below(2n),
+      below(1n), // n − 1: the largest input
     ];
     for (const x of inputs) {
       assert.deepEqual(rsa.privateRaw(x), privateDecrypt({ key: k.priv, padding: constants.RSA_NO_PADDING }, x));

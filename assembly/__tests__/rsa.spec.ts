@@ -1,11 +1,10 @@
-// RSA building blocks inside the core: limb arithmetic and Montgomery products against
-// 64-bit integer arithmetic, the DER reader's edge cases, the PKCS#1 v1.5 masks, RSA
+// RSA building blocks inside the core: limb arithmetic against 64-bit integer arithmetic
+// (Montgomery products: montgomery.spec.ts), the DER reader's edge cases, the PKCS#1 v1.5 masks, RSA
 // Laboratories' PKCS#1 v1.5 signature examples 1.1–1.3 (key 1, 1024 bits, SHA-1; copied
 // from vectors/rsa/pkcs1v15sign-vectors.txt) and the built-in self-test.
 import { OK, E_DER_TRUNCATED, E_DER_LENGTH, E_DER_TAG, E_DER_INTEGER, E_RSA_BAD_SIGNATURE, E_RSA_SIGNATURE_LENGTH } from "../status";
 import { HASH_CTX_SIZE, HASH_SHA1, hashInit, hashUpdate, hashFinal } from "../hash/hashContext";
 import { bnAdd, bnSub, bnMul, bnFromBytes, bnToBytes, bnEqualMask, limb, setLimb } from "../rsa/bigNat";
-import { montInverse, montMul, montSquareOfR } from "../rsa/montgomery";
 import { pkcs1EncryptionMask } from "../rsa/pkcs1";
 import { RSA_PUB_SIZE, rsaPublicFromParts, rsaVerifyPkcs1 } from "../rsa/rsaPublicKey";
 import { derReadAny, derReadUnsigned, derLength, derValue } from "../der/derReader";
@@ -75,30 +74,6 @@ describe("limb arithmetic", () => {
     expect<u32>(bnEqualMask(A, B, 2)).toBe(0xffffffff);
     store<u64>(B, 12345 | (<u64>1 << 63));
     expect<u32>(bnEqualMask(A, B, 2)).toBe(0);
-  });
-});
-
-describe("Montgomery arithmetic", () => {
-  it("montInverse gives −n⁻¹ mod 2³² for odd n", () => {
-    for (let t = 0; t < 500; t++) {
-      const n = random32() | 1;
-      expect<u32>(n * montInverse(n)).toBe(0xffffffff);
-    }
-  });
-  it("one-limb montMul(a, b)·R ≡ a·b (mod n), and R² mod n is right", () => {
-    for (let t = 0; t < 500; t++) {
-      const n = (random32() | 0x80000001) >>> 1 | 1; // odd, below 2^31
-      const a = random32() % n, b = random32() % n;
-      store<u32>(A, a); store<u32>(B, b); store<u32>(R + 64, n);
-      const inv = montInverse(n);
-      montMul(R, A, B, R + 64, inv, 1);
-      const r = load<u32>(R);
-      expect<bool>(r < n).toBe(true);
-      expect<u64>((<u64>r << 32) % n).toBe((<u64>a * b) % n);
-      montSquareOfR(R, R + 64, inv, 1, 32 - <u32>clz(n));
-      const rModN = (<u64>1 << 32) % n;
-      expect<u64>(<u64>load<u32>(R)).toBe((rModN * rModN) % n);
-    }
   });
 });
 

@@ -1,78 +1,213 @@
-// Montgomery arithmetic modulo an odd n of k 32-bit limbs, R = 2^(32k).
-// montMul is the coarsely integrated operand scanning (CIOS) product with the
-// multiplication and reduction loops fused; its final subtraction is by mask,
-// so its running time depends only on k.
-import { MAX_LIMBS, limb, setLimb, bnZero, bnSub, bnSelect, bnShiftLeft1 } from "./bigNat";
+// Montgomery arithmetic modulo an odd n of k 28-bit limbs (radix28.ts), R = 2^(28k) ≥ 16n.
+//
+// Lazy carries: a product is accumulated into a table T of 2k u64 columns without carrying
+// (each 28×28-bit product is below 2^56, so a column holds 255 of them), then reduced row by
+// row, and carried once at the end. Four rows are handled per pass (addRows4), so each column
+// is loaded and stored once for four products. Squaring computes each cross product once.
+// No final subtraction: with R ≥ 16n, inputs below 4n give an output below 2n, and an input
+// below R times one below 2n gives one below 3n, so values stay in range without the masked
+// correction (montLeave makes the result canonical once, at the end).
+// Every loop runs a number of times fixed by k alone.
+import { MAX_LIMBS } from "./bigNat";
+import { LIMB_BITS, LIMB_MASK, toRadix28, r28ReduceOnce, r28Double } from "./radix28";
 
-/** Accumulator of montMul (k + 1 limbs) and scratch of montSquareOfR. */
-const T: usize = memory.data(<i32>(MAX_LIMBS + 2) << 2, 8);
+/** Limbs of the largest supported modulus (4096 bits) in this form. */
+export const MAX_MONT_LIMBS: u32 = (32 * MAX_LIMBS + 4 + LIMB_BITS - 1) / LIMB_BITS;
 
-/** −n⁻¹ mod 2³² for odd n0 (Newton's iteration doubles the correct bits each step). */
+/** Columns of the lazy product (2k, and slack). */
+const T: usize = memory.data(<i32>(2 * MAX_MONT_LIMBS + 4) << 3, 8);
+
+/** −n⁻¹ mod 2²⁸ for odd n0 (Newton's iteration doubles the correct bits each step). */
 export function montInverse(n0: u32): u32 {
   let x = n0; // correct to 3 bits for odd n0
   x *= 2 - n0 * x;
   x *= 2 - n0 * x;
   x *= 2 - n0 * x;
   x *= 2 - n0 * x;
-  return 0 - x;
+  return (0 - x) & LIMB_MASK;
 }
 
-/** r = a · b · R⁻¹ mod n, for a < R and b < n; r may alias a or b. */
-export function montMul(r: usize, a: usize, b: usize, n: usize, n0inv: u32, k: u32): void {
-  bnZero(T, k + 1);
+/** T[t + j] += a_j·b0 + a_{j−1}·b1 + a_{j−2}·b2 + a_{j−3}·b3 for j = 0 … len+2, with a_j
+ *  zero outside 0 … len−1: four rows of a product for one load and store of each column. */
+@inline function addRows4(t: usize, a: usize, len: usize, b0: u64, b1: u64, b2: u64, b3: u64): void {
+  let p1: u64 = 0, p2: u64 = 0, p3: u64 = 0; // a_{j−1}, a_{j−2}, a_{j−3}
+  const end = a + (len << 2);
+  if (len & 1) {
+    p1 = <u64>load<u32>(a);
+    store<u64>(t, load<u64>(t) + p1 * b0);
+    a += 4;
+    t += 8;
+  }
+  for (; a < end; a += 8, t += 16) {
+    const x0 = <u64>load<u32>(a);
+    const x1 = <u64>load<u32>(a, 4);
+    store<u64>(t, load<u64>(t) + x0 * b0 + p1 * b1 + p2 * b2 + p3 * b3);
+    store<u64>(t, load<u64>(t, 8) + x1 * b0 + x0 * b1 + p1 * b2 + p2 * b3, 8);
+    p3 = p1;
+    p2 = x0;
+    p1 = x1;
+  }
+  store<u64>(t, load<u64>(t) + p1 * b1 + p2 * b2 + p3 * b3);
+  store<u64>(t, load<u64>(t, 8) + p1 * b2 + p2 * b3, 8);
+  store<u64>(t, load<u64>(t, 16) + p1 * b3, 16);
+}
+
+/** T[t + j] += a_j·b0 for j = 0 … len−1. */
+@inline function addRow1(t: usize, a: usize, len: usize, b0: u64): void {
+  const end = a + (len << 2);
+  for (; a < end; a += 4, t += 8) store<u64>(t, load<u64>(t) + <u64>load<u32>(a) * b0);
+}
+
+@inline function clearColumns(k: u32): void {
+  memory.fill(T, 0, <usize>(2 * k + 4) << 3);
+}
+
+/** T = a·b, uncarried (each column below k·2^56). */
+function productColumns(a: usize, b: usize, k: u32): void {
+  clearColumns(k);
   const kBytes = <usize>k << 2;
-  for (let i: u32 = 0; i < k; i++) {
-    const bi = <u64>limb(b, i);
-    const x0 = <u64>load<u32>(T) + <u64>load<u32>(a) * bi;
-    let c1 = x0 >> 32;
-    const m = <u64>(<u32>x0 * n0inv);
-    let c2 = (<u64>(<u32>x0) + m * <u64>load<u32>(n)) >> 32;
-    // Limbs 1 … k−1: single steps until a multiple of four remain, then four per turn
-    // (fewer loop branches; the carries chain through c1 and c2 either way).
-    let j: usize = 4;
-    for (; ((kBytes - j) & 12) != 0; j += 4) {
-      const x = <u64>load<u32>(T + j) + <u64>load<u32>(a + j) * bi + c1;
-      c1 = x >> 32;
-      const y = (x & 0xffffffff) + m * <u64>load<u32>(n + j) + c2;
-      c2 = y >> 32;
-      store<u32>(T + j - 4, <u32>y);
-    }
-    for (; j < kBytes; j += 16) {
-      const x0 = <u64>load<u32>(T + j) + <u64>load<u32>(a + j) * bi + c1;
-      const y0 = (x0 & 0xffffffff) + m * <u64>load<u32>(n + j) + c2;
-      store<u32>(T + j - 4, <u32>y0);
-      const x1 = <u64>load<u32>(T + j, 4) + <u64>load<u32>(a + j, 4) * bi + (x0 >> 32);
-      const y1 = (x1 & 0xffffffff) + m * <u64>load<u32>(n + j, 4) + (y0 >> 32);
-      store<u32>(T + j, <u32>y1);
-      const x2 = <u64>load<u32>(T + j, 8) + <u64>load<u32>(a + j, 8) * bi + (x1 >> 32);
-      const y2 = (x2 & 0xffffffff) + m * <u64>load<u32>(n + j, 8) + (y1 >> 32);
-      store<u32>(T + j, <u32>y2, 4);
-      const x3 = <u64>load<u32>(T + j, 12) + <u64>load<u32>(a + j, 12) * bi + (x2 >> 32);
-      const y3 = (x3 & 0xffffffff) + m * <u64>load<u32>(n + j, 12) + (y2 >> 32);
-      store<u32>(T + j, <u32>y3, 8);
-      c1 = x3 >> 32;
-      c2 = y3 >> 32;
-    }
-    const top = <u64>load<u32>(T + kBytes) + c1 + c2;
-    store<u32>(T + kBytes - 4, <u32>top);
-    store<u32>(T + kBytes, <u32>(top >> 32));
+  let i: usize = 0;
+  for (; i + 16 <= kBytes; i += 16) {
+    addRows4(T + (i << 1), a, k, <u64>load<u32>(b + i), <u64>load<u32>(b + i, 4), <u64>load<u32>(b + i, 8), <u64>load<u32>(b + i, 12));
   }
-  // T < 2n: keep T when it is already below n (no overflow limb and T − n borrows).
-  const borrow = bnSub(r, T, n, k);
-  const keep = borrow & (1 - limb(T, k));
-  bnSelect(r, T, r, k, 0 - keep);
+  for (; i < kBytes; i += 4) addRow1(T + (i << 1), a, k, <u64>load<u32>(b + i));
 }
 
-/** rr = R² mod n, where n has `bits` significant bits (bits > 32(k−1)). Constant time in n. */
-export function montSquareOfR(rr: usize, n: usize, n0inv: u32, k: u32, bits: u32): void {
-  // Start at 2^(bits−1) < n, double up to R·2^k mod n, then square five times in the
-  // Montgomery domain: (R·2^s)² / R = R·2^(2s), and 2^5 · k = 32k, so the result is R·R.
-  bnZero(rr, k);
-  setLimb(rr, (bits - 1) >> 5, 1 << ((bits - 1) & 31));
-  for (let d: u32 = (k << 5) - bits + 1 + k; d > 0; d--) {
-    const carry = bnShiftLeft1(rr, k);
-    const borrow = bnSub(T, rr, n, k);
-    bnSelect(rr, T, rr, k, 0 - (carry | (1 - borrow)));
+/** T = a², carried (columns below 2^28): the cross products once, then doubled, plus the squares. */
+function squareColumns(a: usize, k: u32): void {
+  clearColumns(k);
+  const kBytes = <usize>k << 2;
+  let i: usize = 0;
+  for (; i + 16 <= kBytes; i += 16) {
+    // Rows a_i … a_{i+3}: the six products among themselves, then the block against a_{i+4} ….
+    const b0 = <u64>load<u32>(a + i), b1 = <u64>load<u32>(a + i, 4), b2 = <u64>load<u32>(a + i, 8), b3 = <u64>load<u32>(a + i, 12);
+    const t = T + (i << 2); // column 2i
+    store<u64>(t, load<u64>(t, 8) + b0 * b1, 8);
+    store<u64>(t, load<u64>(t, 16) + b0 * b2, 16);
+    store<u64>(t, load<u64>(t, 24) + b0 * b3 + b1 * b2, 24);
+    store<u64>(t, load<u64>(t, 32) + b1 * b3, 32);
+    store<u64>(t, load<u64>(t, 40) + b2 * b3, 40);
+    addRows4(t + 32, a + i + 16, (kBytes - i - 16) >> 2, b0, b1, b2, b3);
   }
-  for (let s = 0; s < 5; s++) montMul(rr, rr, rr, n, n0inv, k);
+  for (; i < kBytes; i += 4) addRow1(T + (i << 2) + 8, a + i + 4, (kBytes - i - 4) >> 2, <u64>load<u32>(a + i));
+  let carry: u64 = 0;
+  let t = T;
+  for (let j: usize = 0; j < kBytes; j += 4, t += 16) {
+    const x = <u64>load<u32>(a + j);
+    const even = (load<u64>(t) << 1) + x * x + carry;
+    store<u64>(t, even & LIMB_MASK);
+    const odd = (load<u64>(t, 8) << 1) + (even >> LIMB_BITS);
+    store<u64>(t, odd & LIMB_MASK, 8);
+    carry = odd >> LIMB_BITS;
+  }
+}
+
+/** Carry the 2k columns (before a reduction that would overflow them). */
+function carryColumns(k: u32): void {
+  let carry: u64 = 0;
+  for (let p: usize = 0; p < <usize>(2 * k) << 3; p += 8) {
+    const v = load<u64>(T + p) + carry;
+    store<u64>(T + p, v & LIMB_MASK);
+    carry = v >> LIMB_BITS;
+  }
+}
+
+@inline function rowFactor(t: u64, n0inv: u32): u64 {
+  return <u64>((<u32>t * n0inv) & LIMB_MASK);
+}
+
+/** r (k limbs) = T·R⁻¹ mod n, in [0, T/R + n): add m·n with m chosen limb by limb so the low
+ *  k columns vanish, four rows per pass, then carry the high columns into r. */
+function reduceColumns(r: usize, n: usize, n0inv: u32, k: u32): void {
+  const kBytes = <usize>k << 2;
+  const n0 = <u64>load<u32>(n), n1 = <u64>load<u32>(n, 4), n2 = <u64>load<u32>(n, 8);
+  let carry: u64 = 0;
+  let i: usize = 0;
+  for (; i + 16 <= kBytes; i += 16) {
+    // The four row factors depend on each other through the low columns: work them out on
+    // the side (column + carry + earlier rows' products), then add all four rows at once.
+    const t = T + (i << 1);
+    const t0 = load<u64>(t) + carry;
+    store<u64>(t, t0);
+    const m0 = rowFactor(t0, n0inv);
+    let c = (t0 + m0 * n0) >> LIMB_BITS;
+    const t1 = load<u64>(t, 8) + m0 * n1 + c;
+    const m1 = rowFactor(t1, n0inv);
+    c = (t1 + m1 * n0) >> LIMB_BITS;
+    const t2 = load<u64>(t, 16) + m0 * n2 + m1 * n1 + c;
+    const m2 = rowFactor(t2, n0inv);
+    c = (t2 + m2 * n0) >> LIMB_BITS;
+    const t3 = load<u64>(t, 24) + m0 * <u64>load<u32>(n, 12) + m1 * n2 + m2 * n1 + c;
+    const m3 = rowFactor(t3, n0inv);
+    addRows4(t, n, k, m0, m1, m2, m3);
+    carry = load<u64>(t) >> LIMB_BITS;
+    carry = (load<u64>(t, 8) + carry) >> LIMB_BITS;
+    carry = (load<u64>(t, 16) + carry) >> LIMB_BITS;
+    carry = (load<u64>(t, 24) + carry) >> LIMB_BITS;
+  }
+  for (; i < kBytes; i += 4) {
+    const t = T + (i << 1);
+    const t0 = load<u64>(t) + carry;
+    store<u64>(t, t0);
+    addRow1(t, n, k, rowFactor(t0, n0inv));
+    carry = load<u64>(t) >> LIMB_BITS;
+  }
+  let t = T + (kBytes << 1);
+  for (let j: usize = 0; j < kBytes; j += 4, t += 8) {
+    const v = load<u64>(t) + carry;
+    store<u32>(r + j, <u32>v & LIMB_MASK);
+    carry = v >> LIMB_BITS;
+  }
+}
+
+/** r = a·b·R⁻¹ mod n, below 2n, for a, b < 4n (or a < R and b < 2n: below 3n); r may alias a or b. */
+export function montMul(r: usize, a: usize, b: usize, n: usize, n0inv: u32, k: u32): void {
+  productColumns(a, b, k);
+  // 2k products per column fit while 2k·2^56 plus carries stays below 2^64.
+  if (k > 120) carryColumns(k);
+  reduceColumns(r, n, n0inv, k);
+}
+
+/** r = a²·R⁻¹ mod n, below 2n, for a < 4n; r may alias a. */
+export function montSqr(r: usize, a: usize, n: usize, n0inv: u32, k: u32): void {
+  squareColumns(a, k);
+  reduceColumns(r, n, n0inv, k);
+}
+
+/** r = x·R⁻¹ mod n, below x/R + n, for x of `words` 32-bit limbs (at most 56k bits). */
+export function montReduceWide(r: usize, x: usize, words: u32, n: usize, n0inv: u32, k: u32): void {
+  clearColumns(k);
+  toRadix28(T, 2 * k, x, words, true);
+  reduceColumns(r, n, n0inv, k);
+}
+
+/** r = the canonical a·R⁻¹ mod n (in [0, n)) for a < R: leaves the Montgomery form. */
+export function montLeave(r: usize, a: usize, n: usize, n0inv: u32, k: u32): void {
+  clearColumns(k);
+  for (let j: usize = 0; j < <usize>k << 2; j += 4) store<u64>(T + (j << 1), <u64>load<u32>(a + j));
+  reduceColumns(r, n, n0inv, k); // at most n
+  r28ReduceOnce(r, r, n, k);
+}
+
+/** rr = R² mod n (canonical), where n has `bits` significant bits. Constant time in n. */
+export function montSquareOfR(rr: usize, n: usize, n0inv: u32, k: u32, bits: u32): void {
+  // 2^(bits−1) < n doubled up to R·2 mod n, then square-and-double in the Montgomery domain
+  // over the bits of e = 28k: squaring takes R·2^s to R·2^(2s), doubling to R·2^(s+1), so
+  // the exponent s runs through the prefixes of e and ends at R·2^e = R².
+  memory.fill(rr, 0, <usize>k << 2);
+  store<u32>(rr + (<usize>((bits - 1) / LIMB_BITS) << 2), 1 << ((bits - 1) % LIMB_BITS));
+  for (let d: u32 = LIMB_BITS * k + 2 - bits; d > 0; d--) {
+    r28Double(rr, k);
+    r28ReduceOnce(rr, rr, n, k);
+  }
+  const e = LIMB_BITS * k;
+  for (let bit = 30 - <i32>clz(e); bit >= 0; bit--) {
+    montSqr(rr, rr, n, n0inv, k); // below 2n
+    if ((e >> bit) & 1) {
+      r28Double(rr, k); // below 4n
+    }
+  }
+  r28ReduceOnce(rr, rr, n, k);
+  r28ReduceOnce(rr, rr, n, k);
+  r28ReduceOnce(rr, rr, n, k);
 }

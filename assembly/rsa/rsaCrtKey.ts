@@ -3,26 +3,28 @@
 // rejection. rsaPrivateKey.ts keeps the device's key in one such region; the
 // self-test keeps a small one in another.
 //
-// Constant time in the secrets: Montgomery products with masked final subtraction,
-// fixed 4-bit windows over every exponent bit with masked table reads, masked
-// modular corrections, and a padding check whose outcome only selects, by mask,
-// between the message and a pseudo-random substitute.
+// Constant time in the secrets: Montgomery products whose loops depend only on the
+// length (montgomery.ts), fixed 4-bit windows over every exponent bit with masked table
+// reads, masked modular corrections, and a padding check whose outcome only selects, by
+// mask, between the message and a pseudo-random substitute.
 import { OK, E_ARGUMENT, E_RSA_SIZE, E_RSA_KEY_INVALID, E_RSA_NO_PRIVATE_KEY, E_RSA_CIPHERTEXT_LENGTH, E_RSA_INPUT_RANGE, E_RSA_FAULT } from "../status";
 import { derParseRsaPrivate, derPartPtr, derPartLen, PART_D, PART_P, PART_Q, PART_DP, PART_DQ, PART_QINV } from "../der/rsaKeyDer";
 import { HASH_CTX_SIZE, HASH_SHA256, hashInit, hashUpdate, hashFinal } from "../hash/hashContext";
 import { limb, setLimb, bnZero, bnFromBytes, bnToBytes, bnAdd, bnSub, bnSelect, bnMul, bnEqualMask, bnComparePublic, bnBitLengthPublic } from "./bigNat";
-import { montMul, montInverse, montSquareOfR } from "./montgomery";
+import { montMul, montInverse, montSquareOfR, montReduceWide, montLeave } from "./montgomery";
+import { montLimbs, toRadix28, fromRadix28, r28ReduceOnce } from "./radix28";
 import { modExpSecret } from "./modExp";
 import { pkcs1EncryptionMask } from "./pkcs1";
 import { RSA_PUB_SIZE, rsaPublicFromDerParts, rsaPublicModulusBytes, rsaPublicModulus, rsaPublicPower } from "./rsaPublicKey";
-import { WINDOW_TABLE, PUBLIC_EM, PUBLIC_CHECK, WIDE_INPUT, WIDE_OUTPUT, HALF_A, HALF_B, HALF_C, HALF_D, HALF_E, HALF_F } from "./rsaScratch";
+import { WINDOW_TABLE, PUBLIC_EM, PUBLIC_CHECK, WIDE_INPUT, WIDE_OUTPUT, HALF_A, HALF_B, HALF_C, HALF_E, HALF_F, MONT_PRIME, MONT_A, MONT_B, MONT_C, MONT_SEL } from "./rsaScratch";
 
 // Region layout (byte offsets): the public key first, so the public routines apply to
-// it, then a small header, then seven values of h limbs each (h = limbs of p and q).
+// it, then a small header, then the values: five of h 32-bit limbs (h = limbs of p and q),
+// then R² mod p and mod q in 28-bit limbs, two values' room each (montLimbs(32h) ≤ 2h).
 const PUB: usize = 0;
 const HALF_LIMBS: usize = <usize>RSA_PUB_SIZE; //  u32: h (0 while loading)
-const N0_P: usize = HALF_LIMBS + 4; //               u32: −p⁻¹ mod 2³²
-const N0_Q: usize = HALF_LIMBS + 8; //               u32: −q⁻¹ mod 2³²
+const N0_P: usize = HALF_LIMBS + 4; //               u32: −p⁻¹ mod 2²⁸
+const N0_Q: usize = HALF_LIMBS + 8; //               u32: −q⁻¹ mod 2²⁸
 const SECRET: usize = HALF_LIMBS + 16; //            32 bytes: implicit-rejection key
 const VALUES: usize = SECRET + 32;
 // The values, in order.
@@ -31,9 +33,9 @@ const Q: u32 = 1;
 const DP: u32 = 2;
 const DQ: u32 = 3;
 const QINV: u32 = 4;
-const RR_P: u32 = 5; // R² mod p
-const RR_Q: u32 = 6; // R² mod q
-const VALUE_COUNT: u32 = 7;
+const RR_P: u32 = 5; // R² mod p (28-bit limbs, values 5 and 6)
+const RR_Q: u32 = 7; // R² mod q (28-bit limbs, values 7 and 8)
+const VALUE_COUNT: u32 = 9;
 
 /** Region bytes before the values, and the number of values: a region for keys of up to
  *  h limbs per prime takes CRT_KEY_HEADER + CRT_KEY_VALUES · 4h bytes (crtKeySize). */
@@ -100,8 +102,11 @@ function loadChecked(key: usize, maxHalfLimbs: u32, der: usize, len: u32): u32 {
   if (good == 0) return E_RSA_KEY_INVALID;
   store<u32>(key + N0_P, montInverse(limb(p, 0)));
   store<u32>(key + N0_Q, montInverse(limb(q, 0)));
-  montSquareOfR(value(key, RR_P, h), p, load<u32>(key + N0_P), h, bnBitLengthPublic(p, h));
-  montSquareOfR(value(key, RR_Q, h), q, load<u32>(key + N0_Q), h, bnBitLengthPublic(q, h));
+  const mk = montLimbs(h << 5);
+  toRadix28(MONT_PRIME, mk, p, h);
+  montSquareOfR(value(key, RR_P, h), MONT_PRIME, load<u32>(key + N0_P), mk, bnBitLengthPublic(p, h));
+  toRadix28(MONT_PRIME, mk, q, h);
+  montSquareOfR(value(key, RR_Q, h), MONT_PRIME, load<u32>(key + N0_Q), mk, bnBitLengthPublic(q, h));
   deriveRejectionKey(key);
   store<u32>(key + HALF_LIMBS, h);
   // A test operation: x = 2 must come back through the CRT path and e.
@@ -128,21 +133,32 @@ function modAdd(r: usize, a: usize, b: usize, m: usize, h: u32, tmp: usize): voi
 }
 
 /**
- * out = c^d·R mod prime (the Montgomery form of c^d) for the ciphertext c in WIDE_INPUT
- * (2h limbs) and a CRT exponent d. Uses HALF_A … HALF_D.
+ * out (h limbs) = c^d mod prime, canonical, for the ciphertext c in WIDE_INPUT (2h limbs) and
+ * a CRT exponent d (h limbs); rr = R² mod prime in 28-bit limbs. Uses MONT_*.
  */
 function powerModPrime(out: usize, prime: usize, n0: u32, rr: usize, d: usize, h: u32): void {
-  const cLow = WIDE_INPUT;
-  const cHigh = WIDE_INPUT + (<usize>h << 2);
-  // c·R = cHigh·R² + cLow·R (mod prime): two products with R³ and R², one masked sum.
-  montMul(HALF_A, rr, rr, prime, n0, h); //      R³
-  montMul(HALF_B, cHigh, HALF_A, prime, n0, h); // cHigh·R²
-  montMul(HALF_A, cLow, rr, prime, n0, h); //    cLow·R
-  modAdd(HALF_C, HALF_B, HALF_A, prime, h, HALF_D);
-  bnZero(HALF_D, h);
-  setLimb(HALF_D, 0, 1);
-  montMul(HALF_A, rr, HALF_D, prime, n0, h); //  R (the Montgomery one)
-  modExpSecret(out, HALF_C, HALF_A, d, prime, n0, h, WINDOW_TABLE, HALF_B);
+  const k = montLimbs(h << 5);
+  toRadix28(MONT_PRIME, k, prime, h);
+  // c·R: reduce c (below R²) once to c·R⁻¹, then multiply by R³.
+  montReduceWide(MONT_A, WIDE_INPUT, h << 1, MONT_PRIME, n0, k); // c·R⁻¹, below R
+  montMul(MONT_B, rr, rr, MONT_PRIME, n0, k); //                  R³
+  montMul(MONT_C, MONT_A, MONT_B, MONT_PRIME, n0, k); //          c·R, below 3·prime
+  montLeave(MONT_A, rr, MONT_PRIME, n0, k); //                    R (the Montgomery one)
+  modExpSecret(MONT_B, MONT_C, MONT_A, d, h, MONT_PRIME, n0, k, WINDOW_TABLE, MONT_SEL);
+  montLeave(MONT_A, MONT_B, MONT_PRIME, n0, k);
+  fromRadix28(out, h, MONT_A, k);
+}
+
+/** r = a·b mod prime, canonical, for a < 2^(32h) and b < prime (h limbs); rr = R² mod prime. Uses MONT_*. */
+function mulModPrime(r: usize, a: usize, b: usize, prime: usize, n0: u32, rr: usize, h: u32): void {
+  const k = montLimbs(h << 5);
+  toRadix28(MONT_PRIME, k, prime, h);
+  toRadix28(MONT_A, k, a, h);
+  toRadix28(MONT_B, k, b, h);
+  montMul(MONT_C, MONT_A, rr, MONT_PRIME, n0, k); //   a·R, below 2·prime (rr < prime)
+  montMul(MONT_A, MONT_C, MONT_B, MONT_PRIME, n0, k); // a·b, below 2·prime when b < prime
+  r28ReduceOnce(MONT_A, MONT_A, MONT_PRIME, k);
+  fromRadix28(r, h, MONT_A, k);
 }
 
 /**
@@ -153,17 +169,17 @@ function privatePower(key: usize): u32 {
   const h = load<u32>(key + HALF_LIMBS);
   const p = value(key, P, h), q = value(key, Q, h);
   const n0p = load<u32>(key + N0_P), n0q = load<u32>(key + N0_Q);
-  powerModPrime(HALF_E, p, n0p, value(key, RR_P, h), value(key, DP, h), h); // m1·R mod p
-  powerModPrime(HALF_F, q, n0q, value(key, RR_Q, h), value(key, DQ, h), h); // m2·R mod q
-  bnZero(HALF_D, h);
-  setLimb(HALF_D, 0, 1);
-  montMul(HALF_F, HALF_F, HALF_D, q, n0q, h); //               m2
-  montMul(HALF_A, HALF_F, value(key, RR_P, h), p, n0p, h); //  m2·R mod p
-  const borrow = bnSub(HALF_B, HALF_E, HALF_A, h); //          (m1 − m2)·R, corrected by mask:
+  const rrP = value(key, RR_P, h);
+  powerModPrime(HALF_E, p, n0p, rrP, value(key, DP, h), h); //        m1
+  powerModPrime(HALF_F, q, n0q, value(key, RR_Q, h), value(key, DQ, h), h); // m2
+  bnZero(HALF_C, h);
+  setLimb(HALF_C, 0, 1);
+  mulModPrime(HALF_A, HALF_F, HALF_C, p, n0p, rrP, h); //             m2 mod p
+  const borrow = bnSub(HALF_B, HALF_E, HALF_A, h); //                 m1 − m2, corrected by mask:
   bnAdd(HALF_C, HALF_B, p, h);
   bnSelect(HALF_B, HALF_C, HALF_B, h, 0 - borrow);
-  montMul(HALF_A, HALF_B, value(key, QINV, h), p, n0p, h); //  t = (m1 − m2)·qInv mod p
-  bnMul(WIDE_OUTPUT, HALF_A, q, h); //                         m = m2 + t·q
+  mulModPrime(HALF_A, HALF_B, value(key, QINV, h), p, n0p, rrP, h); // t = (m1 − m2)·qInv mod p
+  bnMul(WIDE_OUTPUT, HALF_A, q, h); //                                m = m2 + t·q
   let carry = bnAdd(WIDE_OUTPUT, WIDE_OUTPUT, HALF_F, h);
   for (let i = h; i < h << 1; i++) {
     const s = <u64>limb(WIDE_OUTPUT, i) + <u64>carry;

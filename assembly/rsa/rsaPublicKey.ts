@@ -3,16 +3,17 @@
 import { OK, E_RSA_SIZE, E_RSA_EXPONENT, E_RSA_MODULUS, E_RSA_SIGNATURE_LENGTH, E_RSA_BAD_SIGNATURE, E_RSA_INPUT_RANGE, E_HASH_ALGORITHM } from "../status";
 import { derParseRsaPublic, derPartPtr, derPartLen, PART_N, PART_E } from "../der/rsaKeyDer";
 import { MAX_LIMBS, limb, bnFromBytes, bnToBytes, bnComparePublic, bnBitLengthPublic, bnCopy } from "./bigNat";
-import { montInverse, montSquareOfR } from "./montgomery";
+import { MAX_MONT_LIMBS, montInverse, montSquareOfR } from "./montgomery";
+import { montLimbs, toRadix28, fromRadix28 } from "./radix28";
 import { modExpPublic } from "./modExp";
 import { pkcs1DigestLength, pkcs1SignatureMatches } from "./pkcs1";
-import { PUBLIC_XM, PUBLIC_ONE, PUBLIC_EM, WIDE_INPUT, WIDE_OUTPUT } from "./rsaScratch";
+import { PUBLIC_N, PUBLIC_X, PUBLIC_XM, PUBLIC_EM, WIDE_INPUT, WIDE_OUTPUT } from "./rsaScratch";
 
 // Layout of a public key region (byte offsets).
 const KEY_LIMBS: usize = 0; //   u32: k, limbs of n (0 = no key)
 const KEY_BYTES: usize = 4; //   u32: modulus length in bytes (4k)
 const KEY_E: usize = 8; //       u32: public exponent
-const KEY_N0INV: usize = 12; //  u32: −n⁻¹ mod 2³²
+const KEY_N0INV: usize = 12; //  u32: −n⁻¹ mod 2²⁸ (montgomery.ts)
 const KEY_BITS: usize = 16; //   u32: significant bits of n
 const KEY_N: usize = 32; //      k limbs of n, little-endian
 
@@ -69,17 +70,18 @@ export function rsaPublicFromDerParts(key: usize): u32 {
 }
 
 // R² mod n of the last modulus used, with a copy of that modulus: files signed by one
-// key come in runs, and R² costs about a quarter of a verification.
+// key come in runs, and R² costs a sizeable part of a verification.
 const CACHED_N: usize = memory.data(<i32>MAX_LIMBS << 2, 8);
-const CACHED_RR: usize = memory.data(<i32>MAX_LIMBS << 2, 8);
+const CACHED_RR: usize = memory.data(<i32>MAX_MONT_LIMBS << 2, 8);
 let cachedLimbs: u32 = 0;
 
-/** R² mod n for the key, from the cache when n is the last modulus used (public values). */
-function squareOfR(key: usize): usize {
+/** R² mod n for the key (28-bit limbs; PUBLIC_N holds n in that form), from the cache when n
+ *  is the last modulus used (public values). */
+function squareOfR(key: usize, mk: u32): usize {
   const k = load<u32>(key + KEY_LIMBS);
   const n = key + KEY_N;
   if (cachedLimbs == k && bnComparePublic(n, CACHED_N, k) == 0) return CACHED_RR;
-  montSquareOfR(CACHED_RR, n, load<u32>(key + KEY_N0INV), k, load<u32>(key + KEY_BITS));
+  montSquareOfR(CACHED_RR, PUBLIC_N, load<u32>(key + KEY_N0INV), mk, load<u32>(key + KEY_BITS));
   bnCopy(CACHED_N, n, k);
   cachedLimbs = k;
   return CACHED_RR;
@@ -87,9 +89,13 @@ function squareOfR(key: usize): usize {
 
 /** r = x^e mod n on limbs (x < n); r must not be a PUBLIC_* region. */
 export function rsaPublicPower(key: usize, r: usize, x: usize): void {
-  const rr = squareOfR(key);
   const k = load<u32>(key + KEY_LIMBS);
-  modExpPublic(r, x, load<u32>(key + KEY_E), key + KEY_N, load<u32>(key + KEY_N0INV), rr, k, PUBLIC_XM, PUBLIC_ONE);
+  const mk = montLimbs(k << 5);
+  toRadix28(PUBLIC_N, mk, key + KEY_N, k);
+  const rr = squareOfR(key, mk);
+  toRadix28(PUBLIC_X, mk, x, k);
+  modExpPublic(PUBLIC_X, PUBLIC_X, load<u32>(key + KEY_E), PUBLIC_N, load<u32>(key + KEY_N0INV), rr, mk, PUBLIC_XM);
+  fromRadix28(r, k, PUBLIC_X, mk);
 }
 
 /** Read a big-endian input of exactly the modulus length into WIDE_INPUT; it must be below n. */
