@@ -40,7 +40,7 @@ before(async () => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test("server init: the lab PKI like a fresh CUCM's, files mode 0600, and no second init over it", async () => {
-  assert.deepEqual(readdirSync(join(data, "pki")).sort(), ["capf.pem", "mic-ca.pem", "sast.pem", "tftp.pem"]);
+  assert.deepEqual(readdirSync(join(data, "pki")).sort(), ["capf.pem", "mic-ca.pem", "sast.pem", "tftp.pem", "tomcat.pem"]);
   for (const f of readdirSync(join(data, "pki"))) assert.equal(statSync(join(data, "pki", f)).mode & 0o777, 0o600, f);
   assert.equal(statSync(join(data, "cnfguard.db")).mode & 0o777, 0o600, "the database holds the phones' passwords");
   const capf = new X509Certificate(readFileSync(join(data, "pki", "capf.pem")));
@@ -96,7 +96,7 @@ test("usage errors exit 2 and name the field and the fix; a missing folder exits
     [["device", "capf", "SEPA45630BBFA40", "install", "--auth-string", "12", "--data", data], /--auth-string: an authentication string is 4–16 digits/],
     [["sql", "delete from device", "--data", data], /read-only/],
     [["server", "start", "--data", data, "--http-port", "70000"], /--http-port '70000'/],
-    [["server", "restart"], /use init or start/],
+    [["server", "restart"], /use init, init-admin or start/],
   ];
   for (const [args, message] of cases) {
     const r = await cnfguard(...args);
@@ -114,14 +114,29 @@ test("usage errors exit 2 and name the field and the fix; a missing folder exits
 });
 
 test("server start: prints the bound ports, serves, logs one line per request, stops on SIGTERM", async () => {
-  const child = spawn(process.execPath, [BIN, "server", "start", "--data", data, "--http-port", "0", "--tftp-port", "0", "--capf-port", "0", "--json"]);
+  const child = spawn(process.execPath, [
+    BIN,
+    "server",
+    "start",
+    "--data",
+    data,
+    "--http-port",
+    "0",
+    "--tftp-port",
+    "0",
+    "--capf-port",
+    "0",
+    "--admin-port",
+    "0",
+    "--json",
+  ]);
   let out = "";
   child.stdout.on("data", (c) => (out += c));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   try {
     while (!out.includes("\n")) await new Promise((r) => setTimeout(r, 50));
     const ports = JSON.parse(out.split("\n")[0]);
-    for (const k of ["http", "tftp", "capf"]) assert.ok(ports[k] > 0, k);
+    for (const k of ["http", "tftp", "capf", "admin"]) assert.ok(ports[k] > 0, k);
     const sgn = await rawHttp(ports.http, "/SEPA45630BBFA40.cnf.xml.sgn");
     assert.equal(sgn.status, 200);
     assert.match(sgn.body.toString("latin1"), /<processNodeName>10\.48\.46\.4<\/processNodeName>/, "the advertised host from init");

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { initAdmin } from "../host/server/admin/adminSetup.js";
 import { capfDeviceStore } from "../host/server/capfDeviceStore.js";
 import { type Db, openDatabase } from "../host/server/database.js";
 import { initDataFolder } from "../host/server/dataFolder.js";
@@ -19,6 +20,8 @@ import { tftpGet } from "../host/shared/tftp/tftpClient.js";
 
 export interface LabServer {
   dir: string;
+  /** the admin pages' address and login, when asked for */
+  admin?: { url: string; user: string; password: string };
   db: Db;
   pki: LabPki;
   server: RunningServer;
@@ -26,8 +29,14 @@ export interface LabServer {
   close(): Promise<void>;
 }
 
+export const ADMIN_LOGIN = { user: "admin", password: "lab-admin-password" };
+
 /** A data folder with the given profiles and devices (name → profile), served on free ports. */
-export async function labServer(profiles: Record<string, ProfileChanges>, devices: Record<string, string>): Promise<LabServer> {
+export async function labServer(
+  profiles: Record<string, ProfileChanges>,
+  devices: Record<string, string>,
+  o: { admin?: { maxLoginFailures?: number } } = {},
+): Promise<LabServer> {
   const dir = mkdtempSync(join(tmpdir(), "cnfguard-server-"));
   const data = join(dir, "data");
   initDataFolder(data, "127.0.0.1");
@@ -35,9 +44,12 @@ export async function labServer(profiles: Record<string, ProfileChanges>, device
   for (const [name, changes] of Object.entries(profiles)) addProfile(db, name, changes);
   for (const [name, profile] of Object.entries(devices)) addDevice(db, name, { profile });
   const logs: string[] = [];
-  const server = await startServer({ data, httpPort: 0, tftpPort: 0, capfPort: 0, log: (l) => logs.push(l) });
+  if (o.admin) await initAdmin(data, ADMIN_LOGIN);
+  const admin = o.admin ? { port: 0, ...o.admin } : undefined;
+  const server = await startServer({ data, httpPort: 0, tftpPort: 0, capfPort: 0, log: (l) => logs.push(l), admin });
   return {
     dir: data,
+    admin: server.ports.admin ? { url: `https://127.0.0.1:${server.ports.admin}`, ...ADMIN_LOGIN } : undefined,
     db,
     pki: readLabPki(data),
     server,

@@ -4,20 +4,31 @@
 import { DEFAULT_DATA_DIR } from "../server/database.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
-const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--json]
+const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--admin-user NAME] [--admin-password-file FILE] [--json]
+       cnfguard server init-admin --data DIR [--admin-user NAME] [--admin-password-file FILE] [--json]
        cnfguard server start --data DIR [--bind 127.0.0.1] [--http-port 6970] [--tftp-port 69]
-                             [--capf-port 3804] [--advertise HOST] [--mic-ca CA.pem]… [--json]
+                             [--capf-port 3804] [--advertise HOST] [--mic-ca CA.pem]…
+                             [--admin-port 8443] [--admin-bind 127.0.0.1] [--json]
 
 init   creates DIR (which must not exist or be empty) with the database (DIR/cnfguard.db) and a lab PKI
        like a fresh CUCM's: DIR/pki/sast.pem (signs trust lists), tftp.pem (signs configs), capf.pem
        (CAPF TLS server and LSC issuer), mic-ca.pem (lab manufacturing CA for phones' MICs) —
        each the certificate then its private key, mode 0600.
        --advertise HOST  the address phones use to reach this server (default 127.0.0.1)
+       Also the admin pages' HTTPS certificate (CUCM's tomcat certificate, DIR/pki/tomcat.pem) and an
+       administrator: --admin-user NAME (default admin) with the password in --admin-password-file FILE
+       (its trailing newline ignored); without that file a password is generated and printed once.
+       Passwords are stored as scrypt hashes.
+init-admin  the same for an existing folder: makes tomcat.pem if missing, sets the administrator's
+       password (a folder made before the admin pages, or a forgotten password)
 start  serves ITLFile.tlv, ITLSEP<MAC>.tlv, SEP<MAC>.cnf.xml[.sgn|.enc.sgn] over HTTP and TFTP and runs
        the CAPF service; one log line per request. Port 0 = any free port; the bound ports are printed
        first (--json: as one JSON line). Admin commands on the same DIR take effect at once.
        --mic-ca CA.pem   also trust this manufacturing CA for MIC authentication (repeatable;
                          DIR/pki/mic-ca.pem is always trusted)
+       --admin-port PORT the admin pages over HTTPS (default 8443): Phone Security Profile, Phone,
+                         Reports, SQL, Troubleshooting
+       --admin-bind ADDR where they listen (default 127.0.0.1, this host only)
 --data DIR defaults to ${DEFAULT_DATA_DIR}.`;
 
 const options = {
@@ -28,6 +39,10 @@ const options = {
   "tftp-port": { type: "string" },
   "capf-port": { type: "string" },
   "mic-ca": { type: "string", multiple: true },
+  "admin-port": { type: "string" },
+  "admin-bind": { type: "string" },
+  "admin-user": { type: "string" },
+  "admin-password-file": { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -39,19 +54,58 @@ export const command: Command = {
     const [action, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
     const data = values.data ?? DEFAULT_DATA_DIR;
-    if (action === "init") return init(data, values.advertise, values.json ?? false);
+    if (action === "init") return init(data, values);
+    if (action === "init-admin") return initAdminOnly(data, values);
     if (action === "start") return start(data, values);
-    throw new UsageError(action ? `unknown action '${action}': use init or start` : "say init or start");
+    throw new UsageError(action ? `unknown action '${action}': use init, init-admin or start` : "say init, init-admin or start");
   },
 };
 
-async function init(data: string, advertise: string | undefined, json: boolean): Promise<number> {
+interface AdminValues {
+  "admin-user"?: string;
+  "admin-password-file"?: string;
+  advertise?: string;
+  json?: boolean;
+}
+
+async function init(data: string, v: AdminValues): Promise<number> {
   const { initDataFolder, DEFAULT_ADVERTISE } = await import("../server/dataFolder.js");
-  initDataFolder(data, advertise);
-  const host = advertise ?? DEFAULT_ADVERTISE;
-  if (json) process.stdout.write(JSON.stringify({ data, advertise: host, pki: ["sast.pem", "tftp.pem", "capf.pem", "mic-ca.pem"] }) + "\n");
-  else process.stdout.write(`created ${data}: database and lab PKI (SAST, TFTP, CAPF, MIC CA); phones reach ${host}\n`);
+  const { initAdmin } = await import("../server/admin/adminSetup.js");
+  const { checkAdminUser, readPasswordFile } = await import("../server/admin/adminAccount.js");
+  // Both checked before anything is written: a bad flag leaves no half-made folder.
+  if (v["admin-user"] !== undefined) checkAdminUser(v["admin-user"]);
+  const password = v["admin-password-file"] === undefined ? undefined : readPasswordFile(v["admin-password-file"]);
+  initDataFolder(data, v.advertise);
+  const admin = await initAdmin(data, { user: v["admin-user"], password });
+  const host = v.advertise ?? DEFAULT_ADVERTISE;
+  if (v.json) {
+    const pki = ["sast.pem", "tftp.pem", "capf.pem", "mic-ca.pem", "tomcat.pem"];
+    process.stdout.write(JSON.stringify({ data, advertise: host, pki, admin: adminJson(admin) }) + "\n");
+  } else {
+    process.stdout.write(`created ${data}: database and lab PKI (SAST, TFTP, CAPF, MIC CA, tomcat); phones reach ${host}\n`);
+    process.stdout.write(adminLine(admin));
+  }
   return Exit.OK;
+}
+
+async function initAdminOnly(data: string, v: AdminValues): Promise<number> {
+  const { initAdmin } = await import("../server/admin/adminSetup.js");
+  const { readPasswordFile } = await import("../server/admin/adminAccount.js");
+  const password = v["admin-password-file"] === undefined ? undefined : readPasswordFile(v["admin-password-file"]);
+  const admin = await initAdmin(data, { user: v["admin-user"], password });
+  if (v.json) process.stdout.write(JSON.stringify({ data, tomcatCreated: admin.tomcatCreated, admin: adminJson(admin) }) + "\n");
+  else process.stdout.write((admin.tomcatCreated ? `created ${data}/pki/tomcat.pem\n` : "") + adminLine(admin));
+  return Exit.OK;
+}
+
+function adminJson(a: { user: string; generatedPassword?: string }) {
+  return a.generatedPassword ? { user: a.user, password: a.generatedPassword } : { user: a.user };
+}
+
+function adminLine(a: { user: string; generatedPassword?: string }): string {
+  return a.generatedPassword
+    ? `administrator ${a.user}, password ${a.generatedPassword} (shown only this once; 'server init-admin' sets a new one)\n`
+    : `administrator ${a.user}, password from the file\n`;
 }
 
 interface StartValues {
@@ -61,6 +115,8 @@ interface StartValues {
   "tftp-port"?: string;
   "capf-port"?: string;
   "mic-ca"?: string[];
+  "admin-port"?: string;
+  "admin-bind"?: string;
   json?: boolean;
 }
 
@@ -75,6 +131,7 @@ async function start(data: string, v: StartValues): Promise<number> {
     capfPort: port("--capf-port", v["capf-port"], 3804),
     advertise: v.advertise,
     micIssuers: (v["mic-ca"] ?? []).map((file) => readCertificateFile(file, "--mic-ca")),
+    admin: { port: port("--admin-port", v["admin-port"], 8443), bind: v["admin-bind"] ?? "127.0.0.1" },
     log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   };
   let server;
@@ -84,20 +141,27 @@ async function start(data: string, v: StartValues): Promise<number> {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "EADDRINUSE" || err.code === "EACCES" || err.code === "EADDRNOTAVAIL") {
       throw new IoError(
-        `cannot listen on ${options.bind} (${err.code}): ports below 1024 need privileges, a port may be taken — try --tftp-port 0 / --http-port 0 / --capf-port 0`,
+        `cannot listen on ${options.bind} or ${options.admin.bind} (${err.code}): ports below 1024 need privileges, a port may be taken — try --tftp-port 0 / --http-port 0 / --capf-port 0 / --admin-port 0`,
       );
     }
     throw e;
   }
-  const { http, tftp, capf } = server.ports;
-  if (v.json) process.stdout.write(JSON.stringify({ bind: server.bind, http, tftp, capf }) + "\n");
-  else process.stdout.write(`cnfguard server on ${server.bind}: HTTP ${http}, TFTP ${tftp}, CAPF ${capf} (Ctrl-C stops)\n`);
+  const { http, tftp, capf, admin } = server.ports;
+  if (v.json) process.stdout.write(JSON.stringify({ bind: server.bind, http, tftp, capf, admin: admin ?? null }) + "\n");
+  else {
+    process.stdout.write(`cnfguard server on ${server.bind}: HTTP ${http}, TFTP ${tftp}, CAPF ${capf} (Ctrl-C stops)\n`);
+    process.stdout.write(admin ? `admin pages: https://${hostPart(options.admin.bind)}:${admin}/\n` : `${server.adminOff}\n`);
+  }
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
   await server.close();
   return Exit.OK;
+}
+
+function hostPart(bind: string): string {
+  return bind.includes(":") ? `[${bind}]` : bind;
 }
 
 function port(flag: string, value: string | undefined, fallback: number): number {

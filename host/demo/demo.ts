@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { bootPhone } from "../phone/bootFlow.js";
 import { configOutline } from "../phone/phoneConfig.js";
 import { stepLine } from "../phone/trace.js";
+import { initAdmin } from "../server/admin/adminSetup.js";
 import { openDatabase } from "../server/database.js";
 import { initDataFolder } from "../server/dataFolder.js";
 import { addDevice, setCapfOperation } from "../server/deviceStore.js";
@@ -40,9 +41,11 @@ export async function runDemo(out: (line: string) => void = (l) => process.stdou
     }
     out(`   profile "${PROFILE}": TFTP Encrypted Config, CAPF by null string, RSA 2048`);
     out(`   device ${DEVICE} assigned to it, CAPF operation: install`);
-    const server = await startServer({ data, httpPort: 0, tftpPort: 0, capfPort: 0 });
+    const admin = await initAdmin(data, {});
+    const server = await startServer({ data, httpPort: 0, tftpPort: 0, capfPort: 0, admin: { port: 0 } });
     try {
       out(`   listening on 127.0.0.1: HTTP ${server.ports.http}, TFTP ${server.ports.tftp}, CAPF ${server.ports.capf}`);
+      out(`   admin pages: https://127.0.0.1:${server.ports.admin}/ — login ${admin.user} / ${admin.generatedPassword} (while the demo runs)`);
       out(`== phone ${DEVICE}: new, MIC only`);
       const result = await bootPhone({
         server: "127.0.0.1",

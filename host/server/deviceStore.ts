@@ -3,7 +3,16 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { UsageError } from "../shared/errors.js";
 import type { Db } from "./database.js";
-import { type CapfAuthMode, type Curve, checkCurve, checkKeySize, findProfile, requireProfile, type SecurityProfile } from "./profileStore.js";
+import {
+  type CapfAuthMode,
+  type Curve,
+  checkCurve,
+  checkDescription,
+  checkKeySize,
+  findProfile,
+  requireProfile,
+  type SecurityProfile,
+} from "./profileStore.js";
 
 export type CapfOperation = "none" | "install" | "fetch" | "delete";
 export const CAPF_OPERATIONS: readonly CapfOperation[] = ["none", "install", "fetch", "delete"];
@@ -65,7 +74,7 @@ export function addDevice(db: Db, name: string, d: NewDevice): Device {
   db.prepare(
     `INSERT INTO device (name, description, fkphonesecurityprofile, directorynumber, sipauthname, sippassword, sshpassword)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(name, d.description ?? `Lab phone ${name.slice(3)}`, profile.pkid, dn, dn, secret(), secret());
+  ).run(name, checkDescription(d.description ?? `Lab phone ${name.slice(3)}`), profile.pkid, dn, dn, secret(), secret());
   return requireDevice(db, name);
 }
 
@@ -127,6 +136,13 @@ export function setDeviceProfile(db: Db, name: string, profileName: string): Dev
   requireDevice(db, name);
   const profile = requireProfile(db, profileName);
   db.prepare("UPDATE device SET fkphonesecurityprofile = ? WHERE name = ?").run(profile.pkid, name);
+  return requireDevice(db, name);
+}
+
+/** Sets the device's Description (free text: pages and reports escape it). */
+export function setDeviceDescription(db: Db, name: string, description: string): Device {
+  requireDevice(db, name);
+  db.prepare("UPDATE device SET description = ? WHERE name = ?").run(checkDescription(description), name);
   return requireDevice(db, name);
 }
 

@@ -27,6 +27,9 @@ export const PKI_FILES: Record<keyof LabPki, string> = {
   micCa: "mic-ca.pem",
 };
 
+/** The admin pages' HTTPS certificate, CUCM's "tomcat" certificate: apart from the four phones rely on. */
+export const TOMCAT_FILE = "tomcat.pem";
+
 export function pkiDir(dataDir: string): string {
   return join(dataDir, "pki");
 }
@@ -69,6 +72,31 @@ export function createLabPki(host: string): LabPki {
       keyUsage: ["digitalSignature", "keyCertSign"],
     }),
   };
+}
+
+/** The tomcat certificate: a self-signed TLS server certificate for the host and 127.0.0.1. */
+export function createTomcat(host: string): CertifiedKey {
+  const cn = host.replace(/[^A-Za-z0-9.-]/g, "-");
+  return selfSigned({
+    subject: [
+      ["CN", cn],
+      ["O", "Cisco"],
+      ["OU", "tomcat"],
+    ],
+    keyUsage: ["digitalSignature", "keyEncipherment"],
+    extKeyUsage: ["serverAuth"],
+    altNames: [...new Set([host, "127.0.0.1", "localhost"])],
+    days: 825,
+  });
+}
+
+/** Writes DIR/pki/tomcat.pem (certificate then key), mode 0600, never overwriting. */
+export function writeTomcat(dataDir: string, tomcat: CertifiedKey): void {
+  writeFileSync(join(pkiDir(dataDir), TOMCAT_FILE), certificatePem(tomcat.certificateDer) + privateKeyPem(tomcat.privateKey), { mode: 0o600, flag: "wx" });
+}
+
+export function tomcatPath(dataDir: string): string {
+  return join(pkiDir(dataDir), TOMCAT_FILE);
 }
 
 function selfSigned(o: Omit<CertificateOptions, "publicKey" | "selfSigningKey">): CertifiedKey {

@@ -19,6 +19,7 @@ export const SECURITY_MODE = { nonSecure: 1, authenticated: 2, encrypted: 3 } as
 export interface SecurityProfile {
   pkid: number;
   name: string;
+  description: string;
   producttype: string;
   deviceprotocol: DeviceProtocol;
   devicesecuritymode: number;
@@ -31,6 +32,7 @@ export interface SecurityProfile {
 
 /** What `profile add` / `profile edit` may set; absent fields keep their value (or default). */
 export interface ProfileChanges {
+  description?: string;
   producttype?: string;
   deviceprotocol?: string;
   devicesecuritymode?: number;
@@ -49,20 +51,44 @@ export function addProfile(db: Db, name: string, changes: ProfileChanges): Secur
   checkProfileName(name);
   if (findProfile(db, name)) throw new UsageError(`profile '${name}' already exists — use 'profile edit ${name} …' to change it`);
   const p = applyChanges(defaultProfile(name), changes);
-  db.prepare(
-    `INSERT INTO phonesecurityprofile (name, producttype, deviceprotocol, devicesecuritymode, tftpencryptedconfig,
-       capfauthmode, keysize, keycurve, signinghash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(p.name, p.producttype, p.deviceprotocol, p.devicesecuritymode, p.tftpencryptedconfig ? 1 : 0, p.capfauthmode, p.keysize, p.keycurve, p.signinghash);
+  db.prepare(`INSERT INTO phonesecurityprofile (name, ${SETTINGS.join(", ")}) VALUES (@name, ${SETTINGS.map((c) => `@${c}`).join(", ")})`).run({
+    name: p.name,
+    ...settingsOf(p),
+  });
   return requireProfile(db, name);
 }
 
 export function editProfile(db: Db, name: string, changes: ProfileChanges): SecurityProfile {
   const p = applyChanges(requireProfile(db, name), changes);
-  db.prepare(
-    `UPDATE phonesecurityprofile SET producttype = ?, deviceprotocol = ?, devicesecuritymode = ?, tftpencryptedconfig = ?,
-       capfauthmode = ?, keysize = ?, keycurve = ? , signinghash = ? WHERE pkid = ?`,
-  ).run(p.producttype, p.deviceprotocol, p.devicesecuritymode, p.tftpencryptedconfig ? 1 : 0, p.capfauthmode, p.keysize, p.keycurve, p.signinghash, p.pkid);
+  db.prepare(`UPDATE phonesecurityprofile SET ${SETTINGS.map((c) => `${c} = @${c}`).join(", ")} WHERE pkid = @pkid`).run({ pkid: p.pkid, ...settingsOf(p) });
   return requireProfile(db, name);
+}
+
+/** The columns a profile's settings are stored in (all but pkid and name). */
+const SETTINGS = [
+  "description",
+  "producttype",
+  "deviceprotocol",
+  "devicesecuritymode",
+  "tftpencryptedconfig",
+  "capfauthmode",
+  "keysize",
+  "keycurve",
+  "signinghash",
+] as const;
+
+function settingsOf(p: SecurityProfile): Record<(typeof SETTINGS)[number], string | number | null> {
+  return {
+    description: p.description,
+    producttype: p.producttype,
+    deviceprotocol: p.deviceprotocol,
+    devicesecuritymode: p.devicesecuritymode,
+    tftpencryptedconfig: p.tftpencryptedconfig ? 1 : 0,
+    capfauthmode: p.capfauthmode,
+    keysize: p.keysize,
+    keycurve: p.keycurve,
+    signinghash: p.signinghash,
+  };
 }
 
 export function listProfiles(db: Db): SecurityProfile[] {
@@ -80,10 +106,24 @@ export function requireProfile(db: Db, name: string): SecurityProfile {
   return p;
 }
 
-function defaultProfile(name: string): SecurityProfile {
+/** Deletes a profile no device uses (CUCM refuses to delete a profile in use, and so do we). */
+export function deleteProfile(db: Db, name: string): void {
+  const p = requireProfile(db, name);
+  const users = db.prepare<{ n: number }>("SELECT count(*) AS n FROM device WHERE fkphonesecurityprofile = ?").get(p.pkid) as { n: number };
+  if (users.n > 0) {
+    throw new UsageError(
+      `profile '${name}' is the security profile of ${users.n} device(s): give them another profile first ('device edit SEP… --profile OTHER')`,
+    );
+  }
+  db.prepare("DELETE FROM phonesecurityprofile WHERE pkid = ?").run(p.pkid);
+}
+
+/** A new profile's settings (pkid 0: not stored). */
+export function defaultProfile(name: string): SecurityProfile {
   return {
     pkid: 0,
     name,
+    description: "",
     producttype: "Cisco 7942",
     deviceprotocol: "SIP",
     devicesecuritymode: SECURITY_MODE.nonSecure,
@@ -101,6 +141,7 @@ function defaultProfile(name: string): SecurityProfile {
  */
 function applyChanges(p: SecurityProfile, c: ProfileChanges): SecurityProfile {
   const out = { ...p };
+  if (c.description !== undefined) out.description = checkDescription(c.description);
   if (c.producttype !== undefined) out.producttype = checkProduct(c.producttype);
   if (c.deviceprotocol !== undefined) out.deviceprotocol = checkProtocol(c.deviceprotocol);
   if (c.capfauthmode !== undefined) out.capfauthmode = checkCapfAuthMode(c.capfauthmode);
@@ -118,6 +159,12 @@ function applyChanges(p: SecurityProfile, c: ProfileChanges): SecurityProfile {
 
 export function checkProfileName(name: string): void {
   if (!NAME.test(name)) throw new UsageError(`profile name '${name}': use 1–50 letters, digits, spaces, '.', '_' or '-', starting with a letter or digit`);
+}
+
+/** A description: up to 200 characters of any text but control characters (pages escape it when shown). */
+export function checkDescription(v: string): string {
+  if (v.length > 200 || /[\x00-\x1f\x7f]/.test(v)) throw new UsageError("--description: give up to 200 characters, without control characters or line breaks");
+  return v;
 }
 
 function checkProduct(v: string): string {

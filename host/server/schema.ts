@@ -103,6 +103,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER changelog_address_delete AFTER DELETE ON processnode
     BEGIN INSERT INTO changelog (subject) VALUES ('address'); END;
   `,
+  // 4: the admin pages — a profile's Description, and the administrators who may sign in
+  // (host/server/admin/adminAccount.ts: scrypt hashes, never the password).
+  `
+  ALTER TABLE phonesecurityprofile ADD COLUMN description TEXT NOT NULL DEFAULT '';
+  CREATE TABLE adminuser (
+    pkid         INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE,
+    passwordhash TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,6 +4,8 @@
 
 import { startTftpServer } from "../shared/tftp/tftpServer.js";
 import { BuiltFiles, type BuiltFilesOptions, type BuiltFilesStats } from "./builtFiles.js";
+import { startAdminService } from "./admin/adminService.js";
+import { adminCount, adminNotReady, readTomcat } from "./admin/adminSetup.js";
 import { capfDeviceStore } from "./capfDeviceStore.js";
 import { startCapfService } from "./capfService.js";
 import { sqliteChangeSource } from "./changeLog.js";
@@ -33,11 +35,23 @@ export interface StartServerOptions {
   log?: (line: string) => void;
   /** the build layer's memory bound and background building */
   build?: BuiltFilesOptions;
+  /** the admin pages over HTTPS (tomcat certificate); absent = not served */
+  admin?: {
+    /** 0 = any free port (the CLI's default is 8443) */
+    port: number;
+    /** default 127.0.0.1, whatever `bind` is: the pages are for this host unless told otherwise */
+    bind?: string;
+    /** failed logins per address before it must wait (default 5 in 15 minutes) */
+    maxLoginFailures?: number;
+  };
 }
 
 export interface RunningServer {
   bind: string;
-  ports: { http: number; tftp: number; capf: number };
+  /** admin: absent when not asked for, or when the folder is not ready (`adminOff` says why) */
+  ports: { http: number; tftp: number; capf: number; admin?: number };
+  /** why the admin pages are not served although asked for, with the command that fixes it */
+  adminOff?: string;
   /** the per-device evidence (flush before reading the deviceevent table in this process) */
   events: EventRecorder;
   /** what the build layer holds */
@@ -105,14 +119,32 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
       },
     });
     closers.push(() => tftp.close());
-    return {
-      bind,
-      ports: { http: http.port, tftp: tftp.port, capf: capf.port },
-      events,
-      buildStats: () => files.stats(),
-      whenBuilt: () => files.whenBuilt(),
-      close: closeAll,
-    };
+    const ports = { http: http.port, tftp: tftp.port, capf: capf.port };
+    const running = { bind, ports, events, buildStats: () => files.stats(), whenBuilt: () => files.whenBuilt(), close: closeAll };
+    if (!o.admin) return running;
+    const adminOff = adminNotReady(o.data, () => adminCount(db) > 0);
+    if (adminOff) {
+      log(adminOff);
+      return { ...running, adminOff };
+    }
+    const admin = await startAdminService({
+      bind: o.admin.bind ?? "127.0.0.1",
+      port: o.admin.port,
+      tls: readTomcat(o.data),
+      context: {
+        db,
+        dataDir: o.data,
+        files,
+        address: () => ({ host: o.advertise ?? advertisedHost(db), capfPort: capf.port }),
+        capfCertificateDer: pki.capf.certificateDer,
+        events,
+        capf: { host: bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : bind, port: capf.port },
+      },
+      log,
+      maxLoginFailures: o.admin.maxLoginFailures,
+    });
+    closers.push(() => admin.close());
+    return { ...running, ports: { ...ports, admin: admin.port } };
   } catch (e) {
     await closeAll();
     throw e;

@@ -33,6 +33,8 @@ export interface CertificateOptions {
   extKeyUsage?: ExtKeyUsageName[];
   /** signature hash, default sha256 (RSA: PKCS#1 v1.5; EC: ECDSA) */
   hash?: SignatureHash;
+  /** subjectAltName entries: IPv4 addresses as iPAddress, anything else as dNSName (a web server's names) */
+  altNames?: string[];
 }
 
 const OID = {
@@ -47,6 +49,7 @@ const OID = {
   extKeyUsage: "2.5.29.37",
   subjectKeyIdentifier: "2.5.29.14",
   authorityKeyIdentifier: "2.5.29.35",
+  subjectAltName: "2.5.29.17",
   serverAuth: "1.3.6.1.5.5.7.3.1",
   clientAuth: "1.3.6.1.5.5.7.3.2",
 } as const;
@@ -139,6 +142,7 @@ function extensions(o: CertificateOptions, subjectKeyId: Uint8Array, authorityKe
     const purposes = o.extKeyUsage.map((u) => new asn1js.ObjectIdentifier({ value: OID[u] }));
     list.push(extension(OID.extKeyUsage, false, new asn1js.Sequence({ value: purposes })));
   }
+  if (o.altNames && o.altNames.length > 0) list.push(extension(OID.subjectAltName, false, altNames(o.altNames)));
   list.push(extension(OID.subjectKeyIdentifier, false, new asn1js.OctetString({ valueHex: subjectKeyId })));
   if (authorityKeyId) {
     const keyId = new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: authorityKeyId });
@@ -152,6 +156,17 @@ function extension(oid: string, critical: boolean, value: asn1js.BaseBlock): asn
   if (critical) parts.push(new asn1js.Boolean({ value: true }));
   parts.push(new asn1js.OctetString({ valueHex: value.toBER(false) }));
   return new asn1js.Sequence({ value: parts });
+}
+
+/** GeneralNames (RFC 5280 §4.2.1.6): [7] iPAddress for dotted IPv4, [2] dNSName otherwise. */
+function altNames(names: string[]): asn1js.Sequence {
+  return new asn1js.Sequence({
+    value: names.map((name) => {
+      const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
+      if (ipv4) return new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 7 }, valueHex: new Uint8Array(ipv4.slice(1).map(Number)) });
+      return new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 2 }, valueHex: new TextEncoder().encode(name) });
+    }),
+  });
 }
 
 /** DER BIT STRING of the key usage flags: trailing zero bits dropped, as DER requires for named bits. */

@@ -1,0 +1,85 @@
+// `npm run screenshots`: the admin pages' screenshots in docs/screenshots/ (1280 px wide, and the
+// phone form on a narrow window), taken with Debian's Chromium against a lab server with a
+// phone that has booted through CAPF. Not a test: pictures for the README.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "../host/paths.js";
+import { setCapfOperation } from "../host/server/deviceStore.js";
+import { browserMissing, launchChromium } from "./helpers/browser.js";
+import { addPhone, boot } from "./phoneFixtures.js";
+import { labServer } from "./serverFixtures.js";
+
+const out = join(repoRoot, "docs", "screenshots");
+
+async function main(): Promise<void> {
+  const missing = browserMissing();
+  if (missing) throw new Error(missing);
+  mkdirSync(out, { recursive: true });
+  const lab = await labServer(
+    {
+      "Cisco 7942 - Encrypted Config": {
+        tftpencryptedconfig: true,
+        capfauthmode: "null",
+        keysize: 2048,
+        description: "TFTP Encrypted Config, CAPF by null string",
+      },
+      "Cisco 8845 - Standard SIP Secure Profile": { devicesecuritymode: 3, capfauthmode: "string", keycurve: "secp256r1", signinghash: "sha512" },
+      "Universal Device Template - Non Secure": {},
+    },
+    {},
+    { admin: {} },
+  );
+  const state = mkdtempSync(join(tmpdir(), "cnfguard-shots-"));
+  const browser = await launchChromium();
+  try {
+    const booted = addPhone(lab, "A45630BBFA40", "Cisco 7942 - Encrypted Config");
+    if (!(await boot(lab, "A45630BBFA40", state)).ok) throw new Error("the phone did not boot");
+    addPhone(lab, "A45630BBFA41", "Cisco 7942 - Encrypted Config");
+    addPhone(lab, "00112233AABB", "Cisco 8845 - Standard SIP Secure Profile", { operation: "install", authString: "20481024" });
+    addPhone(lab, "00112233AABC", "Universal Device Template - Non Secure", { operation: "none" });
+    setCapfOperation(lab.db, "SEP00112233AABC", { operation: "none" });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const base = lab.admin!.url;
+    const shot = async (name: string) => {
+      await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+      process.stdout.write(`docs/screenshots/${name}.png\n`);
+    };
+    await page.goto(`${base}/login`);
+    await shot("login");
+    await page.getByLabel("User Name").fill(lab.admin!.user);
+    await page.getByLabel("Password").fill(lab.admin!.password);
+    await page.getByRole("button", { name: "Login" }).click();
+    await page.waitForURL(/\/phone$/);
+    await shot("phone-list");
+    await page.goto(`${base}/phone/edit?name=${booted}`);
+    await shot("phone-form");
+    await page.goto(`${base}/phonesecurityprofile`);
+    await shot("profile-list");
+    await page.goto(`${base}/phonesecurityprofile/edit?name=${encodeURIComponent("Cisco 7942 - Encrypted Config")}`);
+    await shot("profile-form");
+    await page.goto(`${base}/reports`);
+    await shot("reports");
+    await page.goto(`${base}/sql`);
+    await page.getByLabel("Query").fill("select name, md5hash, capfoperation from device order by name");
+    await page.getByRole("button", { name: "Execute" }).click();
+    await page.waitForLoadState();
+    await shot("sql");
+    await page.goto(`${base}/troubleshooting/device?name=${booted}`);
+    await shot("troubleshooting");
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${base}/phone/edit?name=${booted}`);
+    await shot("phone-form-narrow");
+    await context.close();
+  } finally {
+    await browser.close();
+    await lab.close();
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`screenshots: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+});

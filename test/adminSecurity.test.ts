@@ -1,0 +1,224 @@
+// The admin pages' security, by plain HTTPS requests (the tomcat certificate trusted as the CA):
+// every page needs a session; a form without the session's CSRF token changes nothing; user data
+// renders as text; failed logins are limited; the SQL page refuses writes; cookies are strict;
+// `server init` stores the administrator's password as an scrypt hash.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import https from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { repoRoot } from "../host/paths.js";
+import { checkLogin } from "../host/server/admin/adminAccount.js";
+import { ROUTES } from "../host/server/admin/adminService.js";
+import { readTomcat } from "../host/server/admin/adminSetup.js";
+import { openDatabase } from "../host/server/database.js";
+import { addDevice, findDevice } from "../host/server/deviceStore.js";
+import { findProfile } from "../host/server/profileStore.js";
+import { runReadOnlyQuery } from "../host/server/sqlQuery.js";
+import { certificatePem } from "../host/shared/pki/certificateBuilder.js";
+import { type LabServer, labServer } from "./serverFixtures.js";
+
+let lab: LabServer;
+let ca: string;
+let beforeLimiter: { cookie: string; csrf: string };
+
+before(async () => {
+  lab = await labServer({ enc: { tftpencryptedconfig: true } }, {}, { admin: { maxLoginFailures: 3 } });
+  ca = certificatePem(readTomcat(lab.dir).certificateDer);
+  beforeLimiter = await session();
+});
+after(() => lab.close());
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function request(method: string, path: string, o: { cookie?: string; form?: Record<string, string> } = {}): Promise<Reply> {
+  const body = o.form ? new URLSearchParams(o.form).toString() : undefined;
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${lab.admin!.url}${path}`, {
+      method,
+      ca,
+      timeout: 10_000,
+      headers: { ...(o.cookie ? { cookie: o.cookie } : {}), ...(body !== undefined ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
+    });
+    req.on("timeout", () => req.destroy(new Error(`${method} ${path}: no answer in 10 s`)));
+    req.on("error", reject);
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.end(body);
+  });
+}
+
+function cookieOf(reply: Reply, name: string): string | undefined {
+  const set = ([] as string[]).concat(reply.headers["set-cookie"] ?? []);
+  const line = set.find((c) => c.startsWith(`${name}=`));
+  return line?.split(";")[0];
+}
+
+function hiddenToken(html: string): string {
+  return /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+}
+
+async function loginAttempt(password: string): Promise<Reply> {
+  const form = await request("GET", "/login");
+  const loginCookie = cookieOf(form, "cnfguard_login")!;
+  return request("POST", "/login", { cookie: loginCookie, form: { csrf: hiddenToken(form.body), username: lab.admin!.user, password } });
+}
+
+/** A session cookie and the session's CSRF token. */
+async function session(): Promise<{ cookie: string; csrf: string }> {
+  const ok = await loginAttempt(lab.admin!.password);
+  assert.equal(ok.status, 303, ok.body);
+  const cookie = cookieOf(ok, "cnfguard_session")!;
+  const page = await request("GET", "/phone", { cookie });
+  return { cookie, csrf: hiddenToken(page.body) };
+}
+
+test("every page without a session (or with an unknown one) redirects to the login page", async () => {
+  const routes = [...Object.keys(ROUTES), "GET /", "POST /logout", "GET /nosuchpage"];
+  for (const route of routes) {
+    const [method, path] = route.split(" ");
+    for (const cookie of [undefined, "cnfguard_session=forged"]) {
+      const r = await request(method, path, { cookie, form: method === "POST" ? { csrf: "x" } : undefined });
+      assert.equal(r.status, 303, `${route} answered ${r.status}`);
+      assert.equal(r.headers.location, "/login", route);
+    }
+  }
+  const login = await request("GET", "/login");
+  assert.equal(login.status, 200);
+  assert.match(login.body, /<label for="username">User Name<\/label>/);
+});
+
+test("the session cookie is HttpOnly, Secure, SameSite=Strict and expires; every page sends a strict CSP", async () => {
+  const ok = await loginAttempt(lab.admin!.password);
+  const line = ([] as string[]).concat(ok.headers["set-cookie"] ?? []).find((c) => c.startsWith("cnfguard_session="))!;
+  for (const attribute of ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"]) assert.ok(line.includes(attribute), `${attribute} in ${line}`);
+  assert.match(line, /Max-Age=\d+/);
+  const { cookie } = await session();
+  for (const path of ["/phone", "/phonesecurityprofile", "/reports", "/sql", "/troubleshooting", "/login"]) {
+    const r = await request("GET", path, { cookie });
+    assert.equal(r.status, 200, path);
+    const csp = String(r.headers["content-security-policy"]);
+    assert.match(csp, /default-src 'none'/, path);
+    assert.doesNotMatch(csp, /script-src|unsafe/, `${path}: no script allowed at all`);
+    assert.doesNotMatch(r.body, /<script/i, `${path} has no script`);
+  }
+});
+
+test("a form posted without, or with a wrong, CSRF token changes nothing", async () => {
+  const { cookie, csrf } = await session();
+  const profile = {
+    name: "csrf-probe",
+    producttype: "Cisco 7942",
+    deviceprotocol: "SIP",
+    devicesecuritymode: "1",
+    capfauthmode: "null",
+    keyorder: "rsa",
+    keysize: "2048",
+    signinghash: "sha1",
+  };
+  for (const token of [undefined, "wrong", `${csrf}x`]) {
+    const form = token === undefined ? profile : { ...profile, csrf: token };
+    const r = await request("POST", "/phonesecurityprofile/save", { cookie, form });
+    assert.equal(r.status, 403, r.body);
+    assert.match(r.body, /CSRF token/);
+    assert.equal(findProfile(lab.db, "csrf-probe"), undefined);
+    const phone = await request("POST", "/phone/save", {
+      cookie,
+      form: { devicename: "SEP0000000C5F01", profile: "enc", certificateoperation: "install", ...(token ? { csrf: token } : {}) },
+    });
+    assert.equal(phone.status, 403);
+    assert.equal(findDevice(lab.db, "SEP0000000C5F01"), undefined);
+  }
+  const logout = await request("POST", "/logout", { cookie, form: { csrf: "wrong" } });
+  assert.equal(logout.status, 403, "a forged logout does not end the session");
+  const good = await request("POST", "/phonesecurityprofile/save", { cookie, form: { ...profile, csrf } });
+  assert.equal(good.status, 303, "the same form with the session's token is saved");
+  assert.equal(findProfile(lab.db, "csrf-probe")?.producttype, "Cisco 7942");
+  const noLoginToken = await request("POST", "/login", { form: { username: lab.admin!.user, password: lab.admin!.password } });
+  assert.equal(noLoginToken.status, 403);
+  assert.equal(cookieOf(noLoginToken, "cnfguard_session"), undefined);
+});
+
+test("a device description holding <script> renders as text on every page that shows it", async () => {
+  const evil = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
+  addDevice(lab.db, "SEP0000000C5F02", { profile: "enc", description: evil });
+  const { cookie } = await session();
+  for (const path of ["/phone", "/phone/edit?name=SEP0000000C5F02", "/phone?search=script"]) {
+    const r = await request("GET", path, { cookie });
+    assert.equal(r.status, 200, path);
+    assert.ok(!r.body.includes("<script>") && !r.body.includes("<img"), `${path} holds the markup unescaped`);
+    assert.ok(r.body.includes("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"), `${path} shows it as text`);
+  }
+  const sql = await request("POST", "/sql", {
+    cookie,
+    form: { csrf: hiddenToken((await request("GET", "/sql", { cookie })).body), query: "select description from device where name = 'SEP0000000C5F02'" },
+  });
+  assert.ok(!sql.body.includes("<script>") && sql.body.includes("&lt;script&gt;"));
+});
+
+test("the login limiter engages after 3 failures from one address, with a clear message, even for the right password", async () => {
+  for (let i = 0; i < 3; i++) {
+    const r = await loginAttempt("not-the-password");
+    assert.equal(r.status, 401);
+    assert.match(r.body, /Wrong user name or password/);
+  }
+  const blocked = await loginAttempt(lab.admin!.password);
+  assert.equal(blocked.status, 429);
+  assert.match(blocked.body, /Too many failed logins from 127\.0\.0\.1: try again in \d+ minutes?/);
+  assert.equal(cookieOf(blocked, "cnfguard_session"), undefined);
+});
+
+test("the SQL page runs the read-only query of 'cnfguard sql' and refuses writes", async () => {
+  const { cookie, csrf } = beforeLimiter; // the limiter test has blocked this address for logins
+  const select = await request("POST", "/sql", { cookie, form: { csrf, query: "select name from phonesecurityprofile order by name" } });
+  assert.equal(select.status, 200);
+  for (const [name] of runReadOnlyQuery(lab.dir, "select name from phonesecurityprofile order by name").rows)
+    assert.ok(select.body.includes(`<td>${name}</td>`));
+  for (const write of ["delete from phonesecurityprofile", "update device set md5hash = 'x'", "drop table device"]) {
+    const r = await request("POST", "/sql", { cookie, form: { csrf, query: write } });
+    assert.equal(r.status, 400, write);
+    assert.match(r.body, /read-only|readonly/, write);
+  }
+  assert.ok(findProfile(lab.db, "enc"), "nothing was deleted");
+});
+
+test("server init: --admin-password-file's trailing newline is ignored, the password stored as scrypt; otherwise one is generated", async (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), "cnfguard-admininit-"));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  writeFileSync(join(tmp, "pw"), "correct horse battery\n");
+  const run = (...args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, [join(repoRoot, "bin", "cnfguard"), ...args], { timeout: 60_000 }, (e, stdout, stderr) =>
+        resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+  const given = await run("server", "init", "--data", join(tmp, "a"), "--admin-user", "ccmadmin", "--admin-password-file", join(tmp, "pw"), "--json");
+  assert.equal(given.code, 0, given.stderr);
+  assert.deepEqual(JSON.parse(given.stdout).admin, { user: "ccmadmin" });
+  const a = openDatabase(join(tmp, "a"));
+  const row = a.prepare("SELECT passwordhash FROM adminuser WHERE name = 'ccmadmin'").get() as { passwordhash: string };
+  assert.match(row.passwordhash, /^scrypt\$32768\$8\$1\$/);
+  assert.ok(!row.passwordhash.includes("correct horse"));
+  assert.equal(await checkLogin(a, "ccmadmin", "correct horse battery"), true);
+  assert.equal(await checkLogin(a, "ccmadmin", "correct horse battery\n"), false);
+  a.close();
+  const generated = await run("server", "init", "--data", join(tmp, "b"));
+  assert.equal(generated.code, 0, generated.stderr);
+  const password = /administrator admin, password (\S+) \(shown only this once/.exec(generated.stdout)?.[1];
+  assert.ok(password && password.length >= 16, generated.stdout);
+  const b = openDatabase(join(tmp, "b"));
+  assert.equal(await checkLogin(b, "admin", password), true);
+  b.close();
+  const bad = await run("server", "init", "--data", join(tmp, "c"), "--admin-password-file", join(tmp, "nope"));
+  assert.equal(bad.code, 3);
+  assert.match(bad.stderr, /--admin-password-file .*nope: cannot read/);
+});
