@@ -3,9 +3,9 @@
 // database. Tests and the demo call it with port 0.
 
 import { startTftpServer } from "../shared/tftp/tftpServer.js";
-import { BuiltFiles, type BuiltFilesOptions, type BuiltFilesStats } from "./builtFiles.js";
 import { startAdminService } from "./admin/adminService.js";
 import { adminCount, adminNotReady, readTomcat } from "./admin/adminSetup.js";
+import { BuiltFiles, type BuiltFilesOptions, type BuiltFilesStats } from "./builtFiles.js";
 import { capfDeviceStore } from "./capfDeviceStore.js";
 import { startCapfService } from "./capfService.js";
 import { sqliteChangeSource } from "./changeLog.js";
