@@ -5,82 +5,33 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import https from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { repoRoot } from "../host/paths.js";
 import { checkLogin } from "../host/server/admin/adminAccount.js";
 import { ROUTES } from "../host/server/admin/adminService.js";
-import { readTomcat } from "../host/server/admin/adminSetup.js";
 import { openDatabase } from "../host/server/database.js";
 import { addDevice, findDevice } from "../host/server/deviceStore.js";
 import { findProfile } from "../host/server/profileStore.js";
 import { runReadOnlyQuery } from "../host/server/sqlQuery.js";
-import { certificatePem } from "../host/shared/pki/certificateBuilder.js";
+import { type AdminClient, adminClient, cookieOf, hiddenToken, profileFields } from "./helpers/adminClient.js";
 import { type LabServer, labServer } from "./serverFixtures.js";
 
 let lab: LabServer;
-let ca: string;
+let client: AdminClient;
 let beforeLimiter: { cookie: string; csrf: string };
 
 before(async () => {
   lab = await labServer({ enc: { tftpencryptedconfig: true } }, {}, { admin: { maxLoginFailures: 3 } });
-  ca = certificatePem(readTomcat(lab.dir).certificateDer);
+  client = adminClient(lab);
   beforeLimiter = await session();
 });
 after(() => lab.close());
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function request(method: string, path: string, o: { cookie?: string; form?: Record<string, string> } = {}): Promise<Reply> {
-  const body = o.form ? new URLSearchParams(o.form).toString() : undefined;
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${lab.admin!.url}${path}`, {
-      method,
-      ca,
-      timeout: 10_000,
-      headers: { ...(o.cookie ? { cookie: o.cookie } : {}), ...(body !== undefined ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
-    });
-    req.on("timeout", () => req.destroy(new Error(`${method} ${path}: no answer in 10 s`)));
-    req.on("error", reject);
-    req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-    });
-    req.end(body);
-  });
-}
-
-function cookieOf(reply: Reply, name: string): string | undefined {
-  const set = ([] as string[]).concat(reply.headers["set-cookie"] ?? []);
-  const line = set.find((c) => c.startsWith(`${name}=`));
-  return line?.split(";")[0];
-}
-
-function hiddenToken(html: string): string {
-  return /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
-}
-
-async function loginAttempt(password: string): Promise<Reply> {
-  const form = await request("GET", "/login");
-  const loginCookie = cookieOf(form, "cnfguard_login")!;
-  return request("POST", "/login", { cookie: loginCookie, form: { csrf: hiddenToken(form.body), username: lab.admin!.user, password } });
-}
-
-/** A session cookie and the session's CSRF token. */
-async function session(): Promise<{ cookie: string; csrf: string }> {
-  const ok = await loginAttempt(lab.admin!.password);
-  assert.equal(ok.status, 303, ok.body);
-  const cookie = cookieOf(ok, "cnfguard_session")!;
-  const page = await request("GET", "/phone", { cookie });
-  return { cookie, csrf: hiddenToken(page.body) };
-}
+const request = (method: string, path: string, o: { cookie?: string; form?: Record<string, string> } = {}) => client.request(method, path, o);
+const loginAttempt = (password: string) => client.loginAttempt(password);
+const session = () => client.session();
 
 test("every page without a session (or with an unknown one) redirects to the login page", async () => {
   const routes = [...Object.keys(ROUTES), "GET /", "POST /logout", "GET /nosuchpage"];
@@ -115,16 +66,7 @@ test("the session cookie is HttpOnly, Secure, SameSite=Strict and expires; every
 
 test("a form posted without, or with a wrong, CSRF token changes nothing", async () => {
   const { cookie, csrf } = await session();
-  const profile = {
-    name: "csrf-probe",
-    producttype: "Cisco 7942",
-    deviceprotocol: "SIP",
-    devicesecuritymode: "1",
-    capfauthmode: "null",
-    keyorder: "rsa",
-    keysize: "2048",
-    signinghash: "sha1",
-  };
+  const profile = profileFields("csrf-probe", { original: "" });
   for (const token of [undefined, "wrong", `${csrf}x`]) {
     const form = token === undefined ? profile : { ...profile, csrf: token };
     const r = await request("POST", "/phonesecurityprofile/save", { cookie, form });
