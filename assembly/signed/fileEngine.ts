@@ -30,11 +30,9 @@ import {
   storeFindSigner, storeFoundIndex,
 } from "./trustStore";
 import { R_KEY } from "./trustRecord";
+import { VERSION_ENCRYPTED, VERSION_TRUST_LIST } from "./tags";
 import { SESSION_KEY, cipherStart, cipherRead, cipherFinish, cipherFinalLength, cipherContentMatches } from "./encryptedBody";
 
-const VERSION_SIGNED: u32 = 0x0100;
-const VERSION_ENCRYPTED: u32 = 0x0200;
-const VERSION_TRUST_LIST: u32 = 0x0102;
 
 // Session states.
 const S_IDLE: u32 = 0;

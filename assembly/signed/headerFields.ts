@@ -1,6 +1,8 @@
 // What the header reader learned: a table of u32 fields (copied verbatim into the
 // result registers by file_header_info) and the byte strings it captured.
 // Strings are capped; the table keeps each one's full length so nothing is hidden.
+// Each region is reserved with its capacity constant (assembly/__tests__/layout.spec.ts).
+import { MAX_LIMBS } from "../rsa/bigNat";
 
 // Field indexes into the table (= register numbers after file_header_info).
 /** version, major·256 + minor */
@@ -47,7 +49,7 @@ export const F_SEEN: u32 = 19;
 export const F_SIGNATURE_OFFSET: u32 = 20;
 export const F_COUNT: u32 = 21;
 
-const TABLE: usize = memory.data(F_COUNT * 4, 8);
+const TABLE: usize = memory.data(<i32>F_COUNT * 4, 8);
 
 @inline export function field(f: u32): u32 {
   return load<u32>(TABLE + (<usize>f << 2));
@@ -68,9 +70,12 @@ export function clearFields(): void {
 /** Capacities of the captured byte strings. */
 export const NAME_CAP: u32 = 160;
 export const SERIAL_CAP: u32 = 32;
-export const SIGNATURE_CAP: u32 = 512;
+/** Signature and wrapped key: one modulus of the largest RSA key the core takes (4096 bits). */
+export const SIGNATURE_CAP: u32 = MAX_LIMBS << 2;
+/** The AES-CBC IV: one block. */
 export const IV_CAP: u32 = 16;
-export const WRAPPED_KEY_CAP: u32 = 512;
+export const WRAPPED_KEY_CAP: u32 = MAX_LIMBS << 2;
+/** The longest digest tag 26 may name (SHA-512). */
 export const CONTENT_HASH_CAP: u32 = 64;
 
 // Byte-string selectors for file_header_bytes.
@@ -92,14 +97,14 @@ export const B_WRAPPED_KEY: u32 = 6;
 export const B_CONTENT_HASH: u32 = 7;
 export const B_LAST: u32 = 7;
 
-export const SIGNER_NAME: usize = memory.data(160, 8);
-export const SIGNER_ISSUER: usize = memory.data(160, 8);
-export const SERIAL: usize = memory.data(32, 8);
-export const FILENAME: usize = memory.data(160, 8);
-export const SIGNATURE: usize = memory.data(512, 8);
-export const IV: usize = memory.data(16, 8);
-export const WRAPPED_KEY: usize = memory.data(512, 8);
-export const CONTENT_HASH: usize = memory.data(64, 8);
+export const SIGNER_NAME: usize = memory.data(<i32>NAME_CAP, 8);
+export const SIGNER_ISSUER: usize = memory.data(<i32>NAME_CAP, 8);
+export const SERIAL: usize = memory.data(<i32>SERIAL_CAP, 8);
+export const FILENAME: usize = memory.data(<i32>NAME_CAP, 8);
+export const SIGNATURE: usize = memory.data(<i32>SIGNATURE_CAP, 8);
+export const IV: usize = memory.data(<i32>IV_CAP, 8);
+export const WRAPPED_KEY: usize = memory.data(<i32>WRAPPED_KEY_CAP, 8);
+export const CONTENT_HASH: usize = memory.data(<i32>CONTENT_HASH_CAP, 8);
 
 /** Where a byte string lives. */
 export function bytesPointer(sel: u32): usize {

@@ -12,6 +12,17 @@ import {
 import { hashDigestLength } from "../hash/hashContext";
 import { signatureHashUpdate } from "./signatureHash";
 import {
+  TLV_TOKENIZER_SIZE, TLV_MORE, TLV_TAG, TLV_LENGTH, TLV_VALUE, tlvAt, tlvStart, tlvInput,
+  tlvNext, tlvNoLength, tlvEnter, tlvInsideElement, tlvCopyValue,
+} from "./tlvTokenizer";
+import {
+  T_VERSION, VERSION_SIGNED, VERSION_ENCRYPTED, VERSION_TRUST_LIST, T_HEADER_LENGTH, T_SIGNER_INFO, T_SIGNER_NAME, T_SERIAL, T_SIGNER_ISSUER, T_SIGNATURE_INFO,
+  T_HASH_ALGORITHM, T_SIGNATURE_ALGORITHM_INFO, T_SIGNATURE_ALGORITHM, T_MODULUS_SIZE, T_SIGNATURE,
+  T_PADDING_BYTE, T_FILENAME, T_TIMESTAMP, T_ENCRYPTION_INFO, T_IV_INFO, T_IV_UNKNOWN, T_IV, T_PADDING_COUNT,
+  T_KEY_INFO, T_KEY_UNKNOWN, T_KEY_SIZE, T_KEY_ALGORITHM, T_WRAPPED_KEY, T_CONTENT_HASH_ALGORITHM,
+  T_CONTENT_HASH, T_SIGNER_VERSION, T_LAST_KNOWN,
+} from "./tags";
+import {
   field, setField, sawTag, clearFields,
   F_VERSION, F_HEADER_LENGTH, F_HASH_ALGORITHM, F_SIGNATURE_LENGTH, F_MODULUS_INDEX, F_TIMESTAMP,
   F_SIGNER_VERSION, F_IV_LENGTH, F_PADDING, F_KEY_SIZE, F_KEY_ALGORITHM, F_WRAPPED_KEY_LENGTH,
@@ -21,55 +32,22 @@ import {
   SIGNER_NAME, SIGNER_ISSUER, SERIAL, FILENAME, SIGNATURE, IV, WRAPPED_KEY, CONTENT_HASH,
 } from "./headerFields";
 
-// Header tags (formats.md §1, §2).
-const T_VERSION: u32 = 1;
-const T_HEADER_LENGTH: u32 = 2;
-const T_SIGNER_NAME: u32 = 4;
-const T_SERIAL: u32 = 5;
-const T_SIGNER_ISSUER: u32 = 6;
-const T_HASH_ALGORITHM: u32 = 8;
-const T_MODULUS_SIZE: u32 = 11;
-const T_SIGNATURE: u32 = 12;
-const T_PADDING_BYTE: u32 = 13;
-const T_FILENAME: u32 = 14;
-const T_TIMESTAMP: u32 = 15;
-const T_IV: u32 = 19;
-const T_PADDING_COUNT: u32 = 20;
-const T_KEY_SIZE: u32 = 23;
-const T_KEY_ALGORITHM: u32 = 24;
-const T_WRAPPED_KEY: u32 = 25;
-const T_CONTENT_HASH_ALGORITHM: u32 = 26;
-const T_CONTENT_HASH: u32 = 27;
-const T_SIGNER_VERSION: u32 = 28;
-const T_LAST_KNOWN: u32 = 28;
-
-// Where the reader is inside an element.
-const ST_TAG: u32 = 0;
-const ST_LENGTH_HIGH: u32 = 1;
-const ST_LENGTH_LOW: u32 = 2;
-const ST_VALUE: u32 = 3;
-const ST_DONE: u32 = 4;
-
 const MAX_DEPTH: u32 = 8;
 /** End offsets of the open containers, innermost last. */
 const CONTAINER_ENDS: usize = memory.data(MAX_DEPTH * 4, 4);
+const TOKENS = tlvAt(memory.data(TLV_TOKENIZER_SIZE, 8));
 
-let state: u32 = ST_DONE;
-let pos: u32 = 0; // header bytes consumed so far
+let done: bool = true; // no session yet reads as an empty, complete header
 let headerEnd: u32 = 0; // 0 until tag 2 is read (a valid value is ≥ 10)
 let depth: u32 = 0;
 let topLevelElements: u32 = 0;
-let tag: u32 = 0;
-let valueLength: u32 = 0;
-let valueRead: u32 = 0;
-let scalar: u32 = 0;
 let inSignature: bool = false;
 let lastConsumed: u32 = 0;
 
 export function headerStart(): void {
   clearFields();
-  state = ST_TAG;
-  pos = 0;
+  tlvStart(TOKENS);
+  done = false;
   headerEnd = 0;
   depth = 0;
   topLevelElements = 0;
@@ -79,12 +57,12 @@ export function headerStart(): void {
 
 /** True once the whole header has been read and validated. */
 export function headerComplete(): bool {
-  return state == ST_DONE;
+  return done;
 }
 
 /** True when the input stopped inside an element (its length or value). */
 export function headerInsideElement(): bool {
-  return state == ST_LENGTH_HIGH || state == ST_LENGTH_LOW || state == ST_VALUE;
+  return !done && tlvInsideElement(TOKENS);
 }
 
 /** Bytes the last headerRead took; the rest of that chunk belongs to the body. */
@@ -94,42 +72,36 @@ export function headerConsumed(): u32 {
 
 /** Read header bytes from `data`; stops at the end of the header. */
 export function headerRead(data: usize, len: u32): u32 {
-  let i: u32 = 0;
+  let t = TOKENS;
   let hashFrom: u32 = 0;
   let status: u32 = OK;
-  while (i < len && state != ST_DONE && status == OK) {
-    if (state == ST_VALUE) {
-      let n = min(len - i, valueLength - valueRead);
-      captureValue(data + i, n);
-      i += n;
-      pos += n;
-      valueRead += n;
-      if (valueRead == valueLength) {
-        if (tag == T_SIGNATURE) {
-          inSignature = false;
-          hashFrom = i;
-        }
-        status = endValue();
-        if (status == OK) status = closeContainers();
+  tlvInput(t, data, len);
+  while (status == OK && !done) {
+    let ev = tlvNext(t);
+    if (ev == TLV_MORE) break;
+    if (ev == TLV_TAG) {
+      if (t.tag == T_SIGNATURE) {
+        // The signature element is not signed: hash up to its tag byte.
+        signatureHashUpdate(data + hashFrom, t.taken - 1 - hashFrom);
+        inSignature = true;
+        setField(F_SIGNATURE_OFFSET, t.pos - 1);
       }
-      continue;
+      status = startElement(t.tag);
+    } else if (ev == TLV_LENGTH) {
+      status = startValue(t.length);
+    } else if (ev == TLV_VALUE) {
+      captureValue();
+    } else {
+      if (t.tag == T_SIGNATURE) {
+        inSignature = false;
+        hashFrom = t.taken;
+      }
+      status = endValue();
+      if (status == OK) status = closeContainers();
     }
-    let b = <u32>load<u8>(data + i);
-    if (state == ST_TAG && b == T_SIGNATURE) {
-      signatureHashUpdate(data + hashFrom, i - hashFrom);
-      inSignature = true;
-      setField(F_SIGNATURE_OFFSET, pos);
-    }
-    i++;
-    pos++;
-    if (state == ST_TAG) status = startElement(b);
-    else if (state == ST_LENGTH_HIGH) {
-      valueLength = b << 8;
-      state = ST_LENGTH_LOW;
-    } else status = startValue(valueLength | b);
   }
-  if (!inSignature) signatureHashUpdate(data + hashFrom, i - hashFrom);
-  lastConsumed = i;
+  if (!inSignature) signatureHashUpdate(data + hashFrom, t.taken - hashFrom);
+  lastConsumed = t.taken;
   return status;
 }
 
@@ -139,32 +111,31 @@ function enclosingEnd(): u32 {
   return headerEnd;
 }
 
-/** The tag byte (already counted in pos). */
+/** The tag byte (already counted in TOKENS.pos). */
 function startElement(b: u32): u32 {
+  let pos = TOKENS.pos;
   if (depth == 0) {
     if (topLevelElements == 0 && b != T_VERSION) return E_MISSING_VERSION;
     if (topLevelElements == 1 && b != T_HEADER_LENGTH) return E_MISSING_HEADER_LENGTH;
     topLevelElements++;
   }
-  tag = b;
   let end = enclosingEnd();
   if (b == T_PADDING_BYTE) {
     // A single byte with no length field.
-    if (end != 0 && pos > end) return depth > 0 ? E_CONTAINER_LENGTH : E_ELEMENT_OVERRUNS_HEADER;
+    if (end != 0 && pos > end) return overrun();
+    tlvNoLength(TOKENS);
     return closeContainers();
   }
-  if (end != 0 && pos + 2 > end) return depth > 0 ? E_CONTAINER_LENGTH : E_ELEMENT_OVERRUNS_HEADER;
-  state = ST_LENGTH_HIGH;
+  if (end != 0 && pos + 2 > end) return overrun();
   return OK;
 }
 
 /** The length is known: check it against the tag and the enclosing bounds. */
 function startValue(len: u32): u32 {
-  valueLength = len;
-  valueRead = 0;
-  scalar = 0;
+  let tag = TOKENS.tag;
+  let pos = TOKENS.pos;
   let end = enclosingEnd();
-  if (end != 0 && pos + len > end) return depth > 0 ? E_CONTAINER_LENGTH : E_ELEMENT_OVERRUNS_HEADER;
+  if (end != 0 && pos + len > end) return overrun();
   if (!lengthAllowed(tag, len)) return E_ELEMENT_LENGTH;
   if (tag >= 1 && tag <= T_LAST_KNOWN) {
     if (sawTag(tag)) return E_DUPLICATE_ELEMENT;
@@ -177,19 +148,20 @@ function startValue(len: u32): u32 {
     if (depth == MAX_DEPTH) return E_CONTAINER_LENGTH;
     store<u32>(CONTAINER_ENDS + (<usize>depth << 2), pos + len);
     depth++;
-    state = ST_TAG;
+    tlvEnter(TOKENS);
     return closeContainers();
   }
-  state = ST_VALUE;
-  if (len == 0) {
-    let s = endValue();
-    return s != OK ? s : closeContainers();
-  }
-  return OK;
+  return OK; // the value follows (TLV_END at once when it is empty)
+}
+
+/** An element that does not fit what encloses it. */
+function overrun(): u32 {
+  return depth > 0 ? E_CONTAINER_LENGTH : E_ELEMENT_OVERRUNS_HEADER;
 }
 
 function isContainer(t: u32): bool {
-  return t == 3 || t == 7 || t == 9 || t == 16 || t == 17 || t == 21;
+  return t == T_SIGNER_INFO || t == T_SIGNATURE_INFO || t == T_SIGNATURE_ALGORITHM_INFO
+    || t == T_ENCRYPTION_INFO || t == T_IV_INFO || t == T_KEY_INFO;
 }
 
 /** Lengths each known tag allows (strings and unknown tags: any). */
@@ -197,7 +169,8 @@ function lengthAllowed(t: u32, len: u32): bool {
   switch (t) {
     case T_VERSION: case T_HEADER_LENGTH: case T_PADDING_COUNT: case T_KEY_SIZE: case T_SIGNER_VERSION:
       return len == 2;
-    case T_HASH_ALGORITHM: case 10: case T_MODULUS_SIZE: case 18: case 22: case T_KEY_ALGORITHM: case T_CONTENT_HASH_ALGORITHM:
+    case T_HASH_ALGORITHM: case T_SIGNATURE_ALGORITHM: case T_MODULUS_SIZE: case T_IV_UNKNOWN: case T_KEY_UNKNOWN:
+    case T_KEY_ALGORITHM: case T_CONTENT_HASH_ALGORITHM:
       return len == 1;
     case T_TIMESTAMP: return len == 4;
     case T_IV: return len == IV_CAP;
@@ -242,29 +215,22 @@ function captureCap(t: u32): u32 {
   return 0xFFFFFFFF; // the others were bounded by lengthAllowed
 }
 
-/** `n` value bytes at `src`, starting at offset valueRead within the value. */
-function captureValue(src: usize, n: u32): void {
-  let target = captureTarget(tag);
-  if (target != 0) {
-    let cap = captureCap(tag);
-    if (valueRead < cap) memory.copy(target + valueRead, src, min(n, cap - valueRead));
-    return;
-  }
-  if (valueLength <= 4) {
-    for (let k: u32 = 0; k < n; k++) scalar = (scalar << 8) | <u32>load<u8>(src + k);
-  }
+/** Value bytes of a captured string (scalars are kept by the tokenizer). */
+function captureValue(): void {
+  let target = captureTarget(TOKENS.tag);
+  if (target != 0) tlvCopyValue(TOKENS, target, captureCap(TOKENS.tag));
 }
 
 /** A value is complete: store scalars and check what can be checked now. */
 function endValue(): u32 {
-  state = ST_TAG;
-  switch (tag) {
+  let scalar = TOKENS.scalar;
+  switch (TOKENS.tag) {
     case T_VERSION:
-      if (scalar != 0x0100 && scalar != 0x0200 && scalar != 0x0102) return E_VERSION;
+      if (scalar != VERSION_SIGNED && scalar != VERSION_ENCRYPTED && scalar != VERSION_TRUST_LIST) return E_VERSION;
       setField(F_VERSION, scalar);
       break;
     case T_HEADER_LENGTH:
-      if (scalar < pos) return E_HEADER_LENGTH;
+      if (scalar < TOKENS.pos) return E_HEADER_LENGTH;
       headerEnd = scalar;
       setField(F_HEADER_LENGTH, scalar);
       break;
@@ -288,9 +254,10 @@ function endValue(): u32 {
 
 /** Pop every container that ends here; at the header's end, validate it. */
 function closeContainers(): u32 {
+  let pos = TOKENS.pos;
   while (depth > 0 && pos == load<u32>(CONTAINER_ENDS + (<usize>(depth - 1) << 2))) depth--;
   if (depth == 0 && headerEnd != 0 && pos == headerEnd) {
-    state = ST_DONE;
+    done = true;
     return validateHeader();
   }
   return OK;
@@ -302,7 +269,7 @@ function validateHeader(): u32 {
   if (!sawTag(T_HASH_ALGORITHM)) return E_MISSING_HASH_ALGORITHM;
   if (!sawTag(T_SERIAL)) return E_MISSING_SERIAL;
   if (!sawTag(T_MODULUS_SIZE) || field(F_SIGNATURE_LENGTH) != (<u32>64 << field(F_MODULUS_INDEX))) return E_SIGNATURE_LENGTH;
-  if (field(F_VERSION) == 0x0200) return validateEncryption();
+  if (field(F_VERSION) == VERSION_ENCRYPTED) return validateEncryption();
   return OK;
 }
 

@@ -14,8 +14,10 @@ export const BANK_INSTALLED: u32 = 0;
 /** the list parsed by the last session */
 export const BANK_PARSED: u32 = 1;
 
-const BANK_BYTES: u32 = 30720; // STORE_CAPACITY * RECORD_SIZE
-const BANKS: usize = memory.data(61440, 8);
+/** Two banks: the installed list and the one being parsed. */
+export const BANK_COUNT: u32 = 2;
+export const BANK_BYTES: u32 = STORE_CAPACITY * RECORD_SIZE;
+const BANKS: usize = memory.data(<i32>(BANK_COUNT * BANK_BYTES), 8);
 
 let installedPhysical: u32 = 0;
 let installedCount: u32 = 0;
