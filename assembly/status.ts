@@ -12,8 +12,8 @@ export const OK: u32 = 0;
 export const E_ARGUMENT: u32 = 1;
 /** call made in the wrong state (e.g. feed before begin, update after final) */
 export const E_STATE: u32 = 2;
-/** the input does not fit the core's fixed buffers */
-export const E_CAPACITY: u32 = 3;
+// 3 is retired: it was E_CAPACITY, which the core never returned (an input longer than
+// its window is E_ARGUMENT). Status numbers are ABI: 3 stays unused, never reassigned.
 /** index past the last item */
 export const E_INDEX: u32 = 4;
 

@@ -137,7 +137,7 @@ static uint32_t install_trust_list(const struct bytes *itl) {
 }
 
 static uint32_t load_device_key(const struct bytes *der) {
-  if (der->len > in_capacity) return CNFGUARD_E_CAPACITY;
+  if (der->len > in_capacity) return CNFGUARD_E_ARGUMENT; /* longer than the IN window, as the core answers */
   memcpy(in_window, der->data, der->len);
   return Z_cnfguardZ_rsa_priv_load(&core, (uint32_t)der->len);
 }

@@ -6,12 +6,7 @@ import type { Db } from "./database.js";
 import { findDevice } from "./deviceStore.js";
 
 /** The CapfStore over SQLite: synchronous, as better-sqlite3 is. */
-export interface SqliteCapfStore extends CapfStore {
-  findDevice(name: string): CapfDevice | undefined;
-  completeOperation(name: string, completion: CapfCompletion): void;
-}
-
-export function capfDeviceStore(db: Db): SqliteCapfStore {
+export function capfDeviceStore(db: Db): CapfStore {
   const record = db.prepare("UPDATE device SET certificate = ?, publickey = ?, md5hash = ?, capfoperation = 'none' WHERE name = ?");
   const forget = db.prepare("UPDATE device SET certificate = NULL, publickey = NULL, md5hash = NULL, capfoperation = 'none' WHERE name = ?");
   const complete = db.transaction((name: string, c: CapfCompletion) => {
