@@ -173,3 +173,23 @@ test("a signer whose TFTP record holds an EC key cannot sign files", () => {
   Buffer.from("7e5ab69050941e7d33f5bdf8ae092b55", "hex").copy(bytes, at);
   assert.equal(coreWith(ITL_SHA512).files.verify(bytes, "config").status, "E_SIGNER_KEY");
 });
+
+test("offerTrustList gives verdict, header and the list's own signing SAST in one session, first use and replacement", () => {
+  const sast = new X509Certificate(peerFile("pki/sast.pem"));
+  const core = newCore();
+  for (const file of [ITL_SHA1, ITL_SHA512]) {
+    const sessions = core.files.counters.sessions;
+    const r = core.files.offerTrustList(peerFile(file));
+    assert.equal(core.files.counters.sessions, sessions + 1, `${file}: one session`);
+    assert.equal(r.ok && r.installed, true, `${file}: ${r.status}`);
+    assert.equal(r.header?.version, "1.2");
+    assert.equal(BigInt(`0x${r.header?.signer.serial}`), BigInt(`0x${sast.serialNumber}`), `${file}: header names the lab SAST`);
+    // The signer is a record of the list now installed (not of the list it replaced).
+    assert.equal(r.signer?.role, "SAST");
+    assert.equal(r.signer?.certificateSha1, sha1Hex(sast.raw));
+    assert.ok(core.files.trustRecords().some((rec) => JSON.stringify(rec) === JSON.stringify(r.signer)));
+  }
+  const refused = newCore().files.offerTrustList(peerFile(ITL_SHA1).subarray(0, 100));
+  assert.equal(refused.installed, false);
+  assert.equal(refused.signer, undefined);
+});

@@ -99,7 +99,10 @@ export function engineFinish(): u32 {
   if (s == OK) s = decideSignature();
   if (s == OK && bodyKind == BODY_DECRYPT && !cipherContentMatches(CONTENT_HASH, field(F_CONTENT_HASH_LENGTH))) s = E_CONTENT_HASH;
   if (s != OK) return fail(s);
-  if (mode == MODE_TRUST_INSTALL) storeInstallParsed();
+  if (mode == MODE_TRUST_INSTALL) {
+    storeInstallParsed();
+    signerBank = BANK_INSTALLED; // the parsed bank, signer included, is the installed one now
+  }
   state = S_DONE;
   setReg(REG_SIGNER_INDEX, signerIndex);
   setReg(REG_SIGNER_BANK, signerBank);
@@ -217,9 +220,14 @@ function decideSignature(): u32 {
   }
   let s = verifyTrustListSelf();
   if (s != OK || storeCount(BANK_INSTALLED) == 0) return s;
+  let selfIndex = signerIndex;
   // A replacement: it must also be signed by a SAST the installed list holds.
   if (storeFindSigner(BANK_INSTALLED, SERIAL, field(F_SERIAL_LENGTH), TRUST_ROLES) != OK) return E_TRUST_LIST_NOT_KNOWN_SAST;
-  return verifyWith(BANK_INSTALLED, storeFoundIndex());
+  s = verifyWith(BANK_INSTALLED, storeFoundIndex());
+  // The signer reported is the list's own SAST record, which outlives the list it replaces.
+  signerBank = BANK_PARSED;
+  signerIndex = selfIndex;
+  return s;
 }
 
 /** A trust list must be signed by a SAST record it contains itself. */

@@ -86,11 +86,29 @@ export interface FileVerdict {
   code: number;
   /** the sentence for the status */
   message: string;
-  /** for a verified config: the installed record whose key signed it */
+  /** the record whose key signed it: a verified config's installed TFTP record, an installed list's own SAST */
   signer?: TrustRecord;
 }
 
 export type TrustInstallResult = { installed: true; records: number } | { installed: false; kept: true; reason: string; code: number; message: string };
+
+/** A trust list offered to the store in one session: the verdict, its header and its signer together. */
+export interface TrustListOffer extends FileVerdict {
+  installed: boolean;
+  /** records of the installed list (after an install), else 0 */
+  records: number;
+  /** the list's header, once it was read (also for most refusals) */
+  header?: SignedFileHeader;
+}
+
+/** A signed config opened in one session: the verdict, its header, its signer and (verified only) its plaintext. */
+export interface SignedOpenResult extends FileVerdict {
+  header?: SignedFileHeader;
+  /** the verified body: a 1.0 config as signed, a 2.0 config decrypted */
+  plaintext?: Buffer;
+}
+
+const NO_SIGNER = 0xffffffff;
 
 function statusName(code: number): string {
   return code === 0 ? "OK" : (STATUS.get(code)?.name ?? `STATUS_${code}`);
@@ -134,6 +152,7 @@ export class FileSession {
   ) {
     facet.w.check(facet.w.exports.file_begin(mode), "file session");
     facet.activeSession = this;
+    facet.counters.sessions++;
   }
 
   private ensureActive(): void {
@@ -145,6 +164,7 @@ export class FileSession {
     this.ensureActive();
     const w = this.facet.w;
     const out: Uint8Array[] = [];
+    this.facet.counters.bytesFed += chunk.length;
     for (let off = 0; off < chunk.length; off += w.inCap) {
       const piece = chunk.subarray(off, off + w.inCap);
       w.writeIn(piece);
@@ -173,6 +193,8 @@ export class FileFacet {
   private readonly rsa: RsaFacet;
   /** The session the core's engine is running now (one at a time). */
   activeSession?: FileSession;
+  /** Sessions begun and bytes fed on this core: lets a host (and its tests) see that each file goes through once. */
+  readonly counters = { sessions: 0, bytesFed: 0 };
 
   constructor(readonly w: WasmCore) {
     this.rsa = new RsaFacet(w);
@@ -278,9 +300,35 @@ export class FileFacet {
    * an installed SAST; otherwise the old list stays and the reason is returned.
    */
   installTrustList(bytes: Uint8Array): TrustInstallResult {
-    const { verdict: v } = this.run(FileMode.trustInstall, bytes);
-    if (v.ok) return { installed: true, records: this.w.exports.file_record_count(BANK_INSTALLED) };
-    return { installed: false, kept: true, reason: v.status, code: v.code, message: v.message };
+    const r = this.offerTrustList(bytes);
+    if (r.installed) return { installed: true, records: r.records };
+    return { installed: false, kept: true, reason: r.status, code: r.code, message: r.message };
+  }
+
+  /** installTrustList with everything the one session found: verdict, header and the signing SAST record. */
+  offerTrustList(bytes: Uint8Array): TrustListOffer {
+    const { verdict: v, header } = this.run(FileMode.trustInstall, bytes);
+    if (!v.ok) return { ...v, installed: false, records: 0, header };
+    const signer = this.signer();
+    return { ...v, installed: true, records: this.w.exports.file_record_count(BANK_INSTALLED), header, signer };
+  }
+
+  /**
+   * Verify a signed config and open it in one session (mode config): a 1.0 body as signed, a
+   * 2.0 body decrypted with the loaded device key. Never throws for a rejection: the verdict
+   * says why, and the plaintext is there only when verified.
+   */
+  openSigned(bytes: Uint8Array): SignedOpenResult {
+    const { verdict: v, header, output } = this.run(FileMode.config, bytes);
+    if (!v.ok) return { ...v, header };
+    return { ...v, header, signer: this.signer(), plaintext: output };
+  }
+
+  /** The record that signed the file of the last successful session (REG3/REG4), if any. */
+  private signer(): TrustRecord | undefined {
+    const index = this.w.reg(FileRegister.SIGNER_INDEX);
+    const bank = this.w.reg(FileRegister.SIGNER_BANK);
+    return index === NO_SIGNER ? undefined : this.records(bank)[index];
   }
 
   /**
@@ -291,10 +339,7 @@ export class FileFacet {
    */
   verify(bytes: Uint8Array, kind: "config" | "trust-list"): FileVerdict {
     const { verdict: v } = this.run(kind === "config" ? FileMode.configVerify : FileMode.trustCheck, bytes);
-    if (v.ok && kind === "config") {
-      const index = this.w.reg(FileRegister.SIGNER_INDEX); // read before records() reuses the registers
-      v.signer = this.records(BANK_INSTALLED)[index];
-    }
+    if (v.ok && kind === "config") v.signer = this.signer();
     return v;
   }
 

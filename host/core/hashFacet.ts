@@ -83,6 +83,11 @@ export class HashFacet {
     return stream.end();
   }
 
+  /** Digest of bytes in one call, as lowercase hex (certHash, certificate fingerprints). */
+  digestHex(alg: HashAlgorithm, bytes: Uint8Array): string {
+    return Buffer.from(this.digest(alg, bytes)).toString("hex");
+  }
+
   /** Digest of everything an async source yields (a file stream, stdin). */
   async digestChunks(alg: HashAlgorithm, chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
     const stream = this.begin(alg);
