@@ -1,9 +1,12 @@
 // The phone's boot (flow.md, the seed's trace): trust list → signed config → either the full
 // config, or a partial one whose certHash is compared with the phone's certificate → CAPF when
 // they differ → reset → the encrypted config, verified and decrypted by the core. The core
-// decides trust and decrypts; this file moves bytes, keeps files and reports each step.
+// decides trust and decrypts, in one session per file that also gives its header and signer,
+// and hashes certificates (certHash MD5, CAPF pin SHA-1); this file moves bytes, keeps files
+// and reports each step.
 
 import type { KeyObject } from "node:crypto";
+import type { SignedOpenResult } from "../core/fileFacet.js";
 import { type Core, CoreError, newCore } from "../core.js";
 import { type CapfAuthMode, CapfClientError, type CapfClientResult, runCapfSession } from "./capfClient.js";
 import { FetchError, fetchFile, isNotFound, type Transport } from "./fileFetcher.js";
@@ -79,7 +82,7 @@ export class BootFlow {
 
   constructor(readonly o: PhoneOptions) {
     this.deviceName = deviceNameOf(o.mac);
-    this.state = new PhoneState(o.state, this.deviceName);
+    this.state = new PhoneState(o.state, this.deviceName, this.core.hash);
   }
 
   record(step: TraceStep): void {
@@ -151,11 +154,11 @@ export class BootFlow {
 
   private offerTrustList(file: string, bytes: Uint8Array, via: string): void {
     const stored = this.installedList;
-    const signer = this.signerOf(bytes);
+    const r = this.core.files.offerTrustList(bytes);
+    const signer = r.header ? `${r.header.signer.name} serial ${r.header.signer.serial}` : `(unreadable header: ${r.message})`;
     const base = { step: "trust-list", file, size: bytes.length, via, check: `signed by SAST ${signer}` };
-    const r = this.core.files.installTrustList(bytes);
     if (!r.installed) {
-      const why = `${r.reason}: ${r.message}`;
+      const why = `${r.status}: ${r.message}`;
       if (stored) return this.record({ ...base, outcome: `refused (${why}); keeping the stored trust list`, ok: false });
       this.fail({ ...base, outcome: `refused (${why})`, ok: false }, "trust-list-refused", `${file}: refused by the trust rules (${why})`);
     }
@@ -166,28 +169,19 @@ export class BootFlow {
     this.record({ ...base, outcome: `${outcome}, ${r.records} records`, ok: true });
   }
 
-  private signerOf(bytes: Uint8Array): string {
-    try {
-      const h = this.core.files.inspect(bytes);
-      return `${h.signer.name} serial ${h.signer.serial}`;
-    } catch (e) {
-      return `(unreadable header: ${(e as Error).message})`;
-    }
-  }
-
   /** SEP<MAC>.cnf.xml.sgn verified against the installed list's TFTP records. */
   async fetchSignedConfig(): Promise<{ body: Buffer; view: PhoneConfigView }> {
     const file = `${this.deviceName}.cnf.xml.sgn`;
     const got = await this.fetchOrFail("config", file, "config-unavailable");
     const base = { step: "config", file, size: got.bytes.length, via: got.via };
-    const v = this.core.files.verify(got.bytes, "config");
-    if (!v.ok)
+    const v = this.core.files.openSigned(got.bytes);
+    if (!v.ok || !v.plaintext)
       this.fail(
         { ...base, check: "signature against the trust list's TFTP records", outcome: `refused (${v.status}: ${v.message})`, ok: false },
         "config-refused",
         `${file}: ${v.message} (${v.status}); the stored config is unchanged`,
       );
-    const body = this.core.files.open(got.bytes);
+    const body = v.plaintext;
     const view = readPhoneConfig(body.toString("utf8"));
     const check = `signed by ${v.signer?.role ?? "TFTP"} ${v.signer?.subject ?? ""}`.trim();
     const outcome = view.full
@@ -250,6 +244,7 @@ export class BootFlow {
             host: entry.host,
             port: entry.port,
             pinnedCertificateSha1: pin.certificateSha1,
+            certificateSha1: (der) => this.core.hash.digest("sha1", der),
           });
           this.record({
             step: "capf-tls",
@@ -356,18 +351,14 @@ export class BootFlow {
         `the phone's ${held.kind.toUpperCase()} has an EC key; encrypted configs need an RSA device key (re-key with an RSA key size)`,
       );
     }
-    let plaintext: Buffer;
-    try {
-      this.core.files.loadDeviceKey(held.privateKey.export({ type: "pkcs8", format: "der" }));
-      plaintext = this.core.files.open(got.bytes);
-    } catch (e) {
-      if (!(e instanceof CoreError)) throw e;
+    const v = this.openWithDeviceKey(held, got.bytes);
+    if (!v.ok || !v.plaintext)
       this.fail(
-        { ...base, check: `verify and decrypt with the ${held.kind.toUpperCase()} key`, outcome: `refused (${e.statusName})`, ok: false },
+        { ...base, check: `verify and decrypt with the ${held.kind.toUpperCase()} key`, outcome: `refused (${v.status})`, ok: false },
         "encrypted-config-refused",
-        `${file}: ${e.message}; the stored config is unchanged`,
+        `${file}: ${v.message} (${v.status}); the stored config is unchanged`,
       );
-    }
+    const plaintext = v.plaintext;
     this.record({
       ...base,
       check: `signature, key unwrap with the ${held.kind.toUpperCase()} key, content hash`,
@@ -375,6 +366,22 @@ export class BootFlow {
       ok: true,
     });
     return plaintext;
+  }
+
+  /** The device key into the core, then one session; a key the core refuses is the verdict. */
+  private openWithDeviceKey(held: HeldCertificate, bytes: Uint8Array): SignedOpenResult {
+    try {
+      this.core.files.loadDeviceKey(held.privateKey.export({ type: "pkcs8", format: "der" }));
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+      return { ok: false, status: e.statusName, code: e.code, message: e.message };
+    }
+    return this.core.files.openSigned(bytes);
+  }
+
+  /** SHA-1 of a certificate, by the core: what a trust list's CAPF record pins. */
+  certificateSha1(der: Uint8Array): string {
+    return this.core.hash.digestHex("sha1", der);
   }
 
   private apply(config: Buffer, what: string): Buffer {

@@ -41,6 +41,8 @@ export interface CapfClientOptions {
   pinnedCertificateSha1?: string | Buffer;
   /** … or that certificate's DER. Any other server certificate is refused. */
   pinnedCertificateDer?: Buffer;
+  /** SHA-1 for the pin; default node:crypto. The phone passes its core's, so the pin is the core's hash. */
+  certificateSha1?: (der: Uint8Array) => Uint8Array;
   /** SEP + 12 upper-case hex digits */
   deviceName: string;
   /** from the partial config's capfAuthMode, never from the server's auth request */
@@ -145,7 +147,7 @@ async function connectPinned(o: CapfClientOptions, timeoutMs: number, log: strin
     });
     const presented = socket.getPeerCertificate().raw;
     if (!presented || !matchesPin(presented, o)) {
-      const sha1 = presented ? crypto.createHash("sha1").update(presented).digest("hex") : "none";
+      const sha1 = presented ? Buffer.from(certificateSha1(presented, o)).toString("hex") : "none";
       throw new CapfClientError("untrusted-server", `CAPF ${o.host}:${o.port} presented certificate SHA-1 ${sha1}, not the trust list's CAPF record`, log);
     }
   } catch (e) {
@@ -160,7 +162,11 @@ function matchesPin(presented: Buffer, o: CapfClientOptions): boolean {
   if (o.pinnedCertificateDer) return presented.equals(o.pinnedCertificateDer);
   if (o.pinnedCertificateSha1 === undefined) return false;
   const pin = typeof o.pinnedCertificateSha1 === "string" ? Buffer.from(o.pinnedCertificateSha1.replace(/:/g, ""), "hex") : o.pinnedCertificateSha1;
-  return pin.length === 20 && crypto.createHash("sha1").update(presented).digest().equals(pin);
+  return pin.length === 20 && pin.equals(certificateSha1(presented, o));
+}
+
+function certificateSha1(der: Buffer, o: CapfClientOptions): Uint8Array {
+  return o.certificateSha1 ? o.certificateSha1(der) : crypto.createHash("sha1").update(der).digest();
 }
 
 function asClientError(e: unknown, log: string[]): CapfClientError {

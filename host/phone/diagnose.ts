@@ -2,7 +2,6 @@
 // name, ok and evidence; a failed one says what was expected, what was seen and the likely fix.
 // Checks after a failure are reported as skipped, with the reason as evidence. Nothing on the
 // phone's flash changes: no enrolment, and trust lists and configs are never written.
-import { createHash } from "node:crypto";
 import net from "node:net";
 import tls from "node:tls";
 import { BootFlow, type PhoneOptions } from "./bootFlow.js";
@@ -157,7 +156,7 @@ async function checkCapfTls(flow: BootFlow, context: { reachable?: CapfEntry }):
       fix: "the port answers but not with TLS: check it is the CAPF port (3804)",
     };
   }
-  const sha1 = createHash("sha1").update(presented).digest("hex");
+  const sha1 = flow.certificateSha1(presented);
   const evidence = `TLS to ${entry.host}:${entry.port}: server certificate SHA-1 ${sha1}; trust list CAPF record${pins.length === 1 ? "" : "s"} ${pins.join(", ") || "none"}`;
   if (pins.includes(sha1)) return { ok: true, evidence };
   return {

@@ -2,9 +2,11 @@
 // the MIC and its key (with the lab manufacturing CA that issued it), the LSC and its key,
 // and the last verified full config. Every write goes aside first and is renamed into place,
 // so a failed boot never leaves half a file; keys are mode 0600.
-import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { HashFacet } from "../core/hashFacet.js";
+import { core } from "../core.js";
 import { readPemBlocks } from "../shared/pem.js";
 import { certificatePem, createCertificate, privateKeyPem } from "../shared/pki/certificateBuilder.js";
 
@@ -13,7 +15,7 @@ export interface HeldCertificate {
   kind: "lsc" | "mic";
   certificateDer: Buffer;
   privateKey: KeyObject;
-  /** lowercase hex MD5 of the DER: what the server's certHash must equal */
+  /** lowercase hex MD5 of the DER (by the core): what the server's certHash must equal */
   md5: string;
 }
 
@@ -30,6 +32,8 @@ export class PhoneState {
   constructor(
     readonly dir: string,
     readonly deviceName: string,
+    /** the core that hashes certificates (certHash); the boot flow passes its own */
+    private readonly hash: HashFacet = core().hash,
   ) {}
 
   path(name: string): string {
@@ -104,7 +108,7 @@ export class PhoneState {
     const keyPem = readOptional(this.path(keyFile));
     if (!certPem || !keyPem) return undefined;
     const certificateDer = Buffer.from(new X509Certificate(certPem).raw);
-    return { kind, certificateDer, privateKey: createPrivateKey(keyPem), md5: md5Hex(certificateDer) };
+    return { kind, certificateDer, privateKey: createPrivateKey(keyPem), md5: this.hash.digestHex("md5", certificateDer) };
   }
 
   /** Key first, then certificate: a certificate file never names a key that is not there. */
@@ -112,10 +116,6 @@ export class PhoneState {
     writeAtomically(this.path(keyFile), privateKeyPem(privateKey), 0o600);
     writeAtomically(this.path(certFile), certificatePem(certificateDer), 0o644);
   }
-}
-
-export function md5Hex(der: Uint8Array): string {
-  return createHash("md5").update(der).digest("hex");
 }
 
 /** Reads a PEM file holding a CERTIFICATE and a PRIVATE KEY (the --mic option). */
