@@ -2,7 +2,6 @@
 // result registers by file_header_info) and the byte strings it captured.
 // Strings are capped; the table keeps each one's full length so nothing is hidden.
 // Each region is reserved with its capacity constant (assembly/__tests__/layout.spec.ts).
-import { MAX_LIMBS } from "../rsa/bigNat";
 
 // Field indexes into the table (= register numbers after file_header_info).
 /** version, major·256 + minor */
@@ -70,11 +69,13 @@ export function clearFields(): void {
 /** Capacities of the captured byte strings. */
 export const NAME_CAP: u32 = 160;
 export const SERIAL_CAP: u32 = 32;
-/** Signature and wrapped key: one modulus of the largest RSA key the core takes (4096 bits). */
-export const SIGNATURE_CAP: u32 = MAX_LIMBS << 2;
+/** Tag 11's largest modulus size index: 3 → 512 bytes (formats.md §1). */
+export const MAX_MODULUS_INDEX: u32 = 3;
+/** Signature and wrapped key: one modulus of the largest RSA key a header can declare (4096 bits). */
+export const SIGNATURE_CAP: u32 = <u32>64 << MAX_MODULUS_INDEX;
 /** The AES-CBC IV: one block. */
 export const IV_CAP: u32 = 16;
-export const WRAPPED_KEY_CAP: u32 = MAX_LIMBS << 2;
+export const WRAPPED_KEY_CAP: u32 = SIGNATURE_CAP;
 /** The longest digest tag 26 may name (SHA-512). */
 export const CONTENT_HASH_CAP: u32 = 64;
 

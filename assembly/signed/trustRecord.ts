@@ -4,7 +4,7 @@
 // from the field before it, so a field that grows moves the rest and RECORD_SIZE
 // with it (assembly/__tests__/layout.spec.ts checks that everything fits).
 import { RSA_PUB_SIZE } from "../rsa/rsaPublicKey";
-import { MAX_LIMBS } from "../rsa/bigNat";
+import { SIGNATURE_CAP } from "./headerFields";
 
 const U32: usize = 4;
 /** SHA-1 digest bytes (the certificate's hash). */
@@ -17,7 +17,7 @@ export const EC_POINT_CAP: u32 = 136;
 export const KEY_AREA: u32 = RSA_PUB_SIZE > EC_POINT_CAP ? RSA_PUB_SIZE : EC_POINT_CAP;
 /** The largest public-key element staged whole: a 4096-bit modulus plus 32 bytes for the
  *  RSAPublicKey's SEQUENCE and INTEGER headers, the modulus sign byte and the exponent. */
-export const KEY_STAGING_CAP: u32 = (MAX_LIMBS << 2) + 32;
+export const KEY_STAGING_CAP: u32 = SIGNATURE_CAP + 32;
 
 // ---- the stored layout of a record (RECORD_SIZE bytes per slot)
 export const R_ROLE: usize = 0;
