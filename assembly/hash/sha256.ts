@@ -1,6 +1,8 @@
 // SHA-256 (FIPS 180-4 §6.2): the hash of SHA-256-signed files and of certificates' signatures.
-// The rounds live in sha2Compress.ts, shared with SHA-512.
-import { sha2Blocks, sha2Output } from "./sha2Compress";
+// The rounds are generated fully unrolled (scripts/genSha256Rounds.mjs says why); SHA-512
+// keeps the shared loop of sha2Compress.ts.
+import { sha2Output } from "./sha2Compress";
+import { sha256Compress } from "./generated/sha256Rounds";
 
 /** Load the FIPS 180-4 initial hash value (eight u32 words, native order). */
 export function sha256Init(state: usize): void {
@@ -16,7 +18,7 @@ export function sha256Init(state: usize): void {
 
 /** Compress `blocks` consecutive 64-byte blocks at p into state. */
 export function sha256Blocks(state: usize, p: usize, blocks: usize): void {
-  sha2Blocks<u32>(state, p, blocks, 64);
+  sha256Compress(state, p, blocks);
 }
 
 /** Write the 32-byte digest: the state words big-endian. */

@@ -1,8 +1,9 @@
-// The SHA-2 compression function shared by SHA-256 (T = u32, 64 rounds) and SHA-512
-// (T = u64, 80 rounds): FIPS 180-4 §6.2.2 and §6.4.2 are the same algorithm on another word
-// size with other rotation amounts and constants. Generic over T, so each instantiation
-// compiles to straight code on its own word type (the size tests below are resolved at
-// compile time).
+// The SHA-2 compression function, generic over the word: SHA-512 (T = u64, 80 rounds) runs
+// it; SHA-256 (T = u32, 64 rounds) runs its fully unrolled form from scripts/genSha256Rounds.mjs
+// (faster in 32-bit words, where it fits in locals) and shares the digest output here.
+// FIPS 180-4 §6.2.2 and §6.4.2 are the same algorithm on another word size with other rotation
+// amounts and constants; each instantiation compiles to straight code on its own word type
+// (the size tests below are resolved at compile time).
 //
 // Speed and size: rounds run in groups of eight, unrolled, so the eight working variables
 // are renamed rather than shifted; the message schedule lives in a 16-word window in memory
