@@ -3,7 +3,10 @@
 // Add New form; Delete refuses a profile in use and removes one that is not; Generate String
 // makes an authentication string the CAPF session then requires; the phone list pages.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { repoRoot } from "../host/paths.js";
 import { PAGE_SIZE } from "../host/server/admin/phonePages.js";
 import { findDevice } from "../host/server/deviceStore.js";
 import { findProfile } from "../host/server/profileStore.js";
@@ -100,4 +103,18 @@ test("the phone list shows every device, paged, before any search; the search fi
   assert.equal((second.body.match(/<tr><td><a href="\/phone\/edit/g) ?? []).length, count - PAGE_SIZE);
   const found = await get("/phone?search=desk");
   assert.equal((found.body.match(/<tr><td><a href="\/phone\/edit/g) ?? []).length, 1);
+});
+
+test("a profile's Description set by 'cnfguard profile edit' shows on the page: one store for both", async () => {
+  const code = await new Promise<number>((resolve) =>
+    execFile(
+      process.execPath,
+      [join(repoRoot, "bin", "cnfguard"), "profile", "edit", "plain", "--description", "set from the CLI", "--data", lab.dir],
+      { timeout: 60_000 },
+      (e) => resolve(e ? ((e as { code?: number }).code ?? 1) : 0),
+    ),
+  );
+  assert.equal(code, 0);
+  const list = await get("/phonesecurityprofile?search=from+the+CLI");
+  assert.match(list.body, /<td>set from the CLI<\/td>/);
 });

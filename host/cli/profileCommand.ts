@@ -19,6 +19,7 @@ settings:
   --protocol SIP|SCCP          device protocol (default SIP)
   --product TYPE               product type (default "Cisco 7942")
   --hash sha1|sha512           signing hash of the device's files (default sha1)
+  --description TEXT           the profile's Description (up to 200 characters)
 --data DIR defaults to ${DEFAULT_DATA_DIR}.`;
 
 const options = {
@@ -33,6 +34,7 @@ const options = {
   protocol: { type: "string" },
   product: { type: "string" },
   hash: { type: "string" },
+  description: { type: "string" },
 } as const;
 
 type Values = ReturnType<typeof parse<typeof options>>["values"];
@@ -71,6 +73,7 @@ function profileChanges(v: Values): ProfileChanges {
     throw new UsageError("--tftp-encrypted-config and --no-tftp-encrypted-config exclude each other: give one");
   }
   const c: ProfileChanges = {
+    description: v.description,
     producttype: v.product,
     deviceprotocol: v.protocol,
     capfauthmode: v["capf-auth"],
