@@ -4,6 +4,7 @@
 
 import { HeaderBytes as B, Bank, Event, FileRegister, HeaderRegister, Mode, RecordBytes, RecordRegister, Role } from "../generated/abi.js";
 import { STATUS } from "../generated/status.js";
+import { toHex } from "./hex.js";
 import { RsaFacet, type RsaKeyInfo } from "./rsaFacet.js";
 import { CoreError, type WasmCore } from "./wasmInstance.js";
 
@@ -125,12 +126,7 @@ function text(bytes: Uint8Array): string {
   return utf8.decode(nul >= 0 ? bytes.subarray(0, nul) : bytes);
 }
 
-/** Lowercase hex, without Buffer: this module also runs in browsers (cnfguard/core). */
-function hex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
-}
+const hex = toHex;
 
 function versionText(v: number): string {
   return `${v >> 8}.${v & 0xff}`;
