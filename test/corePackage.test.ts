@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, extname, join, resolve, sep } from "node:path";
+import { delimiter, dirname, extname, join, resolve, sep } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { repoRoot, vectorsDir } from "../host/paths.js";
@@ -29,9 +29,16 @@ let skipAll: string | undefined;
 let installNote = "";
 let packedFiles: string[] = [];
 
-/** npm as a fresh shell would run it: without the npm_* variables of the `npm test` around us. */
+/**
+ * npm as a fresh shell would run it: without the npm_* variables of the `npm test` around us,
+ * and without node_modules/.bin on PATH (a dev dependency there carries an npm 6 of its own).
+ */
 function npm(args: string[], cwd: string) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_")));
+  env.PATH = (process.env.PATH ?? "")
+    .split(delimiter)
+    .filter((d) => !d.includes(`node_modules${sep}.bin`))
+    .join(delimiter);
   return spawnSync("npm", args, {
     cwd,
     env: { ...env, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false" },
@@ -41,7 +48,7 @@ function npm(args: string[], cwd: string) {
 }
 
 before(() => {
-  if (spawnSync("sh", ["-c", "command -v npm"]).status !== 0) {
+  if (npm(["--version"], repoRoot).status !== 0) {
     skipAll = "npm is not on PATH";
     return;
   }
