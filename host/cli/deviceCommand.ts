@@ -2,15 +2,20 @@
 
 import { type Db, DEFAULT_DATA_DIR } from "../server/database.js";
 import type { Device } from "../server/deviceStore.js";
+import { classRule, DEVICE_CLASSES, DEVICE_NAME_MAX_LENGTH } from "../shared/deviceNames.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
 
-const help = `usage: cnfguard device add SEP<MAC> --profile NAME [--line DN] [--description TEXT] [--data DIR] [--json]
-       cnfguard device edit SEP<MAC> --profile NAME [--data DIR] [--json]
+const help = `usage: cnfguard device add DEVICE --profile NAME [--line DN] [--description TEXT] [--data DIR] [--json]
+       cnfguard device edit DEVICE --profile NAME [--data DIR] [--json]
        cnfguard device list [--data DIR] [--json]
-       cnfguard device capf SEP<MAC> install|fetch|delete|none [--auth-string DIGITS] [--capf-auth MODE]
+       cnfguard device capf DEVICE install|fetch|delete|none [--auth-string DIGITS] [--capf-auth MODE]
                             [--key-size BITS | --curve NAME] [--data DIR] [--json]
 
-add    a phone: SEP + its MAC as 12 upper-case hex digits, with a phone security profile. Its line
+DEVICE is a device name of any class (upper case, at most ${DEVICE_NAME_MAX_LENGTH} characters):
+${DEVICE_CLASSES.map((c) => `  ${classRule(c)}`).join("\n")}
+  (an ATA 191/192's second port is ATA + the MAC's last 10 hex digits + 01)
+
+add    a device with a phone security profile (any profile, any class). Its line
        (directory number, default the next free from 1001) gets a random SIP and SSH password.
 edit   assigns another security profile (Device Security Profile on the phone page).
 capf   schedules the certificate operation the phone's next CAPF session performs.
@@ -72,7 +77,7 @@ const ACTIONS: Record<string, Action> = {
     return listDevices(_db);
   },
   async capf(db, args, v) {
-    if (args.length !== 2) throw new UsageError("device capf needs SEP<MAC> and an operation: install, fetch, delete or none");
+    if (args.length !== 2) throw new UsageError("device capf needs a device name and an operation: install, fetch, delete or none");
     const { setCapfOperation } = await import("../server/deviceStore.js");
     const { checkCapfAuthMode } = await import("../server/profileStore.js");
     const keySize = v["key-size"];
@@ -90,7 +95,7 @@ const ACTIONS: Record<string, Action> = {
 };
 
 function oneName(args: string[], action: string): string {
-  if (args.length !== 1) throw new UsageError(`device ${action} needs exactly one SEP<MAC> name`);
+  if (args.length !== 1) throw new UsageError(`device ${action} needs exactly one device name (e.g. SEPA45630BBFA40, ATA00778DA1C439, CSFJSMITH)`);
   return args[0];
 }
 

@@ -4,11 +4,13 @@ import { bootPhone, type PhoneOptions } from "../phone/bootFlow.js";
 import type { Transport } from "../phone/fileFetcher.js";
 import { readCertifiedPem } from "../phone/phoneState.js";
 import { stepLine } from "../phone/trace.js";
+import { checkDeviceName, requireMac } from "../shared/deviceNames.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
 export const PHONE_OPTIONS = {
   server: { type: "string" },
   mac: { type: "string" },
+  name: { type: "string" },
   state: { type: "string" },
   "http-port": { type: "string" },
   "tftp-port": { type: "string" },
@@ -19,16 +21,18 @@ export const PHONE_OPTIONS = {
 } as const;
 
 export const PHONE_USAGE =
-  "--server HOST --mac MAC --state DIR [--http-port 6970] [--tftp-port 69] [--transport auto|http|tftp] [--auth-string DIGITS] [--mic CERT+KEY.pem] [--json]";
+  "--server HOST (--mac MAC | --name NAME) --state DIR [--http-port 6970] [--tftp-port 69] [--transport auto|http|tftp] [--auth-string DIGITS] [--mic CERT+KEY.pem] [--json]";
 
 const help = `usage: cnfguard phone ${PHONE_USAGE}
 
-Boots as a phone (flow.md): ITLSEP<MAC>.tlv (else ITLFile.tlv) → SEP<MAC>.cnf.xml.sgn → when it is a
+Boots as a device (flow.md): ITL<NAME>.tlv (else ITLFile.tlv) → <NAME>.cnf.xml.sgn → when it is a
 partial config whose certHash differs from the MD5 of the phone's LSC (or MIC): CAPF over TLS, pinned
-to the trust list's CAPF record → reset → SEP<MAC>.cnf.xml.enc.sgn, verified and decrypted.
+to the trust list's CAPF record → reset → <NAME>.cnf.xml.enc.sgn, verified and decrypted (NAME: SEP<MAC> or --name).
 
+  --mac MAC          a SEP phone's MAC (any spelling: A45630BBFA40, a4:56:30:bb:fa:40, a456.30bb.fa40); boots as SEP<MAC>
+  --name NAME        the device name of any class: SEP<MAC>, ATA<12 hex> (ATA 191/192 port), CSF…/BOT…/TCT…/TAB… (Jabber)
   --state DIR        the phone's flash: ITL.tlv, mic.pem/mic.key (a lab MIC is made for a new folder),
-                     lsc.pem/lsc.key, and the last verified SEP<MAC>.cnf.xml
+                     lsc.pem/lsc.key, and the last verified <NAME>.cnf.xml
   --transport        auto (HTTP first, then TFTP; default), http or tftp
   --auth-string      the CAPF authentication string, for capfAuthMode 1 (asked for on a terminal)
   --mic FILE         a PEM file with the MIC certificate and its private key, instead of a lab MIC
@@ -53,9 +57,11 @@ export function phoneOptions(values: Record<string, string | boolean | undefined
   };
   const transport = (values.transport as string | undefined) ?? "auto";
   if (!["auto", "http", "tftp"].includes(transport)) throw new UsageError(`--transport '${transport}': use auto, http or tftp`);
-  const mac = need("mac");
-  if (!/^(SEP)?[0-9A-Fa-f]{12}$/i.test(mac.replace(/[:.-]/g, "")))
-    throw new UsageError(`--mac '${mac}': give the phone's MAC as 12 hex digits, e.g. A45630BBFA40`);
+  const mac = values.mac as string | undefined;
+  const name = values.name as string | undefined;
+  if ((mac === undefined) === (name === undefined)) throw new UsageError("give the device as --mac MAC (a SEP phone) or --name NAME (any class), not both");
+  if (mac !== undefined) requireMac(mac);
+  if (name !== undefined) checkDeviceName(name);
   const authString = values["auth-string"] as string | undefined;
   if (authString !== undefined && !/^[0-9]{4,16}$/.test(authString)) throw new UsageError(`--auth-string: an authentication string is 4–16 digits`);
   let mic: PhoneOptions["mic"];
@@ -69,6 +75,7 @@ export function phoneOptions(values: Record<string, string | boolean | undefined
   return {
     server: need("server"),
     mac,
+    name,
     state: need("state"),
     httpPort: port("http-port"),
     tftpPort: port("tftp-port"),

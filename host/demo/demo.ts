@@ -3,6 +3,7 @@
 // with a CAPF install scheduled, the server on free ports of 127.0.0.1, then a new phone booting
 // ITL → partial config → CAPF → reset → encrypted config. Ends with the decrypted config's outline
 // (secrets masked) and the seed's SQL row; removes everything it made.
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,9 +19,10 @@ import { addProfile } from "../server/profileStore.js";
 import { runReadOnlyQuery } from "../server/sqlQuery.js";
 import { startServer } from "../server/startServer.js";
 import { textTable } from "../server/textTable.js";
+import { macDeviceName } from "../shared/deviceNames.js";
 
 export const DEMO_MAC = "A45630BBFA40";
-const DEVICE = `SEP${DEMO_MAC}`;
+const DEVICE = macDeviceName(DEMO_MAC);
 const PROFILE = "Cisco 7942 - Encrypted Config";
 
 /** Runs the demo, writing to `out`; returns 0 when the phone ends with a verified config. */

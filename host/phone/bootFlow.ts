@@ -8,6 +8,7 @@
 import type { KeyObject } from "node:crypto";
 import type { SignedOpenResult } from "../core/fileFacet.js";
 import { type Core, CoreError, newCore } from "../core.js";
+import { checkDeviceName, deviceFileNames, macDeviceName, SHARED_TRUST_LIST } from "../shared/deviceNames.js";
 import { type CapfAuthMode, CapfClientError, type CapfClientResult, runCapfSession } from "./capfClient.js";
 import { FetchError, fetchFile, isNotFound, type Transport } from "./fileFetcher.js";
 import { type PhoneConfigView, readPhoneConfig } from "./phoneConfig.js";
@@ -16,8 +17,10 @@ import { PhoneFailure, type TraceStep } from "./trace.js";
 
 export interface PhoneOptions {
   server: string;
-  /** 12 hex digits, any case, separators allowed */
-  mac: string;
+  /** a SEP phone's MAC: 12 hex digits, any case, separators allowed (the shorthand for name SEP<MAC>) */
+  mac?: string;
+  /** the device name of any class (SEP…, ATA…, CSF…, BOT…, TCT…, TAB…); exclusive with mac */
+  name?: string;
   state: string;
   httpPort?: number;
   tftpPort?: number;
@@ -47,11 +50,15 @@ export interface BootResult {
   configPath?: string;
 }
 
-/** SEP + 12 upper-case hex digits, or a PhoneFailure naming the option. */
-export function deviceNameOf(mac: string): string {
-  const bare = mac.replace(/^SEP/i, "").replace(/[:.-]/g, "");
-  if (!/^[0-9A-Fa-f]{12}$/.test(bare)) throw new PhoneFailure("usage", `--mac '${mac}': give the phone's MAC as 12 hex digits, e.g. A45630BBFA40`);
-  return `SEP${bare.toUpperCase()}`;
+/** The device name the phone boots as (deviceNames.ts rules), or a PhoneFailure naming the option. */
+export function deviceNameOf(o: Pick<PhoneOptions, "mac" | "name">): string {
+  if ((o.mac === undefined) === (o.name === undefined))
+    throw new PhoneFailure("usage", "give the device as --mac MAC (a SEP phone) or --name NAME (any class), not both");
+  try {
+    return o.name !== undefined ? checkDeviceName(o.name) : macDeviceName(o.mac!, "sep");
+  } catch (e) {
+    throw new PhoneFailure("usage", (e as Error).message);
+  }
 }
 
 /** Boots once; never throws for a boot failure (the result names it). */
@@ -81,7 +88,7 @@ export class BootFlow {
   private installedList?: Buffer;
 
   constructor(readonly o: PhoneOptions) {
-    this.deviceName = deviceNameOf(o.mac);
+    this.deviceName = deviceNameOf(o);
     this.state = new PhoneState(o.state, this.deviceName, this.core.hash);
   }
 
@@ -133,7 +140,7 @@ export class BootFlow {
 
   /** ITLSEP<MAC>.tlv, else ITLFile.tlv; installed or refused by the core's rules. */
   async loadTrustList(): Promise<void> {
-    const names = [`ITL${this.deviceName}.tlv`, "ITLFile.tlv"];
+    const names = [deviceFileNames(this.deviceName).trustList, SHARED_TRUST_LIST];
     for (const file of names) {
       let got;
       try {
@@ -171,7 +178,7 @@ export class BootFlow {
 
   /** SEP<MAC>.cnf.xml.sgn verified against the installed list's TFTP records. */
   async fetchSignedConfig(): Promise<{ body: Buffer; view: PhoneConfigView }> {
-    const file = `${this.deviceName}.cnf.xml.sgn`;
+    const file = deviceFileNames(this.deviceName).signedConfig;
     const got = await this.fetchOrFail("config", file, "config-unavailable");
     const base = { step: "config", file, size: got.bytes.length, via: got.via };
     const v = this.core.files.openSigned(got.bytes);
@@ -341,7 +348,7 @@ export class BootFlow {
 
   /** SEP<MAC>.cnf.xml.enc.sgn: verified and decrypted in the core with the key of `held`; nothing stored. */
   async openEncryptedConfig(held: HeldCertificate): Promise<Buffer> {
-    const file = `${this.deviceName}.cnf.xml.enc.sgn`;
+    const file = deviceFileNames(this.deviceName).encryptedConfig;
     const got = await this.fetchOrFail("encrypted-config", file, "encrypted-config-unavailable");
     const base = { step: "encrypted-config", file, size: got.bytes.length, via: got.via };
     if (held.privateKey.asymmetricKeyType !== "rsa") {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from "node:path";
 import type { HashFacet } from "../core/hashFacet.js";
 import { core } from "../core.js";
+import { deviceFileNames } from "../shared/deviceNames.js";
 import { readPemBlocks } from "../shared/pem.js";
 import { certificatePem, createCertificate, privateKeyPem } from "../shared/pki/certificateBuilder.js";
 
@@ -41,7 +42,7 @@ export class PhoneState {
   }
 
   get configPath(): string {
-    return this.path(`${this.deviceName}.cnf.xml`);
+    return this.path(deviceFileNames(this.deviceName).config);
   }
 
   /** Creates the folder, and a lab MIC when it holds none (or installs the one given). */

@@ -1,6 +1,7 @@
 // The CAPF service's view of the device table: a device's CAPF settings (its own, else its
 // profile's), and the outcome of a session recorded in one transaction — certificate,
 // public key and md5hash together with the operation set back to none.
+import { isDeviceName } from "../shared/deviceNames.js";
 import type { CapfCompletion, CapfDevice, CapfStore } from "./capfService.js";
 import type { Db } from "./database.js";
 import { findDevice } from "./deviceStore.js";
@@ -15,7 +16,8 @@ export function capfDeviceStore(db: Db): CapfStore {
   });
   return {
     findDevice(name: string): CapfDevice | undefined {
-      const d = /^SEP[0-9A-F]{12}$/.test(name) ? findDevice(db, name) : undefined;
+      // The name a client sends must be a device name as stored, exactly (a variant is no device).
+      const d = isDeviceName(name) ? findDevice(db, name) : undefined;
       if (!d) return undefined;
       return {
         name: d.name,

@@ -1,6 +1,7 @@
 // Devices (the phone page): add, list, schedule a CAPF operation, and read one with its
 // profile's settings applied where the device has no override of its own.
 import { randomBytes, randomInt } from "node:crypto";
+import { canonicalDeviceName, checkDeviceName, deviceClassOf } from "../shared/deviceNames.js";
 import { UsageError } from "../shared/errors.js";
 import type { Db } from "./database.js";
 import {
@@ -48,16 +49,8 @@ type DeviceRow = Omit<Device, "profile" | "certificate" | "publickey" | "capfaut
   capfauthmode: CapfAuthMode | null;
 };
 
-const DEVICE_NAME = /^SEP[0-9A-F]{12}$/;
-
-/** Throws a UsageError saying how a device name must look. Returns the name. */
-export function checkDeviceName(name: string): string {
-  if (!DEVICE_NAME.test(name)) {
-    const hint = /^SEP[0-9A-F]{12}$/i.test(name) ? ` — did you mean ${name.toUpperCase()}?` : "";
-    throw new UsageError(`device name '${name}': use SEP followed by the phone's MAC as 12 upper-case hex digits, e.g. SEPA45630BBFA40${hint}`);
-  }
-  return name;
-}
+/** Throws a UsageError saying how a device name must look (every class). Returns the name. */
+export { checkDeviceName } from "../shared/deviceNames.js";
 
 export interface NewDevice {
   profile: string;
@@ -74,7 +67,7 @@ export function addDevice(db: Db, name: string, d: NewDevice): Device {
   db.prepare(
     `INSERT INTO device (name, description, fkphonesecurityprofile, directorynumber, sipauthname, sippassword, sshpassword)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(name, checkDescription(d.description ?? `Lab phone ${name.slice(3)}`), profile.pkid, dn, dn, secret(), secret());
+  ).run(name, checkDescription(d.description ?? defaultDescription(name)), profile.pkid, dn, dn, secret(), secret());
   return requireDevice(db, name);
 }
 
@@ -90,8 +83,9 @@ export function findDevice(db: Db, name: string): Device | undefined {
   return row ? fromRow(db, row) : undefined;
 }
 
-export function requireDevice(db: Db, name: string): Device {
-  checkDeviceName(name);
+/** An existing device by the name an administrator typed, matched case-insensitively. */
+export function requireDevice(db: Db, typed: string): Device {
+  const name = canonicalDeviceName(typed) ?? checkDeviceName(typed);
   const d = findDevice(db, name);
   if (!d) throw new UsageError(`no device named ${name} — 'device add ${name} --profile NAME' creates it`);
   return d;
@@ -107,8 +101,8 @@ export interface CapfChange {
 }
 
 /** Schedules a CAPF operation (Certificate Operation on the phone page). */
-export function setCapfOperation(db: Db, name: string, c: CapfChange): Device {
-  requireDevice(db, name);
+export function setCapfOperation(db: Db, typed: string, c: CapfChange): Device {
+  const name = requireDevice(db, typed).name;
   if (!(CAPF_OPERATIONS as readonly string[]).includes(c.operation)) {
     throw new UsageError(`operation '${c.operation}': use one of ${CAPF_OPERATIONS.join(", ")}`);
   }
@@ -132,8 +126,8 @@ export function setCapfOperation(db: Db, name: string, c: CapfChange): Device {
 }
 
 /** Assigns another security profile (Device Security Profile on the phone page). */
-export function setDeviceProfile(db: Db, name: string, profileName: string): Device {
-  requireDevice(db, name);
+export function setDeviceProfile(db: Db, typed: string, profileName: string): Device {
+  const name = requireDevice(db, typed).name;
   const profile = requireProfile(db, profileName);
   db.prepare("UPDATE device SET fkphonesecurityprofile = ? WHERE name = ?").run(profile.pkid, name);
   return requireDevice(db, name);
@@ -170,6 +164,12 @@ function fromRow(db: Db, r: DeviceRow): Device {
     sshuserid: r.sshuserid,
     sshpassword: r.sshpassword,
   };
+}
+
+/** "Lab phone A45630BBFA40" for a SEP phone (as before), "Lab Jabber for desktop (softphone) CSFJSMITH" otherwise. */
+function defaultDescription(name: string): string {
+  const c = deviceClassOf(name)!;
+  return c.id === "sep" ? `Lab phone ${name.slice(c.prefix.length)}` : `Lab ${c.what} ${name}`;
 }
 
 function nextDirectoryNumber(db: Db): string {

@@ -3,6 +3,23 @@
 // Tables and columns are named like CUCM's so its troubleshooting queries run as written
 // (`select md5hash,name from device where name='SEPA45630BBFA40'`).
 
+import { DEVICE_CLASSES, DEVICE_NAME_MAX_LENGTH } from "../shared/deviceNames.js";
+
+/** The device-name CHECK of every class (deviceNames.ts holds the exact rules; this is the table's guard). */
+const DEVICE_NAME_CHECK = `length(name) BETWEEN 4 AND ${DEVICE_NAME_MAX_LENGTH} AND name NOT GLOB '*[^A-Z0-9]*' AND substr(name, 1, 3) IN (${DEVICE_CLASSES.map((c) => `'${c.prefix}'`).join(", ")})`;
+
+/** The triggers that log every change of a device row for the build layer (changeLog.ts). */
+const DEVICE_CHANGELOG_TRIGGERS = `
+  CREATE TRIGGER changelog_device_insert AFTER INSERT ON device
+    BEGIN INSERT INTO changelog (subject, key) VALUES ('device', NEW.name); END;
+  CREATE TRIGGER changelog_device_update AFTER UPDATE ON device
+    BEGIN
+      INSERT INTO changelog (subject, key) VALUES ('device', OLD.name);
+      INSERT INTO changelog (subject, key) SELECT 'device', NEW.name WHERE NEW.name <> OLD.name;
+    END;
+  CREATE TRIGGER changelog_device_delete AFTER DELETE ON device
+    BEGIN INSERT INTO changelog (subject, key) VALUES ('device', OLD.name); END;`;
+
 /** Migration i brings the schema from version i to i + 1. Append only; never edit one that shipped. */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -83,15 +100,7 @@ export const MIGRATIONS: readonly string[] = [
     -- device: its name · profile: its pkid · address, pki: NULL (everything)
     key     TEXT
   );
-  CREATE TRIGGER changelog_device_insert AFTER INSERT ON device
-    BEGIN INSERT INTO changelog (subject, key) VALUES ('device', NEW.name); END;
-  CREATE TRIGGER changelog_device_update AFTER UPDATE ON device
-    BEGIN
-      INSERT INTO changelog (subject, key) VALUES ('device', OLD.name);
-      INSERT INTO changelog (subject, key) SELECT 'device', NEW.name WHERE NEW.name <> OLD.name;
-    END;
-  CREATE TRIGGER changelog_device_delete AFTER DELETE ON device
-    BEGIN INSERT INTO changelog (subject, key) VALUES ('device', OLD.name); END;
+${DEVICE_CHANGELOG_TRIGGERS}
   CREATE TRIGGER changelog_profile_update AFTER UPDATE ON phonesecurityprofile
     BEGIN INSERT INTO changelog (subject, key) VALUES ('profile', OLD.pkid); END;
   CREATE TRIGGER changelog_profile_delete AFTER DELETE ON phonesecurityprofile
@@ -112,6 +121,37 @@ export const MIGRATIONS: readonly string[] = [
     name         TEXT NOT NULL UNIQUE,
     passwordhash TEXT NOT NULL
   );
+  `,
+  // 5: devices of every class (ATA, Jabber CSF/BOT/TCT/TAB), not only SEP<MAC>. SQLite cannot
+  // change a CHECK in place, so the table is rebuilt with its rows (and its change-log triggers,
+  // which go with the old table).
+  `
+  CREATE TABLE device_v2 (
+    pkid                   INTEGER PRIMARY KEY,
+    name                   TEXT NOT NULL UNIQUE CHECK (${DEVICE_NAME_CHECK}),
+    description            TEXT NOT NULL DEFAULT '',
+    fkphonesecurityprofile INTEGER NOT NULL REFERENCES phonesecurityprofile (pkid),
+    md5hash                TEXT,
+    certificate            BLOB,
+    publickey              BLOB,
+    capfoperation          TEXT NOT NULL DEFAULT 'none' CHECK (capfoperation IN ('none', 'install', 'fetch', 'delete')),
+    capfauthmode           TEXT CHECK (capfauthmode IN ('null', 'string', 'lsc', 'mic')),
+    authenticationstring   TEXT,
+    keysize                INTEGER CHECK (keysize IN (1024, 2048, 3072, 4096)),
+    keycurve               TEXT CHECK (keycurve IN ('secp256r1', 'secp384r1', 'secp521r1')),
+    loadinformation        TEXT NOT NULL DEFAULT 'SIP75.9-3-1SR2-1S',
+    directorynumber        TEXT NOT NULL,
+    sipauthname            TEXT NOT NULL,
+    sippassword            TEXT NOT NULL,
+    sshuserid              TEXT NOT NULL DEFAULT 'admin',
+    sshpassword            TEXT NOT NULL
+  );
+  INSERT INTO device_v2 SELECT pkid, name, description, fkphonesecurityprofile, md5hash, certificate, publickey, capfoperation,
+    capfauthmode, authenticationstring, keysize, keycurve, loadinformation, directorynumber, sipauthname, sippassword, sshuserid, sshpassword
+    FROM device;
+  DROP TABLE device;
+  ALTER TABLE device_v2 RENAME TO device;
+${DEVICE_CHANGELOG_TRIGGERS}
   `,
 ];
 

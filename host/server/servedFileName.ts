@@ -2,6 +2,8 @@
 // else — other case, a path, a suffix variant, an encoded character — is not a file here,
 // so no spelling can reach a renderer it was not meant for.
 
+import { DEVICE_NAME_PATTERN, SHARED_TRUST_LIST } from "../shared/deviceNames.js";
+
 export type ServedFile =
   | { kind: "trustList" }
   | { kind: "deviceTrustList"; device: string }
@@ -9,7 +11,7 @@ export type ServedFile =
   | { kind: "encryptedConfig"; device: string }
   | { kind: "plainConfig"; device: string };
 
-const DEVICE = "SEP[0-9A-F]{12}";
+const DEVICE = DEVICE_NAME_PATTERN;
 const PATTERNS: ReadonlyArray<[RegExp, ServedFile["kind"]]> = [
   [new RegExp(`^ITL(${DEVICE})\\.tlv$`), "deviceTrustList"],
   [new RegExp(`^(${DEVICE})\\.cnf\\.xml\\.sgn$`), "signedConfig"],
@@ -19,7 +21,7 @@ const PATTERNS: ReadonlyArray<[RegExp, ServedFile["kind"]]> = [
 
 /** What `name` asks for, or null when the server has no file of that name. */
 export function parseServedName(name: string): ServedFile | null {
-  if (name === "ITLFile.tlv") return { kind: "trustList" };
+  if (name === SHARED_TRUST_LIST) return { kind: "trustList" };
   for (const [pattern, kind] of PATTERNS) {
     const m = pattern.exec(name);
     if (m) return { kind, device: m[1] } as ServedFile;
