@@ -150,6 +150,8 @@ test("CAPF store: the device's settings fall back to its profile; an outcome is 
         keySize: undefined,
         curve: "secp384r1",
         certificateDer: undefined,
+        deadline: undefined,
+        lscDays: undefined,
       },
     );
     setCapfOperation(db, "SEP0A1B2C3D4E5F", { operation: "install", authString: "1234", keySize: 2048 });

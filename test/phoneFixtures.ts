@@ -21,7 +21,11 @@ export function nextMac(): string {
 
 /** Adds SEP<mac> with `profile` and schedules `capf` (default: install). */
 export function addPhone(lab: LabServer, mac: string, profile: string, capf: Partial<CapfChange> = { operation: "install" }): string {
-  const name = `SEP${mac}`;
+  return addNamedDevice(lab, `SEP${mac}`, profile, capf);
+}
+
+/** Adds a device of any class with `profile` and schedules `capf` (default: install). */
+export function addNamedDevice(lab: LabServer, name: string, profile: string, capf: Partial<CapfChange> = { operation: "install" }): string {
   addDevice(lab.db, name, { profile });
   setCapfOperation(lab.db, name, { operation: "install", ...capf });
   return name;

@@ -1,27 +1,45 @@
-// `cnfguard device add|edit|list|capf`: phones and their scheduled CAPF operations.
+// `cnfguard device add|edit|list|show|delete|export|capf`: devices of every class, their
+// scheduled CAPF operations and the certificates CAPF recorded.
 
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { type Db, DEFAULT_DATA_DIR } from "../server/database.js";
 import type { Device } from "../server/deviceStore.js";
+import { DEFAULT_OPERATION_DAYS, GENERATED_AUTH_STRING_DIGITS } from "../shared/capfStatus.js";
 import { classRule, DEVICE_CLASSES, DEVICE_NAME_MAX_LENGTH } from "../shared/deviceNames.js";
-import { type Command, Exit, parse, UsageError } from "./common.js";
+import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard device add DEVICE --profile NAME [--line DN] [--description TEXT] [--data DIR] [--json]
-       cnfguard device edit DEVICE --profile NAME [--data DIR] [--json]
+       cnfguard device edit DEVICE [--profile NAME] [--line DN] [--description TEXT] [--data DIR] [--json]
        cnfguard device list [--data DIR] [--json]
-       cnfguard device capf DEVICE install|fetch|delete|none [--auth-string DIGITS] [--capf-auth MODE]
-                            [--key-size BITS | --curve NAME] [--data DIR] [--json]
+       cnfguard device show DEVICE [--data DIR] [--json]
+       cnfguard device delete DEVICE [--data DIR] [--json]
+       cnfguard device export DEVICE --certificate [-o FILE] [--data DIR]
+       cnfguard device capf DEVICE install|fetch|delete|none [--until TIME] [--auth-string DIGITS|generate]
+                            [--capf-auth MODE] [--key-size BITS | --curve NAME] [--data DIR] [--json]
 
 DEVICE is a device name of any class (upper case, at most ${DEVICE_NAME_MAX_LENGTH} characters):
 ${DEVICE_CLASSES.map((c) => `  ${classRule(c)}`).join("\n")}
   (an ATA 191/192's second port is ATA + the MAC's last 10 hex digits + 01)
+An existing device is found by its name in any case.
 
-add    a device with a phone security profile (any profile, any class). Its line
-       (directory number, default the next free from 1001) gets a random SIP and SSH password.
-edit   assigns another security profile (Device Security Profile on the phone page).
-capf   schedules the certificate operation the phone's next CAPF session performs.
-       --auth-string DIGITS  4–16 digits; switches the device to by-authentication-string
-       --capf-auth MODE      null | string | lsc | mic, overriding the profile's
-       --key-size / --curve  the key an install makes, overriding the profile's
+add     a device with a phone security profile (any profile, any class). Its line
+        (directory number, default the next free from 1001) gets a random SIP and SSH password.
+edit    changes what add set: --profile (Device Security Profile), --line, --description.
+show    one device: profile, CAPF settings, Certificate Operation Status, deadline, the LSC's validity.
+delete  removes the device; its files are no longer served from the next request on.
+export  --certificate: the certificate CAPF recorded for the device, as PEM (stdout, or -o FILE).
+capf    schedules the certificate operation the device's next CAPF session performs.
+        --until TIME          Operation Completes By, ISO 8601 with its zone (e.g. 2026-12-24T18:00:00Z);
+                              default ${DEFAULT_OPERATION_DAYS} days from now. After it a session is refused and the
+                              status is operationTimedOut.
+        --auth-string DIGITS  4–16 digits; switches the device to by-authentication-string.
+                              'generate' makes ${GENERATED_AUTH_STRING_DIGITS} random digits, printed here once (not by list/show).
+        --capf-auth MODE      null | string | lsc | mic, overriding the profile's
+        --key-size / --curve  the key an install makes, overriding the profile's
+        Scheduling install again renews the LSC.
+--json  certificateOperationStatus is one of none, operationPending, upgradeSuccess, upgradeFailed,
+        deleteSuccess, deleteFailed, fetchSuccess, fetchFailed, invalidAuthenticationString, invalidLsc,
+        invalidMic, phoneCommunicationFailure, keyGenerationFailure, operationTimedOut, unknownDevice.
 --data DIR defaults to ${DEFAULT_DATA_DIR}.`;
 
 const options = {
@@ -34,47 +52,80 @@ const options = {
   "capf-auth": { type: "string" },
   "key-size": { type: "string" },
   curve: { type: "string" },
+  until: { type: "string" },
+  certificate: { type: "boolean" },
+  output: { type: "string", short: "o" },
 } as const;
 
 type Values = ReturnType<typeof parse<typeof options>>["values"];
 
+const ACTION_NAMES = "add, edit, list, show, delete, export or capf";
+
 export const command: Command = {
-  summary: "devices: add|edit|list|capf",
+  summary: "devices: add|edit|list|show|delete|export|capf",
   help,
   async run(argv) {
     const { values, positionals } = parse(argv, options);
     const [action, ...args] = positionals;
     const { openDatabase } = await import("../server/database.js");
     const run = ACTIONS[action ?? ""];
-    if (!run) throw new UsageError(action ? `unknown action '${action}': use add, edit, list or capf` : "say add, edit, list or capf");
+    if (!run) throw new UsageError(action ? `unknown action '${action}': use ${ACTION_NAMES}` : `say ${ACTION_NAMES}`);
     const db = openDatabase(values.data ?? DEFAULT_DATA_DIR);
     try {
-      return print(await run(db, args, values), values.json ?? false);
+      const result = await run(db, args, values);
+      return typeof result === "number" ? result : print(result, values.json ?? false, action === "show" ? "show" : "table");
     } finally {
       db.close();
     }
   },
 };
 
-type Action = (db: Db, args: string[], v: Values) => Promise<Device[]>;
+/** Devices to print (with what to reveal), or an exit code when the action printed its own output. */
+type Shown = { devices: Device[]; revealAuthString?: boolean };
+type Action = (db: Db, args: string[], v: Values) => Promise<Shown | number>;
 
 const ACTIONS: Record<string, Action> = {
   async add(db, args, v) {
     const name = oneName(args, "add");
     if (!v.profile) throw new UsageError(`device add ${name} needs --profile NAME ('profile list' shows them)`);
     const { addDevice } = await import("../server/deviceStore.js");
-    return [addDevice(db, name, { profile: v.profile, directorynumber: v.line, description: v.description })];
+    return { devices: [addDevice(db, name, { profile: v.profile, directorynumber: v.line, description: v.description })] };
   },
   async edit(db, args, v) {
     const name = oneName(args, "edit");
-    if (!v.profile) throw new UsageError(`device edit ${name}: say what to change (--profile NAME)`);
-    const { setDeviceProfile } = await import("../server/deviceStore.js");
-    return [setDeviceProfile(db, name, v.profile)];
+    if (v.profile === undefined && v.line === undefined && v.description === undefined) {
+      throw new UsageError(`device edit ${name}: say what to change (--profile NAME, --line DN, --description TEXT)`);
+    }
+    const { editDevice } = await import("../server/deviceStore.js");
+    return { devices: [editDevice(db, name, { profile: v.profile, directorynumber: v.line, description: v.description })] };
   },
-  async list(_db, args) {
+  async list(db, args) {
     if (args.length > 0) throw new UsageError(`device list takes no arguments (got '${args[0]}')`);
     const { listDevices } = await import("../server/deviceStore.js");
-    return listDevices(_db);
+    return { devices: listDevices(db) };
+  },
+  async show(db, args) {
+    const { requireDevice } = await import("../server/deviceStore.js");
+    return { devices: [requireDevice(db, oneName(args, "show"))] };
+  },
+  async delete(db, args) {
+    const { deleteDevice } = await import("../server/deviceStore.js");
+    return { devices: [deleteDevice(db, oneName(args, "delete"))] };
+  },
+  async export(db, args, v) {
+    const name = oneName(args, "export");
+    if (!v.certificate) throw new UsageError(`device export ${name}: say what to export (--certificate)`);
+    const { requireDevice } = await import("../server/deviceStore.js");
+    const d = requireDevice(db, name);
+    if (!d.certificate) {
+      process.stderr.write(`cnfguard device: no certificate recorded for ${d.name}: schedule one with 'cnfguard device capf ${d.name} install' and boot it\n`);
+      return Exit.FAILED;
+    }
+    const { certificatePem } = await import("../shared/pki/certificateBuilder.js");
+    const pem = certificatePem(d.certificate);
+    if (v.output === undefined) process.stdout.write(pem);
+    else writeOutput(v.output, pem);
+    return Exit.OK;
   },
   async capf(db, args, v) {
     if (args.length !== 2) throw new UsageError("device capf needs a device name and an operation: install, fetch, delete or none");
@@ -82,15 +133,23 @@ const ACTIONS: Record<string, Action> = {
     const { checkCapfAuthMode } = await import("../server/profileStore.js");
     const keySize = v["key-size"];
     if (keySize !== undefined && !/^[0-9]+$/.test(keySize)) throw new UsageError(`--key-size '${keySize}': use 1024, 2048, 3072 or 4096`);
-    return [
-      setCapfOperation(db, args[0], {
-        operation: args[1],
-        authString: v["auth-string"],
-        authMode: v["capf-auth"] === undefined ? undefined : checkCapfAuthMode(v["capf-auth"]),
-        keySize: keySize === undefined ? undefined : Number(keySize),
-        curve: v.curve,
-      }),
-    ];
+    if (v.until !== undefined) {
+      const { operationDeadline } = await import("../server/deviceStore.js");
+      const at = operationDeadline(v.until, new Date());
+      if (new Date(at) <= new Date())
+        throw new UsageError(
+          `--until ${v.until}: that time has passed — give a time in the future, e.g. ${new Date(Date.now() + 86_400_000).toISOString().slice(0, 19)}Z`,
+        );
+    }
+    const device = setCapfOperation(db, args[0], {
+      operation: args[1],
+      until: v.until,
+      authString: v["auth-string"],
+      authMode: v["capf-auth"] === undefined ? undefined : checkCapfAuthMode(v["capf-auth"]),
+      keySize: keySize === undefined ? undefined : Number(keySize),
+      curve: v.curve,
+    });
+    return { devices: [device], revealAuthString: v["auth-string"] !== undefined };
   },
 };
 
@@ -99,33 +158,70 @@ function oneName(args: string[], action: string): string {
   return args[0];
 }
 
-async function print(devices: Device[], json: boolean): Promise<number> {
+/** Writes FILE whole or not at all (a temporary file renamed into place). */
+function writeOutput(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, text, { mode: 0o644, flag: "wx" });
+    renameSync(temporary, file);
+  } catch (e) {
+    rmSync(temporary, { force: true });
+    throw new IoError(`-o ${file}: ${(e as Error).message}`);
+  }
+}
+
+async function print(shown: Shown, json: boolean, mode: "table" | "show"): Promise<number> {
+  const rows = shown.devices.map((d) => summary(d, shown.revealAuthString ?? false));
   if (json) {
-    process.stdout.write(JSON.stringify(devices.map(summary)) + "\n");
+    process.stdout.write(JSON.stringify(rows) + "\n");
+    return Exit.OK;
+  }
+  if (mode === "show") {
+    for (const row of rows) {
+      const width = Math.max(...Object.keys(row).map((k) => k.length));
+      for (const [k, value] of Object.entries(row)) process.stdout.write(`${k.padEnd(width)}  ${value ?? "-"}\n`);
+    }
     return Exit.OK;
   }
   const { textTable } = await import("../server/textTable.js");
-  const rows = devices.map(summary);
   process.stdout.write(
     textTable(
-      ["name", "profile", "md5hash", "capfoperation", "capfauthmode", "key", "directorynumber"],
-      rows.map((d) => [d.name, d.profile, d.md5hash, d.capfoperation, d.capfauthmode, d.key, d.directorynumber]),
+      ["name", "profile", "md5hash", "capfoperation", "capfauthmode", "key", "directorynumber", "certificateOperationStatus", "capfoperationdeadline"],
+      rows.map((d) => [
+        d.name,
+        d.profile,
+        d.md5hash,
+        d.capfoperation,
+        d.capfauthmode,
+        d.key,
+        d.directorynumber,
+        d.certificateOperationStatus,
+        d.capfoperationdeadline,
+      ]),
     ),
   );
   return Exit.OK;
 }
 
-/** What an administrator sees of a device: never its passwords or the certificate bytes. */
-function summary(d: Device) {
+/**
+ * What an administrator sees of a device: never its passwords or the certificate bytes; the
+ * authentication string only in the answer to the command that set it.
+ */
+function summary(d: Device, revealAuthString: boolean) {
   return {
     name: d.name,
     description: d.description,
     profile: d.profile.name,
     md5hash: d.md5hash,
     capfoperation: d.capfoperation,
+    capfoperationdeadline: d.capfoperationdeadline,
     capfauthmode: d.capfauthmode,
-    authenticationstring: d.authenticationstring,
+    authenticationstring: revealAuthString ? d.authenticationstring : d.authenticationstring ? "(set)" : null,
     key: d.keysize !== null ? `rsa${d.keysize}` : `ec ${d.keycurve}`,
     directorynumber: d.directorynumber,
+    certificateOperationStatus: d.certificateOperationStatus,
+    certificateOperationStatusAt: d.certificateoperationstatusat,
+    lscNotBefore: d.lscnotbefore,
+    lscNotAfter: d.lscnotafter,
   };
 }

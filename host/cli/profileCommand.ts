@@ -2,6 +2,7 @@
 
 import { DEFAULT_DATA_DIR } from "../server/database.js";
 import type { ProfileChanges, SecurityProfile } from "../server/profileStore.js";
+import { DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard profile add NAME  [settings] [--data DIR] [--json]
@@ -20,6 +21,8 @@ settings:
   --product TYPE               product type (default "Cisco 7942")
   --hash sha1|sha512           signing hash of the device's files (default sha1)
   --description TEXT           the profile's Description (up to 200 characters)
+  --lsc-days N                 days an LSC issued to this profile's devices is valid (1–7300);
+                               'server' = the server's setting (server start --lsc-days, default ${DEFAULT_LSC_DAYS})
 --data DIR defaults to ${DEFAULT_DATA_DIR}.`;
 
 const options = {
@@ -35,6 +38,7 @@ const options = {
   product: { type: "string" },
   hash: { type: "string" },
   description: { type: "string" },
+  "lsc-days": { type: "string" },
 } as const;
 
 type Values = ReturnType<typeof parse<typeof options>>["values"];
@@ -86,6 +90,11 @@ function profileChanges(v: Values): ProfileChanges {
     if (!/^[0-9]+$/.test(v["key-size"])) throw new UsageError(`--key-size '${v["key-size"]}': use 1024, 2048, 3072 or 4096`);
     c.keysize = Number(v["key-size"]);
   }
+  const days = v["lsc-days"];
+  if (days !== undefined) {
+    if (days !== "server" && !/^[0-9]{1,5}$/.test(days)) throw new UsageError(`--lsc-days '${days}': give whole days (1–7300) or 'server'`);
+    c.lscvaliditydays = days === "server" ? null : Number(days);
+  }
   if (v["security-mode"] !== undefined) {
     const mode = SECURITY_MODES[v["security-mode"]];
     if (!mode) throw new UsageError(`--security-mode '${v["security-mode"]}': use non-secure, authenticated or encrypted`);
@@ -102,7 +111,7 @@ async function print(profiles: SecurityProfile[], json: boolean): Promise<number
   const { textTable } = await import("../server/textTable.js");
   process.stdout.write(
     textTable(
-      ["name", "producttype", "deviceprotocol", "devicesecuritymode", "tftpencryptedconfig", "capfauthmode", "key", "signinghash"],
+      ["name", "producttype", "deviceprotocol", "devicesecuritymode", "tftpencryptedconfig", "capfauthmode", "key", "signinghash", "lscvaliditydays"],
       profiles.map((p) => [
         p.name,
         p.producttype,
@@ -112,6 +121,7 @@ async function print(profiles: SecurityProfile[], json: boolean): Promise<number
         p.capfauthmode,
         p.keysize ?? p.keycurve,
         p.signinghash,
+        p.lscvaliditydays ?? "server",
       ]),
     ),
   );

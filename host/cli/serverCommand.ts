@@ -2,12 +2,13 @@
 // HTTP, TFTP and CAPF services over one in the foreground until SIGINT/SIGTERM.
 
 import { DEFAULT_DATA_DIR } from "../server/database.js";
+import { DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--admin-user NAME] [--admin-password-file FILE] [--json]
        cnfguard server init-admin --data DIR [--admin-user NAME] [--admin-password-file FILE] [--json]
        cnfguard server start --data DIR [--bind 127.0.0.1] [--http-port 6970] [--tftp-port 69]
-                             [--capf-port 3804] [--advertise HOST] [--mic-ca CA.pem]…
+                             [--capf-port 3804] [--advertise HOST] [--mic-ca CA.pem]… [--lsc-days N]
                              [--admin-port 8443] [--admin-bind 127.0.0.1] [--json]
 
 init   creates DIR (which must not exist or be empty) with the database (DIR/cnfguard.db) and a lab PKI
@@ -21,7 +22,7 @@ init   creates DIR (which must not exist or be empty) with the database (DIR/cnf
        Passwords are stored as scrypt hashes.
 init-admin  the same for an existing folder: makes tomcat.pem if missing, sets the administrator's
        password (a folder made before the admin pages, or a forgotten password)
-start  serves ITLFile.tlv, ITLSEP<MAC>.tlv, SEP<MAC>.cnf.xml[.sgn|.enc.sgn] over HTTP and TFTP and runs
+start  serves ITLFile.tlv, ITL<NAME>.tlv, <NAME>.cnf.xml[.sgn|.enc.sgn] (every device class) over HTTP and TFTP and runs
        the CAPF service; one log line per request. Port 0 = any free port; the bound ports are printed
        first (--json: as one JSON line). Admin commands on the same DIR take effect at once.
        --mic-ca CA.pem   also trust this manufacturing CA for MIC authentication (repeatable;
@@ -29,6 +30,7 @@ start  serves ITLFile.tlv, ITLSEP<MAC>.tlv, SEP<MAC>.cnf.xml[.sgn|.enc.sgn] over
        --admin-port PORT the admin pages over HTTPS (default 8443): Phone Security Profile, Phone,
                          Reports, SQL, Troubleshooting
        --admin-bind ADDR where they listen (default 127.0.0.1, this host only)
+       --lsc-days N      days an issued LSC is valid for devices whose profile sets none (default ${DEFAULT_LSC_DAYS})
 --data DIR defaults to ${DEFAULT_DATA_DIR}.`;
 
 const options = {
@@ -43,6 +45,7 @@ const options = {
   "admin-bind": { type: "string" },
   "admin-user": { type: "string" },
   "admin-password-file": { type: "string" },
+  "lsc-days": { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -117,7 +120,16 @@ interface StartValues {
   "mic-ca"?: string[];
   "admin-port"?: string;
   "admin-bind"?: string;
+  "lsc-days"?: string;
   json?: boolean;
+}
+
+/** --lsc-days N: the LSC validity for devices whose profile sets none. */
+async function lscDays(value: string | undefined): Promise<number | undefined> {
+  if (value === undefined) return undefined;
+  const { checkLscDays } = await import("../server/profileStore.js");
+  if (!/^[0-9]{1,5}$/.test(value)) throw new UsageError(`--lsc-days '${value.slice(0, 20)}': give whole days, 1–7300`);
+  return checkLscDays(Number(value));
 }
 
 async function start(data: string, v: StartValues): Promise<number> {
@@ -132,6 +144,7 @@ async function start(data: string, v: StartValues): Promise<number> {
     advertise: v.advertise,
     micIssuers: (v["mic-ca"] ?? []).map((file) => readCertificateFile(file, "--mic-ca")),
     admin: { port: port("--admin-port", v["admin-port"], 8443), bind: v["admin-bind"] ?? "127.0.0.1" },
+    lscDays: await lscDays(v["lsc-days"]),
     log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   };
   let server;

@@ -28,6 +28,8 @@ export interface PhoneOptions {
   authString?: string;
   /** asks the operator for the authentication string (a terminal); absent: stop and say so */
   askAuthString?: () => Promise<string | undefined>;
+  /** CAPF like a softphone: the auth response first, without waiting for the auth request */
+  capfSendsNameFirst?: boolean;
   /** a MIC to install instead of a lab one */
   mic?: { certificateDer: Buffer; privateKey: KeyObject };
   onStep?: (step: TraceStep) => void;
@@ -286,6 +288,7 @@ export class BootFlow {
     const current = mode === "lsc" || mode === "mic" ? proof : (lsc ?? mic);
     return {
       deviceName: this.deviceName,
+      sendsNameFirst: this.o.capfSendsNameFirst,
       authMode: mode,
       authString,
       currentCertificate: current ? { certDer: current.certificateDer, privateKey: current.privateKey, kind: current.kind } : undefined,

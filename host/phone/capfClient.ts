@@ -43,8 +43,13 @@ export interface CapfClientOptions {
   pinnedCertificateDer?: Buffer;
   /** SHA-1 for the pin; default node:crypto. The phone passes its core's, so the pin is the core's hash. */
   certificateSha1?: (der: Uint8Array) => Uint8Array;
-  /** SEP + 12 upper-case hex digits */
+  /** the device name (any class, host/shared/deviceNames.ts) */
   deviceName: string;
+  /**
+   * Send the auth response as soon as TLS is up, before the server's auth request (session id 0,
+   * no SUDI data — it signs the session id), as some softphone clients do (capf.md, Sessions).
+   */
+  sendsNameFirst?: boolean;
   /** from the partial config's capfAuthMode, never from the server's auth request */
   authMode: CapfAuthMode;
   /** the authentication string, for authMode "string" */
@@ -180,11 +185,19 @@ function asClientError(e: unknown, log: string[]): CapfClientError {
 
 /** Auth request → auth response → answer each server request until the end session. */
 async function converse(session: ClientSession): Promise<CapfClientResult> {
+  const first = session.options.sendsNameFirst === true;
+  if (first) {
+    session.log.push(`sending the auth response first, as ${session.options.deviceName} by ${session.options.authMode}`);
+    send(session, CapfCommand.authResponse, authResponseElements(session.options, undefined));
+  }
   const request = await session.channel.receive(session.timeoutMs);
   if (request.command !== CapfCommand.authRequest) throw new CapfFormatError(`the server opened with command ${request.command}, not 1 (auth request)`);
   session.sessionId = request.sessionId;
-  session.log.push(`auth request, session ${request.sessionId}; answering as ${session.options.deviceName} by ${session.options.authMode}`);
-  send(session, CapfCommand.authResponse, authResponseElements(session.options, request.sessionId));
+  if (first) session.log.push(`auth request, session ${request.sessionId}; already answered`);
+  else {
+    session.log.push(`auth request, session ${request.sessionId}; answering as ${session.options.deviceName} by ${session.options.authMode}`);
+    send(session, CapfCommand.authResponse, authResponseElements(session.options, request.sessionId));
+  }
   for (let count = 0; count < MAX_SESSION_MESSAGES; count++) {
     const message = await session.channel.receive(session.timeoutMs);
     if (message.sessionId !== session.sessionId)
@@ -221,7 +234,7 @@ async function answer(session: ClientSession, message: CapfMessage): Promise<Cap
 }
 
 /** Auth response: 1 reason, [4 certificate, 6 signed data], 7 version, 11 password, 13 device name, [16 SUDI, 20 SHA-2]. */
-function authResponseElements(o: CapfClientOptions, sessionId: number): CapfElement[] {
+function authResponseElements(o: CapfClientOptions, sessionId: number | undefined): CapfElement[] {
   const elements: CapfElement[] = [
     { tag: CapfTag.reason, value: u8Value(CapfReason.updateCertificate) },
     { tag: CapfTag.version, value: u8Value(CAPF_VERSION) },
@@ -237,8 +250,8 @@ function authResponseElements(o: CapfClientOptions, sessionId: number): CapfElem
       { tag: CapfTag.signedData, value: proof.signedData },
       { tag: CapfTag.sha2SignedData, value: proof.sha2SignedData },
     );
-    // SUDI data is an RSA-only construction (capf.md).
-    if (key.asymmetricKeyType === "rsa") elements.push({ tag: CapfTag.sudiData, value: makeSudiData(sessionId, certDer, key) });
+    // SUDI data is an RSA-only construction over the session id (capf.md): none before the id is known.
+    if (key.asymmetricKeyType === "rsa" && sessionId !== undefined) elements.push({ tag: CapfTag.sudiData, value: makeSudiData(sessionId, certDer, key) });
   }
   return elements;
 }

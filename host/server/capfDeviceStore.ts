@@ -1,18 +1,51 @@
 // The CAPF service's view of the device table: a device's CAPF settings (its own, else its
-// profile's), and the outcome of a session recorded in one transaction — certificate,
-// public key and md5hash together with the operation set back to none.
+// profile's), and the outcome of a session recorded in one transaction — certificate, public
+// key, md5hash and the LSC's validity together with the operation set back to none and the
+// Certificate Operation Status (capfStatus.ts) with its time. Failures record their status too.
+import { X509Certificate } from "node:crypto";
+import { type CertificateOperationStatus, SUCCESS_STATUS } from "../shared/capfStatus.js";
 import { isDeviceName } from "../shared/deviceNames.js";
 import type { CapfCompletion, CapfDevice, CapfStore } from "./capfService.js";
 import type { Db } from "./database.js";
 import { findDevice } from "./deviceStore.js";
 
 /** The CapfStore over SQLite: synchronous, as better-sqlite3 is. */
-export function capfDeviceStore(db: Db): CapfStore {
-  const record = db.prepare("UPDATE device SET certificate = ?, publickey = ?, md5hash = ?, capfoperation = 'none' WHERE name = ?");
-  const forget = db.prepare("UPDATE device SET certificate = NULL, publickey = NULL, md5hash = NULL, capfoperation = 'none' WHERE name = ?");
+export interface SqliteCapfStore extends CapfStore {
+  findDevice(name: string): CapfDevice | undefined;
+  completeOperation(name: string, completion: CapfCompletion): void;
+  recordStatus(name: string, status: CertificateOperationStatus, at?: Date): void;
+}
+
+/** Unknown names kept for `report capf`; the oldest go first beyond this. */
+const MAX_UNKNOWN_DEVICES = 1000;
+
+export function capfDeviceStore(db: Db): SqliteCapfStore {
+  const operationOf = db.prepare<{ capfoperation: keyof typeof SUCCESS_STATUS | "none" }>("SELECT capfoperation FROM device WHERE name = ?");
+  const record = db.prepare(
+    `UPDATE device SET certificate = ?, publickey = ?, md5hash = ?, lscnotbefore = ?, lscnotafter = ?, capfoperation = 'none',
+       capfoperationdeadline = NULL WHERE name = ?`,
+  );
+  const forget = db.prepare(
+    `UPDATE device SET certificate = NULL, publickey = NULL, md5hash = NULL, lscnotbefore = NULL, lscnotafter = NULL, capfoperation = 'none',
+       capfoperationdeadline = NULL WHERE name = ?`,
+  );
+  const setStatus = db.prepare("UPDATE device SET certificateoperationstatus = ?, certificateoperationstatusat = ? WHERE name = ?");
+  const sawUnknown = db.prepare(
+    `INSERT INTO capfunknowndevice (name, lastseen, sessions) VALUES (?, ?, 1)
+     ON CONFLICT (name) DO UPDATE SET lastseen = excluded.lastseen, sessions = sessions + 1`,
+  );
+  const trimUnknown = db.prepare(
+    `DELETE FROM capfunknowndevice WHERE name NOT IN (SELECT name FROM capfunknowndevice ORDER BY lastseen DESC LIMIT ${MAX_UNKNOWN_DEVICES})`,
+  );
   const complete = db.transaction((name: string, c: CapfCompletion) => {
-    const result = "deleted" in c ? forget.run(name) : record.run(c.certificateDer, c.publicKeyDer, c.md5hash, name);
+    const operation = operationOf.get(name)?.capfoperation;
+    const result = "deleted" in c ? forget.run(name) : record.run(c.certificateDer, c.publicKeyDer, c.md5hash, ...validity(c.certificateDer), name);
     if (result.changes !== 1) throw new Error(`CAPF: device ${name} vanished before its outcome could be recorded`);
+    if (operation && operation !== "none") setStatus.run(SUCCESS_STATUS[operation], new Date().toISOString(), name);
+  });
+  const unknown = db.transaction((name: string, at: string) => {
+    sawUnknown.run(name, at);
+    trimUnknown.run();
   });
   return {
     findDevice(name: string): CapfDevice | undefined {
@@ -28,10 +61,23 @@ export function capfDeviceStore(db: Db): CapfStore {
         keySize: d.keysize ?? undefined,
         curve: d.keycurve ?? undefined,
         certificateDer: d.certificate ? Buffer.from(d.certificate) : undefined,
+        deadline: d.capfoperationdeadline ? new Date(d.capfoperationdeadline) : undefined,
+        lscDays: d.profile.lscvaliditydays ?? undefined,
       };
     },
     completeOperation(name: string, c: CapfCompletion): void {
       complete(name, c);
     },
+    recordStatus(name: string, status: CertificateOperationStatus, at = new Date()): void {
+      // An unknown device has no row: its (peer-supplied) name is kept, printable and capped, apart.
+      if (status === "unknownDevice") unknown(name.replace(/[^\x20-\x7e]/g, "?").slice(0, 64), at.toISOString());
+      else setStatus.run(status, at.toISOString(), name);
+    },
   };
+}
+
+/** The certificate's not-before and not-after as ISO 8601 UTC. */
+function validity(der: Buffer): [string, string] {
+  const c = new X509Certificate(der);
+  return [new Date(c.validFrom).toISOString(), new Date(c.validTo).toISOString()];
 }

@@ -22,10 +22,12 @@ import {
   readCertificateValue,
   readStringValue,
   readU8Value,
+  stringValue,
   u8Value,
   u16Value,
 } from "../shared/capf/capfElements.js";
 import { type CapfElement, CapfFormatError, type CapfMessage, findElement, requireElement } from "../shared/capf/capfMessage.js";
+import { AUTHENTICATION_FAILURE_STATUS, type CertificateOperationStatus, DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
 import { createCertificate, type DistinguishedName } from "../shared/pki/certificateBuilder.js";
 
 /** A device as CAPF needs it (the server's device table, CUCM's CAPF fields). */
@@ -42,6 +44,10 @@ export interface CapfDevice {
   curve?: CapfCurve;
   /** the certificate last recorded for the device, if any */
   certificateDer?: Buffer;
+  /** "Operation Completes By": after it a session for the scheduled operation is refused (operationTimedOut) */
+  deadline?: Date;
+  /** days an LSC issued to this device is valid (its profile's), else the service's lscDays */
+  lscDays?: number;
 }
 
 /** What a finished operation records: a certificate (install, fetch) or its removal (delete). */
@@ -54,6 +60,8 @@ export type CapfCompletion = { certificateDer: Buffer; publicKeyDer: Buffer; md5
 export interface CapfStore {
   findDevice(name: string): CapfDevice | undefined;
   completeOperation(name: string, completion: CapfCompletion): void;
+  /** records a failed session's Certificate Operation Status (successes are recorded by completeOperation) */
+  recordStatus?(name: string, status: CertificateOperationStatus, at?: Date): void;
 }
 
 export interface CapfServiceOptions {
@@ -134,6 +142,8 @@ class SessionEnd extends Error {
   constructor(
     readonly reason: number,
     message: string,
+    /** the Certificate Operation Status this failure records */
+    readonly status: CertificateOperationStatus = "phoneCommunicationFailure",
   ) {
     super(message);
   }
@@ -148,7 +158,7 @@ export async function startCapfService(o: CapfServiceOptions): Promise<CapfServi
     capfCertificate,
     micIssuers: (o.micIssuers ?? []).map((c) => new crypto.X509Certificate(c).raw),
     timeoutMs: o.sessionTimeoutMs ?? 10_000,
-    lscDays: o.lscDays ?? 365,
+    lscDays: o.lscDays ?? DEFAULT_LSC_DAYS,
     log: o.log ?? (() => {}),
     now: o.now ?? (() => new Date()),
     onSessionEnd: o.onSessionEnd,
@@ -196,13 +206,18 @@ async function serveConnection(socket: TLSSocket, context: ServiceContext, sessi
   };
   let reason: number;
   let completed = true;
+  const endElements: CapfElement[] = [];
   try {
     reason = await runSession(session, context);
   } catch (e) {
     completed = false;
-    reason = failureReason(session, e);
+    const failure = failureOf(session, e);
+    reason = failure.reason;
+    if (session.device !== undefined) recordFailure(session, context, session.device, failure.status);
+    // A timed-out operation is refused by name (reason info), so the client can say why.
+    if (failure.status === "operationTimedOut") endElements.push({ tag: CapfTag.reasonInfo, value: stringValue(failure.status) });
   }
-  send(session, CapfCommand.endSession, [{ tag: CapfTag.reason, value: u8Value(reason) }]);
+  send(session, CapfCommand.endSession, [{ tag: CapfTag.reason, value: u8Value(reason) }, ...endElements]);
   session.log(`end session, reason ${reason}`);
   if (session.device !== undefined) {
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
@@ -213,22 +228,33 @@ async function serveConnection(socket: TLSSocket, context: ServiceContext, sessi
   setTimeout(() => session.channel.destroy(), context.timeoutMs).unref();
 }
 
-/** The reason for the end session after a failure, logged. */
-function failureReason(session: Session, e: unknown): number {
+/** The reason for the end session after a failure and the status it records, logged. */
+function failureOf(session: Session, e: unknown): { reason: number; status: CertificateOperationStatus } {
+  const communication = { reason: CapfReason.invalidElement, status: "phoneCommunicationFailure" } as const;
   if (e instanceof SessionEnd) {
     session.log(e.message);
-    return e.reason;
+    return { reason: e.reason, status: e.status };
   }
   if (e instanceof CapfChannelError) {
     session.log(e.failure === "format" ? `refused: ${e.message}` : `${e.failure === "timeout" ? "timed out" : "connection lost"}: ${e.message}`);
-    return CapfReason.invalidElement;
+    return communication;
   }
   if (e instanceof CapfFormatError || e instanceof CapfElementError) {
     session.log(`refused: ${e.message}`);
-    return CapfReason.invalidElement;
+    return communication;
   }
   session.log(`failed: ${(e as Error).message ?? String(e)}`);
-  return CapfReason.invalidElement;
+  return communication;
+}
+
+/** Records a failure's status for the device; a store that cannot record it does not end the service. */
+function recordFailure(session: Session, context: ServiceContext, name: string, status: CertificateOperationStatus): void {
+  try {
+    context.store.recordStatus?.(name, status, context.now());
+    session.log(`certificate operation status ${status}`);
+  } catch (e) {
+    session.log(`could not record status ${status}: ${(e as Error).message}`);
+  }
 }
 
 /** The whole protocol after TLS: auth request → auth response → the operation. Returns the end reason. */
@@ -237,14 +263,24 @@ async function runSession(session: Session, context: ServiceContext): Promise<nu
     { tag: CapfTag.version, value: u8Value(CAPF_VERSION) },
     { tag: CapfTag.authType, value: u8Value(CapfAuthType.none) },
   ]);
-  const auth = await expect(session, CapfCommand.authResponse);
+  const auth = await expectAuthResponse(session);
   const name = readStringValue(requireElement(auth, CapfTag.deviceName, "device name"));
   session.device = name;
   session.log(`device ${name}`);
   const device = context.store.findDevice(name);
-  if (!device) throw new SessionEnd(CapfReason.unknownDevice, `unknown device ${name}`);
+  if (!device) throw new SessionEnd(CapfReason.unknownDevice, `unknown device ${name}`, "unknownDevice");
+  // The deadline bounds the operation and its authentication string: after it, nothing is tried.
+  if (device.operation !== "none" && device.deadline && context.now() > device.deadline) {
+    throw new SessionEnd(
+      CapfReason.invalidElement,
+      `refused: the ${device.operation} operation for ${device.name} had to complete by ${device.deadline.toISOString()} (operation timed out); schedule it again with 'cnfguard device capf ${device.name} ${device.operation} --until TIME'`,
+      "operationTimedOut",
+    );
+  }
   const refusal = authenticate(session, context, device, auth);
-  if (refusal) throw new SessionEnd(CapfReason.invalidElement, `authentication (${device.authMode}) failed: ${refusal}`);
+  if (refusal) {
+    throw new SessionEnd(CapfReason.invalidElement, `authentication (${device.authMode}) failed: ${refusal}`, AUTHENTICATION_FAILURE_STATUS[device.authMode]);
+  }
   session.log(`authenticated (${device.authMode}); operation ${device.operation}`);
   switch (device.operation) {
     case "install":
@@ -336,19 +372,20 @@ async function install(session: Session, context: ServiceContext, device: CapfDe
       throw new SessionEnd(
         CapfReason.invalidElement,
         "a second request in progress (17): at most one request in progress may come before the key generate response",
+        "keyGenerationFailure",
       );
     }
   }
   const spki = findElement(reply, CapfTag.publicKey);
-  if (!spki) throw new SessionEnd(CapfReason.invalidElement, "key generate response without a public key");
+  if (!spki) throw new SessionEnd(CapfReason.invalidElement, "key generate response without a public key", "keyGenerationFailure");
   const publicKey = requestedPublicKey(spki, device);
-  const certificateDer = issueLsc(context, device.name, publicKey);
+  const certificateDer = issueLsc(context, device.name, publicKey, device.lscDays ?? context.lscDays);
   send(session, CapfCommand.storeCertRequest, [
     { tag: CapfTag.certificateType, value: u8Value(CapfCertificateType.lsc) },
     { tag: CapfTag.certificate, value: certificateValue(certificateDer, CapfCertificateType.lsc) },
   ]);
   const stored = await expect(session, CapfCommand.storeCertResponse);
-  requireSuccess(stored, "store certificate response");
+  requireSuccess(stored, "store certificate response", "upgradeFailed");
   context.store.completeOperation(device.name, certificateRecord(certificateDer));
   session.log(`installed an LSC (${describeKey(device)}), md5hash ${md5Hex(certificateDer)}`);
   return CapfReason.updateCertificate;
@@ -358,7 +395,7 @@ async function install(session: Session, context: ServiceContext, device: CapfDe
 function keyRequestElements(device: CapfDevice): CapfElement[] {
   if (device.keyType === "ec") {
     const curve = capfCurves.indexOf(device.curve ?? "secp256r1");
-    if (curve < 0) throw new SessionEnd(CapfReason.invalidElement, `device ${device.name} names an unknown curve ${device.curve}`);
+    if (curve < 0) throw new SessionEnd(CapfReason.invalidElement, `device ${device.name} names an unknown curve ${device.curve}`, "keyGenerationFailure");
     return [
       { tag: CapfTag.keyType, value: u8Value(CapfKeyType.ec) },
       { tag: CapfTag.curve, value: u8Value(curve) },
@@ -376,7 +413,7 @@ function requestedPublicKey(spki: Buffer, device: CapfDevice): KeyObject {
   try {
     key = crypto.createPublicKey({ key: spki, format: "der", type: "spki" });
   } catch {
-    throw new SessionEnd(CapfReason.invalidElement, "the public key element is not a SubjectPublicKeyInfo");
+    throw new SessionEnd(CapfReason.invalidElement, "the public key element is not a SubjectPublicKeyInfo", "keyGenerationFailure");
   }
   const details = key.asymmetricKeyDetails ?? {};
   const matches =
@@ -385,7 +422,7 @@ function requestedPublicKey(spki: Buffer, device: CapfDevice): KeyObject {
       : key.asymmetricKeyType === "rsa" && details.modulusLength === (device.keySize ?? 2048);
   if (!matches) {
     const got = key.asymmetricKeyType === "ec" ? `EC ${details.namedCurve}` : `${key.asymmetricKeyType?.toUpperCase()} ${details.modulusLength}`;
-    throw new SessionEnd(CapfReason.invalidElement, `the phone sent a ${got} key, ${describeKey(device)} was asked for`);
+    throw new SessionEnd(CapfReason.invalidElement, `the phone sent a ${got} key, ${describeKey(device)} was asked for`, "keyGenerationFailure");
   }
   return key;
 }
@@ -395,7 +432,7 @@ function describeKey(device: CapfDevice): string {
 }
 
 /** The LSC: CN = device name under the CAPF certificate's O/OU, a TLS client and server leaf. */
-function issueLsc(context: ServiceContext, deviceName: string, publicKey: KeyObject): Buffer {
+function issueLsc(context: ServiceContext, deviceName: string, publicKey: KeyObject, days: number): Buffer {
   const inherited: DistinguishedName = context.capfCertificate.subject
     .split("\n")
     .map((part): [string, string] => [part.slice(0, part.indexOf("=")), part.slice(part.indexOf("=") + 1)])
@@ -404,7 +441,7 @@ function issueLsc(context: ServiceContext, deviceName: string, publicKey: KeyObj
     subject: [["CN", deviceName], ...inherited],
     publicKey,
     issuer: { certificateDer: context.capfCertificate.raw, privateKey: context.capfKey },
-    days: context.lscDays,
+    days,
     ca: false,
     keyUsage: ["digitalSignature", "keyEncipherment"],
     extKeyUsage: ["serverAuth", "clientAuth"],
@@ -416,14 +453,14 @@ function issueLsc(context: ServiceContext, deviceName: string, publicKey: KeyObj
 async function fetch(session: Session, context: ServiceContext, device: CapfDevice): Promise<number> {
   send(session, CapfCommand.fetchCertRequest, []);
   const reply = await expect(session, CapfCommand.fetchCertResponse);
-  requireSuccess(reply, "fetch certificate response");
+  requireSuccess(reply, "fetch certificate response", "fetchFailed");
   const certificateDer = readCertificateValue(requireElement(reply, CapfTag.certificate, "certificate")).der;
   const certificate = parseCertificate(certificateDer);
   if (!certificate || !namesDevice(certificate, device.name)) {
-    throw new SessionEnd(CapfReason.invalidElement, `the fetched certificate is not a certificate of ${device.name}`);
+    throw new SessionEnd(CapfReason.invalidElement, `the fetched certificate is not a certificate of ${device.name}`, "fetchFailed");
   }
   const untrusted = checkIssuedBy(certificateDer, [context.capfCertificate.raw, ...context.micIssuers]);
-  if (untrusted) throw new SessionEnd(CapfReason.invalidElement, `fetched certificate refused: ${untrusted}`);
+  if (untrusted) throw new SessionEnd(CapfReason.invalidElement, `fetched certificate refused: ${untrusted}`, "fetchFailed");
   context.store.completeOperation(device.name, certificateRecord(certificateDer));
   session.log(`fetched the phone's certificate, md5hash ${md5Hex(certificateDer)}`);
   return CapfReason.noAction;
@@ -432,7 +469,7 @@ async function fetch(session: Session, context: ServiceContext, device: CapfDevi
 /** Delete: once the phone confirms, the device's certificate is cleared. */
 async function remove(session: Session, context: ServiceContext, device: CapfDevice): Promise<number> {
   send(session, CapfCommand.deleteCertRequest, []);
-  requireSuccess(await expect(session, CapfCommand.deleteCertResponse), "delete certificate response");
+  requireSuccess(await expect(session, CapfCommand.deleteCertResponse), "delete certificate response", "deleteFailed");
   context.store.completeOperation(device.name, { deleted: true });
   session.log("deleted the phone's certificate");
   return CapfReason.updateCertificate;
@@ -447,9 +484,9 @@ function md5Hex(bytes: Buffer): string {
   return crypto.createHash("md5").update(bytes).digest("hex");
 }
 
-function requireSuccess(message: CapfMessage, what: string): void {
+function requireSuccess(message: CapfMessage, what: string, status: CertificateOperationStatus): void {
   const reason = readU8Value(requireElement(message, CapfTag.reason, "reason"), "reason");
-  if (reason !== CapfReason.updateCertificate) throw new SessionEnd(CapfReason.invalidElement, `${what} has reason ${reason}, not 1`);
+  if (reason !== CapfReason.updateCertificate) throw new SessionEnd(CapfReason.invalidElement, `${what} has reason ${reason}, not 1`, status);
 }
 
 function send(session: Session, command: number, elements: CapfElement[]): void {
@@ -457,8 +494,25 @@ function send(session: Session, command: number, elements: CapfElement[]): void 
 }
 
 /** The next message, which must be one of `commands` and carry this session's id. */
-async function expect(session: Session, ...commands: number[]): Promise<CapfMessage> {
+/**
+ * The auth response. A client that sends it as soon as TLS is up, without waiting for the auth
+ * request (softphones, capf.md "Sessions"), has not seen this session's id and sends 0: that
+ * message is the answer to the request already written. Any other id is refused.
+ */
+async function expectAuthResponse(session: Session): Promise<CapfMessage> {
   const message = await session.channel.receive(session.timeoutMs);
+  if (message.command === CapfCommand.authResponse && message.sessionId === 0 && session.id !== 0) {
+    session.log("auth response sent before the auth request (session id 0): taken as the answer to it");
+    return message;
+  }
+  return checkExpected(session, message, [CapfCommand.authResponse]);
+}
+
+async function expect(session: Session, ...commands: number[]): Promise<CapfMessage> {
+  return checkExpected(session, await session.channel.receive(session.timeoutMs), commands);
+}
+
+function checkExpected(session: Session, message: CapfMessage, commands: number[]): CapfMessage {
   if (message.sessionId !== session.id) {
     throw new SessionEnd(CapfReason.invalidElement, `command ${message.command} carries session id ${message.sessionId}, expected ${session.id}`);
   }

@@ -1,6 +1,7 @@
 // Devices (the phone page): add, list, schedule a CAPF operation, and read one with its
 // profile's settings applied where the device has no override of its own.
 import { randomBytes, randomInt } from "node:crypto";
+import { type CertificateOperationStatus, DEFAULT_OPERATION_DAYS, GENERATED_AUTH_STRING_DIGITS } from "../shared/capfStatus.js";
 import { canonicalDeviceName, checkDeviceName, deviceClassOf } from "../shared/deviceNames.js";
 import { UsageError } from "../shared/errors.js";
 import type { Db } from "./database.js";
@@ -39,14 +40,27 @@ export interface Device {
   sippassword: string;
   sshuserid: string;
   sshpassword: string;
+  /** "Operation Completes By" (ISO 8601 UTC) of the scheduled operation, or null */
+  capfoperationdeadline: string | null;
+  /**
+   * Certificate Operation Status (capfStatus.ts) as recorded at the last session outcome — except
+   * that a pending operation whose deadline has passed shows as operationTimedOut at once.
+   */
+  certificateOperationStatus: CertificateOperationStatus;
+  /** when that status was recorded (ISO 8601 UTC), or null */
+  certificateoperationstatusat: string | null;
+  /** the recorded certificate's validity (ISO 8601 UTC), or null */
+  lscnotbefore: string | null;
+  lscnotafter: string | null;
 }
 
 /** A row as stored: blobs as Buffers, the device's own CAPF overrides (null = the profile's). */
-type DeviceRow = Omit<Device, "profile" | "certificate" | "publickey" | "capfauthmode"> & {
+type DeviceRow = Omit<Device, "profile" | "certificate" | "publickey" | "capfauthmode" | "certificateOperationStatus"> & {
   profilename: string;
   certificate: Buffer | null;
   publickey: Buffer | null;
   capfauthmode: CapfAuthMode | null;
+  certificateoperationstatus: CertificateOperationStatus;
 };
 
 /** Throws a UsageError saying how a device name must look (every class). Returns the name. */
@@ -62,8 +76,8 @@ export function addDevice(db: Db, name: string, d: NewDevice): Device {
   checkDeviceName(name);
   const profile = requireProfile(db, d.profile);
   if (findDevice(db, name)) throw new UsageError(`device ${name} already exists — 'device list' shows it`);
-  const dn = d.directorynumber ?? nextDirectoryNumber(db);
-  if (!/^[0-9]{1,24}$/.test(dn)) throw new UsageError(`--line '${dn}': a directory number is 1–24 digits`);
+  const dn = checkDirectoryNumber(d.directorynumber ?? nextDirectoryNumber(db));
+  if (d.description !== undefined) checkDescription(d.description);
   db.prepare(
     `INSERT INTO device (name, description, fkphonesecurityprofile, directorynumber, sipauthname, sippassword, sshpassword)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -93,8 +107,12 @@ export function requireDevice(db: Db, typed: string): Device {
 
 export interface CapfChange {
   operation: string;
-  /** switches the device to by-authentication-string */
+  /** switches the device to by-authentication-string; "generate" makes one of 8 random digits */
   authString?: string;
+  /** "Operation Completes By", ISO 8601 with a zone (e.g. 2026-12-24T18:00:00Z); default now + 7 days */
+  until?: string;
+  /** the clock (tests) */
+  now?: Date;
   authMode?: CapfAuthMode;
   keySize?: number;
   curve?: string;
@@ -106,15 +124,27 @@ export function setCapfOperation(db: Db, typed: string, c: CapfChange): Device {
   if (!(CAPF_OPERATIONS as readonly string[]).includes(c.operation)) {
     throw new UsageError(`operation '${c.operation}': use one of ${CAPF_OPERATIONS.join(", ")}`);
   }
-  if (c.authString !== undefined && !/^[0-9]{4,16}$/.test(c.authString)) {
-    throw new UsageError(`--auth-string: an authentication string is 4–16 digits (the user types it on the phone's keypad)`);
+  const authString = c.authString === "generate" ? generateAuthString() : c.authString;
+  if (authString !== undefined && !/^[0-9]{4,16}$/.test(authString)) {
+    throw new UsageError(`--auth-string: an authentication string is 4–16 digits (the user types it on the phone's keypad), or 'generate'`);
   }
   if (c.keySize !== undefined && c.curve !== undefined) throw new UsageError("--key-size and --curve exclude each other: give one");
-  const mode = c.authString !== undefined ? "string" : c.authMode;
+  const mode = authString !== undefined ? "string" : c.authMode;
+  const now = c.now ?? new Date();
+  const deadline = c.operation === "none" ? null : operationDeadline(c.until, now);
   db.transaction(() => {
-    db.prepare("UPDATE device SET capfoperation = ? WHERE name = ?").run(c.operation, name);
+    db.prepare("UPDATE device SET capfoperation = ?, capfoperationdeadline = ? WHERE name = ?").run(c.operation, deadline, name);
+    // Scheduling opens an operation (Operation Pending); clearing it leaves the last outcome shown.
+    if (c.operation !== "none") {
+      db.prepare("UPDATE device SET certificateoperationstatus = 'operationPending', certificateoperationstatusat = ? WHERE name = ?").run(
+        now.toISOString(),
+        name,
+      );
+    } else {
+      db.prepare("UPDATE device SET certificateoperationstatus = 'none' WHERE name = ? AND certificateoperationstatus = 'operationPending'").run(name);
+    }
     if (mode !== undefined) db.prepare("UPDATE device SET capfauthmode = ? WHERE name = ?").run(mode, name);
-    if (c.authString !== undefined) db.prepare("UPDATE device SET authenticationstring = ? WHERE name = ?").run(c.authString, name);
+    if (authString !== undefined) db.prepare("UPDATE device SET authenticationstring = ? WHERE name = ?").run(authString, name);
     if (c.keySize !== undefined) db.prepare("UPDATE device SET keysize = ?, keycurve = NULL WHERE name = ?").run(checkKeySize(c.keySize), name);
     if (c.curve !== undefined) db.prepare("UPDATE device SET keysize = NULL, keycurve = ? WHERE name = ?").run(checkCurve(c.curve), name);
   })();
@@ -122,6 +152,60 @@ export function setCapfOperation(db: Db, typed: string, c: CapfChange): Device {
   if (d.capfauthmode === "string" && !d.authenticationstring) {
     throw new UsageError(`${name} authenticates by string but has none: add --auth-string DIGITS`);
   }
+  return d;
+}
+
+/** A random authentication string of GENERATED_AUTH_STRING_DIGITS digits (CUCM: 4–10), uniformly drawn. */
+export function generateAuthString(): string {
+  let digits = "";
+  for (let i = 0; i < GENERATED_AUTH_STRING_DIGITS; i++) digits += String(randomInt(10));
+  return digits;
+}
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The deadline as ISO 8601 UTC: `until` checked, else `now` + DEFAULT_OPERATION_DAYS. */
+export function operationDeadline(until: string | undefined, now: Date): string {
+  if (until === undefined) return new Date(now.getTime() + DEFAULT_OPERATION_DAYS * 86_400_000).toISOString();
+  const at = ISO_8601.test(until) ? new Date(until) : undefined;
+  if (!at || Number.isNaN(at.getTime())) {
+    throw new UsageError(`--until '${until.slice(0, 40)}': give a time in ISO 8601 with its zone, e.g. 2026-12-24T18:00:00Z`);
+  }
+  return at.toISOString();
+}
+
+/** The status shown: a pending operation past its deadline is timed out, whether or not a session saw it. */
+export function effectiveStatus(recorded: CertificateOperationStatus, deadline: string | null, now: Date = new Date()): CertificateOperationStatus {
+  return recorded === "operationPending" && deadline !== null && new Date(deadline) < now ? "operationTimedOut" : recorded;
+}
+
+/** What `device edit` may change: everything `device add` sets. */
+export interface DeviceEdit {
+  profile?: string;
+  description?: string;
+  directorynumber?: string;
+}
+
+/** Edits a device's profile, description and line (Device Information on the phone page). */
+export function editDevice(db: Db, typed: string, e: DeviceEdit): Device {
+  const name = requireDevice(db, typed).name;
+  const profile = e.profile === undefined ? undefined : requireProfile(db, e.profile);
+  if (e.directorynumber !== undefined) checkDirectoryNumber(e.directorynumber);
+  if (e.description !== undefined) checkDescription(e.description);
+  db.transaction(() => {
+    if (profile) db.prepare("UPDATE device SET fkphonesecurityprofile = ? WHERE name = ?").run(profile.pkid, name);
+    if (e.description !== undefined) db.prepare("UPDATE device SET description = ? WHERE name = ?").run(e.description, name);
+    if (e.directorynumber !== undefined) {
+      db.prepare("UPDATE device SET directorynumber = ?, sipauthname = ? WHERE name = ?").run(e.directorynumber, e.directorynumber, name);
+    }
+  })();
+  return requireDevice(db, name);
+}
+
+/** Deletes a device; its files are no longer served from the next request on (the renderer reads the table). */
+export function deleteDevice(db: Db, typed: string): Device {
+  const d = requireDevice(db, typed);
+  db.prepare("DELETE FROM device WHERE name = ?").run(d.name);
   return d;
 }
 
@@ -163,6 +247,11 @@ function fromRow(db: Db, r: DeviceRow): Device {
     sippassword: r.sippassword,
     sshuserid: r.sshuserid,
     sshpassword: r.sshpassword,
+    capfoperationdeadline: r.capfoperationdeadline,
+    certificateOperationStatus: effectiveStatus(r.certificateoperationstatus, r.capfoperationdeadline),
+    certificateoperationstatusat: r.certificateoperationstatusat,
+    lscnotbefore: r.lscnotbefore,
+    lscnotafter: r.lscnotafter,
   };
 }
 
@@ -171,6 +260,12 @@ function defaultDescription(name: string): string {
   const c = deviceClassOf(name)!;
   return c.id === "sep" ? `Lab phone ${name.slice(c.prefix.length)}` : `Lab ${c.what} ${name}`;
 }
+
+function checkDirectoryNumber(dn: string): string {
+  if (!/^[0-9]{1,24}$/.test(dn)) throw new UsageError(`--line '${dn.slice(0, 30)}': a directory number is 1–24 digits`);
+  return dn;
+}
+
 
 function nextDirectoryNumber(db: Db): string {
   const row = db.prepare<{ top: number | null }>("SELECT MAX(CAST(directorynumber AS INTEGER)) AS top FROM device").get();

@@ -28,6 +28,8 @@ export interface SecurityProfile {
   keysize: number | null;
   keycurve: Curve | null;
   signinghash: SigningHash;
+  /** days an LSC issued to a device of this profile is valid; null = the server's setting */
+  lscvaliditydays: number | null;
 }
 
 /** What `profile add` / `profile edit` may set; absent fields keep their value (or default). */
@@ -41,6 +43,7 @@ export interface ProfileChanges {
   keysize?: number;
   keycurve?: string;
   signinghash?: string;
+  lscvaliditydays?: number | null;
 }
 
 type ProfileRow = Omit<SecurityProfile, "tftpencryptedconfig"> & { tftpencryptedconfig: number };
@@ -75,6 +78,7 @@ const SETTINGS = [
   "keysize",
   "keycurve",
   "signinghash",
+  "lscvaliditydays",
 ] as const;
 
 function settingsOf(p: SecurityProfile): Record<(typeof SETTINGS)[number], string | number | null> {
@@ -88,6 +92,7 @@ function settingsOf(p: SecurityProfile): Record<(typeof SETTINGS)[number], strin
     keysize: p.keysize,
     keycurve: p.keycurve,
     signinghash: p.signinghash,
+    lscvaliditydays: p.lscvaliditydays,
   };
 }
 
@@ -132,6 +137,7 @@ export function defaultProfile(name: string): SecurityProfile {
     keysize: 2048,
     keycurve: null,
     signinghash: "sha1",
+    lscvaliditydays: null,
   };
 }
 
@@ -151,6 +157,7 @@ function applyChanges(p: SecurityProfile, c: ProfileChanges): SecurityProfile {
   if (c.keysize !== undefined) [out.keysize, out.keycurve] = [checkKeySize(c.keysize), null];
   if (c.keycurve !== undefined) [out.keysize, out.keycurve] = [null, checkCurve(c.keycurve)];
   if (c.tftpencryptedconfig !== undefined) out.tftpencryptedconfig = c.tftpencryptedconfig;
+  if (c.lscvaliditydays !== undefined) out.lscvaliditydays = c.lscvaliditydays === null ? null : checkLscDays(c.lscvaliditydays);
   if (c.devicesecuritymode !== undefined) out.devicesecuritymode = c.devicesecuritymode;
   if (![1, 2, 3].includes(out.devicesecuritymode))
     throw new UsageError(`--security-mode: ${out.devicesecuritymode} is not 1 (non secure), 2 (authenticated) or 3 (encrypted)`);
@@ -191,6 +198,11 @@ export function checkKeySize(v: number): number {
 export function checkCurve(v: string): Curve {
   if (!(CURVES as readonly string[]).includes(v)) throw new UsageError(`--curve '${v}': use one of ${CURVES.join(", ")}`);
   return v as Curve;
+}
+
+export function checkLscDays(v: number): number {
+  if (!Number.isInteger(v) || v < 1 || v > 7300) throw new UsageError(`--lsc-days ${v}: an LSC validity is 1–7300 days (whole days)`);
+  return v;
 }
 
 function checkHash(v: string): SigningHash {

@@ -3,6 +3,7 @@
 // Tables and columns are named like CUCM's so its troubleshooting queries run as written
 // (`select md5hash,name from device where name='SEPA45630BBFA40'`).
 
+import { CERTIFICATE_OPERATION_STATUS_IDS } from "../shared/capfStatus.js";
 import { DEVICE_CLASSES, DEVICE_NAME_MAX_LENGTH } from "../shared/deviceNames.js";
 
 /** The device-name CHECK of every class (deviceNames.ts holds the exact rules; this is the table's guard). */
@@ -152,6 +153,24 @@ ${DEVICE_CHANGELOG_TRIGGERS}
   DROP TABLE device;
   ALTER TABLE device_v2 RENAME TO device;
 ${DEVICE_CHANGELOG_TRIGGERS}
+  `,
+  // 5: CAPF operations as CUCM runs them: the deadline ("Operation Completes By", ISO 8601 UTC),
+  // the Certificate Operation Status with its time (host/shared/capfStatus.ts), the LSC's
+  // validity as recorded, a profile's LSC validity in days (NULL = the server's), and the names
+  // of unknown devices CAPF clients gave (so "unknown device" is visible somewhere).
+  `
+  ALTER TABLE device ADD COLUMN capfoperationdeadline TEXT;
+  ALTER TABLE device ADD COLUMN certificateoperationstatus TEXT NOT NULL DEFAULT 'none'
+    CHECK (certificateoperationstatus IN (${CERTIFICATE_OPERATION_STATUS_IDS.map((s) => `'${s}'`).join(", ")}));
+  ALTER TABLE device ADD COLUMN certificateoperationstatusat TEXT;
+  ALTER TABLE device ADD COLUMN lscnotbefore TEXT;
+  ALTER TABLE device ADD COLUMN lscnotafter TEXT;
+  ALTER TABLE phonesecurityprofile ADD COLUMN lscvaliditydays INTEGER CHECK (lscvaliditydays BETWEEN 1 AND 7300);
+  CREATE TABLE capfunknowndevice (
+    name     TEXT PRIMARY KEY,
+    lastseen TEXT NOT NULL,
+    sessions INTEGER NOT NULL
+  );
   `,
 ];
 

@@ -31,6 +31,8 @@ export interface StartServerOptions {
   advertise?: string;
   /** manufacturing CA certificates (DER) trusted for MIC authentication besides DIR/pki/mic-ca.pem */
   micIssuers?: Uint8Array[];
+  /** days an issued LSC is valid when the device's profile does not say (default DEFAULT_LSC_DAYS, 365) */
+  lscDays?: number;
   /** one line per request; default: none */
   log?: (line: string) => void;
   /** the build layer's memory bound and background building */
@@ -79,6 +81,7 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
       cert: Buffer.from(pki.capf.certificateDer),
       store: capfDeviceStore(db),
       micIssuers: [pki.micCa.certificateDer, ...(o.micIssuers ?? [])].map((der) => Buffer.from(der)),
+      lscDays: o.lscDays,
       log,
       onSessionEnd: (session) => events.record(capfEvent(session)),
     });
