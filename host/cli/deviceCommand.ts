@@ -14,6 +14,7 @@ const help = `usage: cnfguard device add DEVICE --profile NAME [--line DN] [--de
        cnfguard device show DEVICE [--data DIR] [--json]
        cnfguard device delete DEVICE [--data DIR] [--json]
        cnfguard device export DEVICE --certificate [-o FILE] [--data DIR]
+       cnfguard device import --from-capfd FILE --profile NAME [--data DIR] [--json]
        cnfguard device capf DEVICE install|fetch|delete|none [--until TIME] [--auth-string DIGITS|generate]
                             [--capf-auth MODE] [--key-size BITS | --curve NAME] [--data DIR] [--json]
 
@@ -28,6 +29,9 @@ edit    changes what add set: --profile (Device Security Profile), --line, --des
 show    one device: profile, CAPF settings, Certificate Operation Status, deadline, the LSC's validity.
 delete  removes the device; its files are no longer served from the next request on.
 export  --certificate: the certificate CAPF recorded for the device, as PEM (stdout, or -o FILE).
+import  --from-capfd FILE: the devices and certificates of a capfd (open CAPF server) SQLite database,
+        all under --profile NAME; md5hash is the MD5 of each certificate's DER. Every row is checked
+        first: an unreadable row is named (exit 1) and nothing is imported.
 capf    schedules the certificate operation the device's next CAPF session performs.
         --until TIME          Operation Completes By, ISO 8601 with its zone (e.g. 2026-12-24T18:00:00Z);
                               default ${DEFAULT_OPERATION_DAYS} days from now. After it a session is refused and the
@@ -55,11 +59,12 @@ const options = {
   until: { type: "string" },
   certificate: { type: "boolean" },
   output: { type: "string", short: "o" },
+  "from-capfd": { type: "string" },
 } as const;
 
 type Values = ReturnType<typeof parse<typeof options>>["values"];
 
-const ACTION_NAMES = "add, edit, list, show, delete, export or capf";
+const ACTION_NAMES = "add, edit, list, show, delete, export, import or capf";
 
 export const command: Command = {
   summary: "devices: add|edit|list|show|delete|export|capf",
@@ -126,6 +131,23 @@ const ACTIONS: Record<string, Action> = {
     if (v.output === undefined) process.stdout.write(pem);
     else writeOutput(v.output, pem);
     return Exit.OK;
+  },
+  async import(db, args, v) {
+    if (v["from-capfd"] === undefined) throw new UsageError("device import: say where from (--from-capfd FILE)");
+    if (args.length > 0) throw new UsageError(`device import --from-capfd takes no other arguments (got '${args[0]}')`);
+    if (!v.profile) throw new UsageError("device import --from-capfd FILE needs --profile NAME for the imported devices ('profile list' shows them)");
+    const { CapfdRowError, importCapfdDevices, readCapfdDevices } = await import("../server/capfdImport.js");
+    let devices: import("../server/capfdImport.js").ImportedDevice[];
+    try {
+      devices = readCapfdDevices(v["from-capfd"]);
+    } catch (e) {
+      if (!(e instanceof CapfdRowError)) throw e;
+      process.stderr.write(`cnfguard device: ${e.message}\n`);
+      return Exit.FAILED;
+    }
+    importCapfdDevices(db, devices, v.profile);
+    const { requireDevice } = await import("../server/deviceStore.js");
+    return { devices: devices.map((d) => requireDevice(db, d.name)) };
   },
   async capf(db, args, v) {
     if (args.length !== 2) throw new UsageError("device capf needs a device name and an operation: install, fetch, delete or none");

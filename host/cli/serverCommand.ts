@@ -5,7 +5,7 @@ import { DEFAULT_DATA_DIR } from "../server/database.js";
 import { DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
-const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--admin-user NAME] [--admin-password-file FILE] [--json]
+const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--import-pki DIR] [--admin-user NAME] [--admin-password-file FILE] [--json]
        cnfguard server init-admin --data DIR [--admin-user NAME] [--admin-password-file FILE] [--json]
        cnfguard server start --data DIR [--bind 127.0.0.1] [--http-port 6970] [--tftp-port 69]
                              [--capf-port 3804] [--advertise HOST] [--mic-ca CA.pem]… [--lsc-days N]
@@ -16,6 +16,9 @@ init   creates DIR (which must not exist or be empty) with the database (DIR/cnf
        (CAPF TLS server and LSC issuer), mic-ca.pem (lab manufacturing CA for phones' MICs) —
        each the certificate then its private key, mode 0600.
        --advertise HOST  the address phones use to reach this server (default 127.0.0.1)
+       --import-pki DIR  use DIR/sast.pem, DIR/tftp.pem and DIR/capf.pem (each a certificate and its
+                         private key, either order) instead of new ones; refused by name unless each key
+                         is its certificate's and RSA, and the CAPF certificate is a CA that can serve TLS
        Also the admin pages' HTTPS certificate (CUCM's tomcat certificate, DIR/pki/tomcat.pem) and an
        administrator: --admin-user NAME (default admin) with the password in --admin-password-file FILE
        (its trailing newline ignored); without that file a password is generated and printed once.
@@ -46,6 +49,7 @@ const options = {
   "admin-user": { type: "string" },
   "admin-password-file": { type: "string" },
   "lsc-days": { type: "string" },
+  "import-pki": { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -65,6 +69,7 @@ export const command: Command = {
 };
 
 interface AdminValues {
+  "import-pki"?: string;
   "admin-user"?: string;
   "admin-password-file"?: string;
   advertise?: string;
@@ -78,14 +83,17 @@ async function init(data: string, v: AdminValues): Promise<number> {
   // Both checked before anything is written: a bad flag leaves no half-made folder.
   if (v["admin-user"] !== undefined) checkAdminUser(v["admin-user"]);
   const password = v["admin-password-file"] === undefined ? undefined : readPasswordFile(v["admin-password-file"]);
-  initDataFolder(data, v.advertise);
+  const importPki = v["import-pki"];
+  const imported = importPki === undefined ? undefined : (await import("../server/importPki.js")).readImportedPki(importPki);
+  initDataFolder(data, v.advertise, imported);
   const admin = await initAdmin(data, { user: v["admin-user"], password });
   const host = v.advertise ?? DEFAULT_ADVERTISE;
   if (v.json) {
     const pki = ["sast.pem", "tftp.pem", "capf.pem", "mic-ca.pem", "tomcat.pem"];
     process.stdout.write(JSON.stringify({ data, advertise: host, pki, admin: adminJson(admin) }) + "\n");
   } else {
-    process.stdout.write(`created ${data}: database and lab PKI (SAST, TFTP, CAPF, MIC CA, tomcat); phones reach ${host}\n`);
+    const made = imported ? `SAST, TFTP and CAPF imported from ${importPki}; lab MIC CA, tomcat` : "lab PKI (SAST, TFTP, CAPF, MIC CA, tomcat)";
+    process.stdout.write(`created ${data}: database and ${made}; phones reach ${host}\n`);
     process.stdout.write(adminLine(admin));
   }
   return Exit.OK;

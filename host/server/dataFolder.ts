@@ -3,18 +3,22 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { IoError, UsageError } from "../shared/errors.js";
 import { createDatabase, type Db, databasePath } from "./database.js";
-import { createLabPki, pkiDir, writeLabPki } from "./labPki.js";
+import { createLabPki, type LabPki, pkiDir, writeLabPki } from "./labPki.js";
 
 export const DEFAULT_ADVERTISE = "127.0.0.1";
 
-export function initDataFolder(dataDir: string, advertise = DEFAULT_ADVERTISE): void {
+/**
+ * Makes the folder; `imported` (server init --import-pki, already checked) replaces the new SAST,
+ * TFTP and CAPF certificates and keys — the lab MIC CA is made either way.
+ */
+export function initDataFolder(dataDir: string, advertise = DEFAULT_ADVERTISE, imported?: Partial<Pick<LabPki, "sast" | "tftp" | "capf">>): void {
   checkAdvertise(advertise);
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
     throw new IoError(`${dataDir}: the data folder exists and is not empty — refusing to overwrite it; choose another --data or remove it first`);
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   mkdirSync(pkiDir(dataDir), { mode: 0o700 });
-  writeLabPki(dataDir, createLabPki(advertise));
+  writeLabPki(dataDir, { ...createLabPki(advertise), ...imported });
   const db = createDatabase(dataDir);
   chmodSync(databasePath(dataDir), 0o600); // it holds the phones' SIP and SSH passwords
   try {

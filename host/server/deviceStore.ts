@@ -77,7 +77,6 @@ export function addDevice(db: Db, name: string, d: NewDevice): Device {
   const profile = requireProfile(db, d.profile);
   if (findDevice(db, name)) throw new UsageError(`device ${name} already exists — 'device list' shows it`);
   const dn = checkDirectoryNumber(d.directorynumber ?? nextDirectoryNumber(db));
-  if (d.description !== undefined) checkDescription(d.description);
   db.prepare(
     `INSERT INTO device (name, description, fkphonesecurityprofile, directorynumber, sipauthname, sippassword, sshpassword)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -265,7 +264,6 @@ function checkDirectoryNumber(dn: string): string {
   if (!/^[0-9]{1,24}$/.test(dn)) throw new UsageError(`--line '${dn.slice(0, 30)}': a directory number is 1–24 digits`);
   return dn;
 }
-
 
 function nextDirectoryNumber(db: Db): string {
   const row = db.prepare<{ top: number | null }>("SELECT MAX(CAST(directorynumber AS INTEGER)) AS top FROM device").get();
