@@ -207,18 +207,20 @@ async function serveConnection(socket: TLSSocket, context: ServiceContext, sessi
   let reason: number;
   let completed = true;
   const endElements: CapfElement[] = [];
+  let recorded = "";
   try {
     reason = await runSession(session, context);
   } catch (e) {
     completed = false;
     const failure = failureOf(session, e);
     reason = failure.reason;
-    if (session.device !== undefined) recordFailure(session, context, session.device, failure.status);
+    if (session.device !== undefined) recorded = recordFailure(context, session.device, failure.status);
     // A timed-out operation is refused by name (reason info), so the client can say why.
     if (failure.status === "operationTimedOut") endElements.push({ tag: CapfTag.reasonInfo, value: stringValue(failure.status) });
   }
   send(session, CapfCommand.endSession, [{ tag: CapfTag.reason, value: u8Value(reason) }, ...endElements]);
-  session.log(`end session, reason ${reason}`);
+  // The status goes on the end-session line: the failure's own message stays the session's last step.
+  session.log(`end session, reason ${reason}${recorded}`);
   if (session.device !== undefined) {
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
     context.onSessionEnd?.({ device: session.device, remote, sessionId, completed, steps, reason });
@@ -247,13 +249,16 @@ function failureOf(session: Session, e: unknown): { reason: number; status: Cert
   return communication;
 }
 
-/** Records a failure's status for the device; a store that cannot record it does not end the service. */
-function recordFailure(session: Session, context: ServiceContext, name: string, status: CertificateOperationStatus): void {
+/**
+ * Records a failure's status for the device and says so for the log; a store that cannot record
+ * it does not end the service.
+ */
+function recordFailure(context: ServiceContext, name: string, status: CertificateOperationStatus): string {
   try {
     context.store.recordStatus?.(name, status, context.now());
-    session.log(`certificate operation status ${status}`);
+    return `, certificate operation status ${status}`;
   } catch (e) {
-    session.log(`could not record status ${status}: ${(e as Error).message}`);
+    return `, could not record status ${status}: ${(e as Error).message}`;
   }
 }
 
