@@ -154,7 +154,7 @@ ${DEVICE_CHANGELOG_TRIGGERS}
   ALTER TABLE device_v2 RENAME TO device;
 ${DEVICE_CHANGELOG_TRIGGERS}
   `,
-  // 5: CAPF operations as CUCM runs them: the deadline ("Operation Completes By", ISO 8601 UTC),
+  // 6: CAPF operations as CUCM runs them: the deadline ("Operation Completes By", ISO 8601 UTC),
   // the Certificate Operation Status with its time (host/shared/capfStatus.ts), the LSC's
   // validity as recorded, a profile's LSC validity in days (NULL = the server's), and the names
   // of unknown devices CAPF clients gave (so "unknown device" is visible somewhere).
