@@ -4,7 +4,7 @@ import crypto, { type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { vectorsDir } from "../host/paths.js";
-import type { CapfCompletion, CapfDevice, CapfStore } from "../host/server/capfService.js";
+import { type CapfCompletion, type CapfDevice, type CapfServiceOptions, type CapfStore, startCapfService } from "../host/server/capfService.js";
 import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
 
 export const capfVectorsDir = resolve(vectorsDir, "peer", "capf");
@@ -115,4 +115,28 @@ export function elementTags(bytes: Buffer): number[] {
   const tags: number[] = [];
   for (let at = 8; at < bytes.length; at += 3 + bytes.readUInt16BE(at + 1)) tags.push(bytes[at]);
   return tags;
+}
+
+/** Runs `body` against a CAPF service with the peer's lab CAPF key on a free port of 127.0.0.1, closed afterwards. */
+export async function withCapfService(
+  store: CapfStore,
+  body: (port: number, log: string[]) => Promise<void>,
+  extra: Partial<CapfServiceOptions> = {},
+): Promise<void> {
+  const lab = capfLab();
+  const log: string[] = [];
+  const service = await startCapfService({
+    bind: "127.0.0.1",
+    port: 0,
+    key: lab.privateKey,
+    cert: lab.certificateDer,
+    store,
+    log: (l) => log.push(l),
+    ...extra,
+  });
+  try {
+    await body(service.port, log);
+  } finally {
+    await service.close();
+  }
 }

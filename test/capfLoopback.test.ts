@@ -7,11 +7,11 @@ import { once } from "node:events";
 import { test } from "node:test";
 import tls from "node:tls";
 import { type CapfClientError, type CapfClientOptions, type CapfClientResult, runCapfSession } from "../host/phone/capfClient.js";
-import { type CapfDevice, type CapfServiceOptions, startCapfService } from "../host/server/capfService.js";
+import type { CapfDevice, CapfServiceOptions } from "../host/server/capfService.js";
 import { CapfChannel } from "../host/shared/capf/capfChannel.js";
 import { CapfTag, stringValue, u8Value } from "../host/shared/capf/capfElements.js";
 import { type CapfMessage, encodeCapfMessage } from "../host/shared/capf/capfMessage.js";
-import { capfLab, MemoryCapfStore, makeCa, makePhoneCertificate, md5Hex, readPemFile, recordedMd5Hashes } from "./capfFixtures.js";
+import { capfLab, MemoryCapfStore, makeCa, makePhoneCertificate, md5Hex, readPemFile, recordedMd5Hashes, withCapfService } from "./capfFixtures.js";
 
 const lab = capfLab();
 const labCertificate = new crypto.X509Certificate(lab.certificateDer);
@@ -21,26 +21,8 @@ function device(name: string, more: Partial<CapfDevice> = {}): CapfDevice {
 }
 
 /** Run `body` against a CAPF service on a free port; the service is closed afterwards. */
-async function withService(
-  store: MemoryCapfStore,
-  body: (port: number, log: string[]) => Promise<void>,
-  extra: Partial<CapfServiceOptions> = {},
-): Promise<void> {
-  const log: string[] = [];
-  const service = await startCapfService({
-    bind: "127.0.0.1",
-    port: 0,
-    key: lab.privateKey,
-    cert: lab.certificateDer,
-    store,
-    log: (l) => log.push(l),
-    ...extra,
-  });
-  try {
-    await body(service.port, log);
-  } finally {
-    await service.close();
-  }
+function withService(store: MemoryCapfStore, body: (port: number, log: string[]) => Promise<void>, extra: Partial<CapfServiceOptions> = {}): Promise<void> {
+  return withCapfService(store, body, extra);
 }
 
 function enrol(port: number, deviceName: string, more: Partial<CapfClientOptions> = {}): Promise<CapfClientResult> {

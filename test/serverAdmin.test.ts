@@ -97,6 +97,8 @@ test("usage errors exit 2 and name the field and the fix; a missing folder exits
     [["sql", "delete from device", "--data", data], /read-only/],
     [["server", "start", "--data", data, "--http-port", "70000"], /--http-port '70000'/],
     [["server", "restart"], /use init, init-admin or start/],
+    [["server", "start", "--data", data, "--max-transfers", "0"], /--max-transfers '0': give a whole number 1–65535 \(default 256\)/],
+    [["server", "start", "--data", data, "--header-timeout", "ten"], /--header-timeout 'ten'/],
   ];
   for (const [args, message] of cases) {
     const r = await cnfguard(...args);
@@ -114,6 +116,7 @@ test("usage errors exit 2 and name the field and the fix; a missing folder exits
 });
 
 test("server start: prints the bound ports, serves, logs one line per request, stops on SIGTERM", async () => {
+  const limits = ["--max-transfers", "256", "--tftp-deadline", "30", "--header-timeout", "10", "--http-max-per-source", "16", "--capf-max-per-source", "8"];
   const child = spawn(process.execPath, [
     BIN,
     "server",
@@ -129,6 +132,7 @@ test("server start: prints the bound ports, serves, logs one line per request, s
     "--admin-port",
     "0",
     "--json",
+    ...limits,
   ]);
   let out = "";
   child.stdout.on("data", (c) => (out += c));

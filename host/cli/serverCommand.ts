@@ -10,6 +10,9 @@ const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--impo
        cnfguard server start --data DIR [--bind 127.0.0.1] [--http-port 6970] [--tftp-port 69]
                              [--capf-port 3804] [--advertise HOST] [--mic-ca CA.pem]… [--lsc-days N]
                              [--admin-port 8443] [--admin-bind 127.0.0.1] [--json]
+                             [--max-transfers 256] [--tftp-deadline 30] [--header-timeout 10]
+                             [--http-max-connections 256] [--http-max-per-source 16]
+                             [--capf-max-connections 64] [--capf-max-per-source 8]
 
 init   creates DIR (which must not exist or be empty) with the database (DIR/cnfguard.db) and a lab PKI
        like a fresh CUCM's: DIR/pki/sast.pem (signs trust lists), tftp.pem (signs configs), capf.pem
@@ -34,6 +37,15 @@ start  serves ITLFile.tlv, ITL<NAME>.tlv, <NAME>.cnf.xml[.sgn|.enc.sgn] (every d
                          Reports, SQL, Troubleshooting
        --admin-bind ADDR where they listen (default 127.0.0.1, this host only)
        --lsc-days N      days an issued LSC is valid for devices whose profile sets none (default ${DEFAULT_LSC_DAYS})
+       limits (what one client or a flood may hold; see README "Limits"):
+       --max-transfers N           TFTP transfers at once (default 256); when full, one that has not
+                                   acknowledged its first packet within a second makes room
+       --tftp-deadline SECONDS     longest one TFTP transfer may take, whatever time-out it asks (default 30)
+       --header-timeout SECONDS    time an HTTP client has to send its request (default 10)
+       --http-max-connections N    HTTP connections at once (default 256) …
+       --http-max-per-source N     … and from one address once half are taken (default 16)
+       --capf-max-connections N    CAPF connections at once, TLS handshakes included (default 64) …
+       --capf-max-per-source N     … and from one address once half are taken (default 8)
 --data DIR defaults to ${DEFAULT_DATA_DIR}.`;
 
 const options = {
@@ -50,6 +62,13 @@ const options = {
   "admin-password-file": { type: "string" },
   "lsc-days": { type: "string" },
   "import-pki": { type: "string" },
+  "max-transfers": { type: "string" },
+  "tftp-deadline": { type: "string" },
+  "header-timeout": { type: "string" },
+  "http-max-connections": { type: "string" },
+  "http-max-per-source": { type: "string" },
+  "capf-max-connections": { type: "string" },
+  "capf-max-per-source": { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -129,6 +148,13 @@ interface StartValues {
   "admin-port"?: string;
   "admin-bind"?: string;
   "lsc-days"?: string;
+  "max-transfers"?: string;
+  "tftp-deadline"?: string;
+  "header-timeout"?: string;
+  "http-max-connections"?: string;
+  "http-max-per-source"?: string;
+  "capf-max-connections"?: string;
+  "capf-max-per-source"?: string;
   json?: boolean;
 }
 
@@ -153,6 +179,13 @@ async function start(data: string, v: StartValues): Promise<number> {
     micIssuers: (v["mic-ca"] ?? []).map((file) => readCertificateFile(file, "--mic-ca")),
     admin: { port: port("--admin-port", v["admin-port"], 8443), bind: v["admin-bind"] ?? "127.0.0.1" },
     lscDays: await lscDays(v["lsc-days"]),
+    maxTransfers: count("--max-transfers", v["max-transfers"], 256, 65535),
+    tftpDeadlineMs: 1000 * count("--tftp-deadline", v["tftp-deadline"], 30, 3600),
+    headerTimeoutMs: 1000 * count("--header-timeout", v["header-timeout"], 10, 3600),
+    httpMaxConnections: count("--http-max-connections", v["http-max-connections"], 256, 65535),
+    httpMaxPerSource: count("--http-max-per-source", v["http-max-per-source"], 16, 65535),
+    capfMaxConnections: count("--capf-max-connections", v["capf-max-connections"], 64, 65535),
+    capfMaxPerSource: count("--capf-max-per-source", v["capf-max-per-source"], 8, 65535),
     log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   };
   let server;
@@ -189,5 +222,13 @@ function port(flag: string, value: string | undefined, fallback: number): number
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!/^[0-9]{1,5}$/.test(value) || n > 65535) throw new UsageError(`${flag} '${value}': give a port 0–65535 (0 = any free port)`);
+  return n;
+}
+
+/** A whole number 1–max for a limit flag, or the default. */
+function count(flag: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^[0-9]{1,6}$/.test(value) || n < 1 || n > max) throw new UsageError(`${flag} '${value}': give a whole number 1–${max} (default ${fallback})`);
   return n;
 }

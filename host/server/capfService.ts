@@ -28,6 +28,8 @@ import {
 } from "../shared/capf/capfElements.js";
 import { type CapfElement, CapfFormatError, type CapfMessage, findElement, requireElement } from "../shared/capf/capfMessage.js";
 import { AUTHENTICATION_FAILURE_STATUS, type CertificateOperationStatus, DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
+import { limitConnections } from "../shared/connectionLimit.js";
+import { logLine, printable } from "../shared/logText.js";
 import { createCertificate, type DistinguishedName } from "../shared/pki/certificateBuilder.js";
 
 /** A device as CAPF needs it (the server's device table, CUCM's CAPF fields). */
@@ -77,8 +79,12 @@ export interface CapfServiceOptions {
   micIssuers?: Array<string | Buffer>;
   /** silence that ends a session, default 10 000 ms */
   sessionTimeoutMs?: number;
-  /** sessions served at once; further connections are dropped. Default 64 */
+  /** connections held at once, handshaking or in session; further ones are closed at once. Default 64 */
   maxSessions?: number;
+  /** connections from one source address once half of maxSessions are taken (so one host never holds more than half). Default 8 */
+  maxSessionsPerSource?: number;
+  /** longest a connection may live, handshake included, however the peer paces its bytes. Default 60 000 ms */
+  sessionDeadlineMs?: number;
   /** days an issued LSC is valid, default 365 */
   lscDays?: number;
   log?: (line: string) => void;
@@ -159,7 +165,7 @@ export async function startCapfService(o: CapfServiceOptions): Promise<CapfServi
     micIssuers: (o.micIssuers ?? []).map((c) => new crypto.X509Certificate(c).raw),
     timeoutMs: o.sessionTimeoutMs ?? 10_000,
     lscDays: o.lscDays ?? DEFAULT_LSC_DAYS,
-    log: o.log ?? (() => {}),
+    log: (line) => o.log?.(logLine(line)),
     now: o.now ?? (() => new Date()),
     onSessionEnd: o.onSessionEnd,
   };
@@ -174,8 +180,19 @@ export async function startCapfService(o: CapfServiceOptions): Promise<CapfServi
       void serveConnection(socket, context, nextSessionId());
     },
   );
-  server.maxConnections = o.maxSessions ?? 64;
-  server.on("tlsClientError", (e, socket) => context.log(`capf ${socket.remoteAddress}:${socket.remotePort}: TLS handshake failed: ${e.message}`));
+  // Counted on the raw TCP socket, before TLS: a handshake that never ends holds a slot too.
+  limitConnections(server, {
+    total: o.maxSessions ?? 64,
+    perSource: o.maxSessionsPerSource ?? 8,
+    lifetimeMs: o.sessionDeadlineMs ?? 60_000,
+    log: (line) => context.log(`capf ${line}`),
+  });
+  // Node logs nothing and keeps the socket when a listener is attached: a failed or timed-out
+  // handshake must free its slot, or idle connections lock CAPF.
+  server.on("tlsClientError", (e, socket) => {
+    context.log(`capf ${socket.remoteAddress}:${socket.remotePort}: TLS handshake failed: ${printable(e.message)}`);
+    socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(o.port, o.bind, () => resolve());
@@ -238,14 +255,15 @@ function failureOf(session: Session, e: unknown): { reason: number; status: Cert
     return { reason: e.reason, status: e.status };
   }
   if (e instanceof CapfChannelError) {
-    session.log(e.failure === "format" ? `refused: ${e.message}` : `${e.failure === "timeout" ? "timed out" : "connection lost"}: ${e.message}`);
+    const detail = printable(e.message, 300);
+    session.log(e.failure === "format" ? `refused: ${detail}` : `${e.failure === "timeout" ? "timed out" : "connection lost"}: ${detail}`);
     return communication;
   }
   if (e instanceof CapfFormatError || e instanceof CapfElementError) {
-    session.log(`refused: ${e.message}`);
+    session.log(`refused: ${printable(e.message, 300)}`);
     return communication;
   }
-  session.log(`failed: ${(e as Error).message ?? String(e)}`);
+  session.log(`failed: ${printable((e as Error).message ?? String(e), 300)}`);
   return communication;
 }
 
@@ -271,9 +289,9 @@ async function runSession(session: Session, context: ServiceContext): Promise<nu
   const auth = await expectAuthResponse(session);
   const name = readStringValue(requireElement(auth, CapfTag.deviceName, "device name"));
   session.device = name;
-  session.log(`device ${name}`);
+  session.log(`device ${printable(name, 64)}`);
   const device = context.store.findDevice(name);
-  if (!device) throw new SessionEnd(CapfReason.unknownDevice, `unknown device ${name}`, "unknownDevice");
+  if (!device) throw new SessionEnd(CapfReason.unknownDevice, `unknown device ${printable(name, 64)}`, "unknownDevice");
   // The deadline bounds the operation and its authentication string: after it, nothing is tried.
   if (device.operation !== "none" && device.deadline && context.now() > device.deadline) {
     throw new SessionEnd(
@@ -363,8 +381,9 @@ function checkValidity(certificate: crypto.X509Certificate, now: Date): string |
   return undefined;
 }
 
+/** A certificate name on one line, escaped and capped: it is the peer's text. */
 function oneLine(name: string): string {
-  return name.replace(/\n/g, ",");
+  return printable(name.replace(/\n/g, ","), 300);
 }
 
 /** Install: key generate request → (one 17) → key → issue the LSC → store → record. */

@@ -3,6 +3,8 @@
 // percent-decoding, no normalising), so an encoded or dotted spelling is simply unknown.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { limitConnections } from "../shared/connectionLimit.js";
+import { logLine, printable } from "../shared/logText.js";
 
 /** The file for a name and a note for the log; null body = no such file for this client. */
 export type FileResolver = (name: string, remote: string) => Promise<{ body: Uint8Array | null; note: string }>;
@@ -12,19 +14,43 @@ export interface HttpService {
   close(): Promise<void>;
 }
 
-export async function startHttpService(o: { bind: string; port: number; resolve: FileResolver; log: (line: string) => void }): Promise<HttpService> {
-  const server = createServer((req, res) => {
+export interface HttpServiceOptions {
+  bind: string;
+  port: number;
+  resolve: FileResolver;
+  log: (line: string) => void;
+  /** connections at once; default 256 */
+  maxConnections?: number;
+  /** connections from one source address once half of maxConnections are taken; default 16 */
+  maxConnectionsPerSource?: number;
+  /** time a client has to send its request headers (and the whole request); default 10 000 ms */
+  headerTimeoutMs?: number;
+}
+
+export async function startHttpService(o: HttpServiceOptions): Promise<HttpService> {
+  const log = (line: string) => o.log(logLine(line));
+  const headerTimeoutMs = o.headerTimeoutMs ?? 10_000;
+  // Node checks the header and request time-outs only every connectionsCheckingInterval (30 s by
+  // default), which is why a 10 s time-out fired at 20–25 s: check every second.
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     answer(req, res, o.resolve).then(
-      (line) => o.log(line),
+      (line) => log(line),
       (e: Error) => {
-        o.log(`http ${req.socket.remoteAddress} ${req.method} ${req.url} 500 (${e.message})`);
+        log(`http ${req.socket.remoteAddress} ${req.method} ${printable(req.url ?? "")} 500 (${printable(e.message)})`);
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
         res.end();
       },
     );
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 10_000;
+  server.headersTimeout = headerTimeoutMs;
+  server.requestTimeout = headerTimeoutMs;
+  limitConnections(server, {
+    total: o.maxConnections ?? 256,
+    perSource: o.maxConnectionsPerSource ?? 16,
+    // the longest a keep-alive connection lives, so a trickle of requests cannot hold a slot forever
+    lifetimeMs: 6 * headerTimeoutMs,
+    log: (line) => log(`http ${line}`),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(o.port, o.bind, () => {
@@ -65,10 +91,6 @@ export function fileNameOf(url: string): string | null {
   const name = path.slice(1);
   if (name.length === 0 || name.includes("/") || name.includes("\\")) return null;
   return name;
-}
-
-function printable(s: string): string {
-  return s.replace(/[^\x21-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`).slice(0, 200);
 }
 
 function closeServer(server: Server): Promise<void> {

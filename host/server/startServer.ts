@@ -2,6 +2,7 @@
 // served from the build layer (builtFiles.ts), which the change log keeps true to the
 // database. Tests and the demo call it with port 0.
 
+import { logLine, printable } from "../shared/logText.js";
 import { startTftpServer } from "../shared/tftp/tftpServer.js";
 import { startAdminService } from "./admin/adminService.js";
 import { adminCount, adminNotReady, readTomcat } from "./admin/adminSetup.js";
@@ -46,6 +47,18 @@ export interface StartServerOptions {
     /** failed logins per address before it must wait (default 5 in 15 minutes) */
     maxLoginFailures?: number;
   };
+  /** TFTP transfers at once, default 256 */
+  maxTransfers?: number;
+  /** longest one TFTP transfer may hold its slot, default 30 000 ms */
+  tftpDeadlineMs?: number;
+  /** HTTP connections at once (default 256) and from one address (default 16) */
+  httpMaxConnections?: number;
+  httpMaxPerSource?: number;
+  /** time an HTTP client has to send its request, default 10 000 ms */
+  headerTimeoutMs?: number;
+  /** CAPF connections at once (default 64) and from one address (default 8) */
+  capfMaxConnections?: number;
+  capfMaxPerSource?: number;
 }
 
 export interface RunningServer {
@@ -82,6 +95,8 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
       store: capfDeviceStore(db),
       micIssuers: [pki.micCa.certificateDer, ...(o.micIssuers ?? [])].map((der) => Buffer.from(der)),
       lscDays: o.lscDays,
+      maxSessions: o.capfMaxConnections,
+      maxSessionsPerSource: o.capfMaxPerSource,
       log,
       onSessionEnd: (session) => events.record(capfEvent(session)),
     });
@@ -108,16 +123,21 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
       bind,
       port: o.httpPort ?? 6970,
       resolve: async (name, remote) => serve("http", name, remote),
+      maxConnections: o.httpMaxConnections,
+      maxConnectionsPerSource: o.httpMaxPerSource,
+      headerTimeoutMs: o.headerTimeoutMs,
       log,
     });
     closers.push(() => http.close());
     const tftp = await startTftpServer({
       bind,
       port: o.tftpPort ?? 69,
+      maxTransfers: o.maxTransfers,
+      maxTransferMs: o.tftpDeadlineMs,
       log,
       resolve: async (name, remote) => {
         const r = serve("tftp", name, `${remote.address}:${remote.port}`);
-        if (!r.body) log(`tftp ${remote.address}:${remote.port} "${name.slice(0, 80)}" not served: ${r.note}`);
+        if (!r.body) log(logLine(`tftp ${remote.address}:${remote.port} "${printable(name, 80)}" not served: ${r.note}`));
         return r.body;
       },
     });

@@ -6,6 +6,7 @@
 // server goes quiet. Block numbers may wrap from 65535 to 0.
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { lookup } from "node:dns/promises";
+import { printable } from "../logText.js";
 import { endpoint } from "./endpoint.js";
 import { acceptOack, DEFAULT_BLKSIZE } from "./tftpOptions.js";
 import {
@@ -16,7 +17,6 @@ import {
   encodeError,
   encodeRequest,
   type OackPacket,
-  printable,
   TftpErrorCode,
   type TftpOptions,
 } from "./tftpPacket.js";

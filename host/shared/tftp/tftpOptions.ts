@@ -27,9 +27,10 @@ export interface ServerNegotiation extends TransferParameters {
 /**
  * Server side: accept what is valid among the requested options. Invalid or unknown options
  * are left out of the OACK (RFC 2347 lets a server ignore them); a blksize above our ceiling
- * is lowered to it (RFC 2348 lets the server answer with a smaller size).
+ * is lowered to it (RFC 2348 lets the server answer with a smaller size), a timeout above
+ * `maxTimeoutS` is not acknowledged (the server keeps its own interval).
  */
-export function negotiateAsServer(requested: TftpOptions, fileSize: number, maxBlksize = MAX_BLKSIZE): ServerNegotiation {
+export function negotiateAsServer(requested: TftpOptions, fileSize: number, maxBlksize = MAX_BLKSIZE, maxTimeoutS = MAX_TIMEOUT_S): ServerNegotiation {
   const oack: TftpOptions = new Map();
   const result: ServerNegotiation = { blksize: DEFAULT_BLKSIZE, oack };
   const blksize = parseDecimal(requested.get("blksize"));
@@ -42,7 +43,9 @@ export function negotiateAsServer(requested: TftpOptions, fileSize: number, maxB
     oack.set("tsize", String(fileSize));
   }
   const timeout = parseDecimal(requested.get("timeout"));
-  if (timeout !== undefined && timeout >= MIN_TIMEOUT_S && timeout <= MAX_TIMEOUT_S) {
+  // A timeout above the server's ceiling is left out (RFC 2349 lets a server ignore it): a
+  // client must not choose how long it may hold a transfer slot.
+  if (timeout !== undefined && timeout >= MIN_TIMEOUT_S && timeout <= Math.min(maxTimeoutS, MAX_TIMEOUT_S)) {
     result.timeoutS = timeout;
     oack.set("timeout", String(timeout));
   }

@@ -3,6 +3,8 @@
 // that does not parse comes back as a `MalformedPacket` naming what is wrong,
 // so one bad datagram cannot take down a server or a transfer.
 
+import { printable } from "../logText.js";
+
 /** Opcodes on the wire (RFC 1350 §5, RFC 2347). */
 export const Opcode = { RRQ: 1, WRQ: 2, DATA: 3, ACK: 4, ERROR: 5, OACK: 6 } as const;
 
@@ -181,8 +183,11 @@ export function encodeAck(block: number): Uint8Array {
   return out;
 }
 
+/** Longest error message sent (bytes): a reply is never larger than a small fixed size, whatever it quotes. */
+export const MAX_ERROR_MESSAGE = 256;
+
 export function encodeError(code: number, message: string): Uint8Array {
-  const text = stringsBytes([message]);
+  const text = stringsBytes([message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE - 3)}...` : message]);
   const out = new Uint8Array(4 + text.length);
   writeHeader(out, Opcode.ERROR, code);
   out.set(text, 4);
@@ -232,11 +237,6 @@ function stringsBytes(fields: string[]): Uint8Array {
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-}
-
-/** A string safe to put in a log line or message: control characters shown as \xNN. */
-export function printable(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 function malformed(reason: string): MalformedPacket {

@@ -4,7 +4,8 @@
 // a bounded number of retries, and answers strangers with error 5 without letting them
 // disturb the transfer. Block numbers wrap from 65535 to 0, as common servers do.
 import type { RemoteInfo, Socket } from "node:dgram";
-import { decodePacket, encodeData, encodeError, encodeOack, printable, TftpErrorCode, type TftpOptions } from "./tftpPacket.js";
+import { printable } from "../logText.js";
+import { decodePacket, encodeData, encodeError, encodeOack, TftpErrorCode, type TftpOptions } from "./tftpPacket.js";
 
 export interface Peer {
   address: string;
@@ -19,6 +20,8 @@ export interface SendSettings {
   retries: number;
   /** options to acknowledge first; empty → start with DATA 1 */
   oack: TftpOptions;
+  /** the whole transfer's time limit, whatever time-out and retries were negotiated */
+  deadlineMs: number;
 }
 
 /** How a transfer ended, for the server's log line. */
@@ -38,7 +41,11 @@ export class SendTransfer {
   private lastPacket: Uint8Array = new Uint8Array(0);
   private retriesUsed = 0;
   private timer: NodeJS.Timeout | undefined;
+  private deadline: NodeJS.Timeout | undefined;
   private finished = false;
+  private acksSeen = 0;
+  /** when start() ran (Date.now()) */
+  startedAt = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -53,6 +60,8 @@ export class SendTransfer {
   }
 
   start(): void {
+    this.startedAt = Date.now();
+    this.deadline = setTimeout(() => this.cut(`deadline: not done after ${this.settings.deadlineMs} ms`), this.settings.deadlineMs);
     if (this.settings.oack.size > 0) this.send(encodeOack(this.settings.oack));
     else this.sendBlock(1);
   }
@@ -60,6 +69,18 @@ export class SendTransfer {
   /** Stop at once (server closing): no packet is sent. */
   abort(reason: string): void {
     this.end(false, reason);
+  }
+
+  /** Stop now and tell the client with a short error 0 (deadline passed, slot taken back). */
+  cut(reason: string): void {
+    if (this.finished) return;
+    this.socket.send(encodeError(TftpErrorCode.NOT_DEFINED, "transfer ended by the server"), this.peer.port, this.peer.address);
+    this.end(false, reason);
+  }
+
+  /** True while not even the first packet (OACK or DATA 1) has been acknowledged. */
+  awaitingFirstAck(): boolean {
+    return !this.finished && this.acksSeen === 0;
   }
 
   private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
@@ -82,6 +103,7 @@ export class SendTransfer {
   }
 
   private acknowledged(): void {
+    this.acksSeen++;
     if (this.current === this.totalBlocks) {
       this.end(true, "sent");
       return;
@@ -126,6 +148,7 @@ export class SendTransfer {
     if (this.finished) return;
     this.finished = true;
     clearTimeout(this.timer);
+    clearTimeout(this.deadline);
     const acked = ok ? this.totalBlocks : Math.max(0, this.current - 1);
     const bytesAcked = Math.min(acked * this.settings.blksize, this.bytes.length);
     this.onEnd({ ok, summary, bytesAcked, blocks: acked });

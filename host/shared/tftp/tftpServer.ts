@@ -4,11 +4,12 @@
 // resolver is asked; writes are refused. One log line per request.
 import { createSocket, type RemoteInfo, type Socket, type SocketType } from "node:dgram";
 import { isIPv6 } from "node:net";
+import { logLine, printable } from "../logText.js";
 import { endpoint } from "./endpoint.js";
 import { toNetascii } from "./netascii.js";
 import { unsafeFilenameReason } from "./tftpFilename.js";
 import { MAX_BLKSIZE, negotiateAsServer } from "./tftpOptions.js";
-import { decodePacket, encodeError, printable, type RequestPacket, TftpErrorCode } from "./tftpPacket.js";
+import { decodePacket, encodeError, type RequestPacket, TftpErrorCode } from "./tftpPacket.js";
 import { type Peer, type SendOutcome, SendTransfer } from "./tftpSendTransfer.js";
 
 export interface TftpRemote extends Peer {
@@ -29,8 +30,13 @@ export interface TftpServerOptions {
   retries?: number;
   /** largest block size granted; default and ceiling 65464 */
   maxBlksize?: number;
-  /** transfers at once (each holds a socket); further requests get error 0 until one ends; default 256 */
+  /** transfers at once (each holds a socket); when all are taken, the oldest one still waiting for its
+   * first ACK is ended to make room, else the request gets error 0 "server busy"; default 256 */
   maxTransfers?: number;
+  /** longest a transfer may hold its slot, whatever time-out and retries it negotiated; default 30 000 ms */
+  maxTransferMs?: number;
+  /** largest `timeout` option (seconds) acknowledged; a client asking for more gets the server's interval; default 5 */
+  maxClientTimeoutS?: number;
 }
 
 export interface TftpServer {
@@ -114,7 +120,7 @@ class TftpListener implements TftpServer {
     const unsafe = unsafeFilenameReason(request.filename);
     if (unsafe) return this.refuse(remote, TftpErrorCode.ACCESS_VIOLATION, `refused: ${unsafe}`, head);
     if (request.mode === "mail") return this.refuse(remote, TftpErrorCode.ILLEGAL_OPERATION, "mail mode cannot be read", head);
-    if (this.transfers.size >= (this.options.maxTransfers ?? 256)) {
+    if (this.transfers.size >= (this.options.maxTransfers ?? 256) && !this.evictStalled()) {
       return this.refuse(remote, TftpErrorCode.NOT_DEFINED, "server busy, try again later", head);
     }
     this.transfers.set(key, null);
@@ -131,6 +137,22 @@ class TftpListener implements TftpServer {
       );
   }
 
+  /**
+   * Frees a slot held by a client that has not acknowledged even its first packet for longer than
+   * one retransmission interval — a live client answers in milliseconds, a flood of requests that
+   * never ACK must not keep real phones out. True when a slot was freed.
+   */
+  private evictStalled(): boolean {
+    const patience = this.options.timeoutMs ?? 1000;
+    let oldest: SendTransfer | undefined;
+    for (const transfer of this.transfers.values()) {
+      if (!transfer?.awaitingFirstAck() || Date.now() - transfer.startedAt < patience) continue;
+      if (!oldest || transfer.startedAt < oldest.startedAt) oldest = transfer;
+    }
+    oldest?.cut("ended to make room: no ACK for its first packet while the server was full");
+    return oldest !== undefined;
+  }
+
   private onResolved(key: string, request: RequestPacket, peer: TftpRemote, head: string, found: Uint8Array | null): void {
     if (this.closed) return;
     if (found === null) {
@@ -138,7 +160,7 @@ class TftpListener implements TftpServer {
       return this.refuse(peer, TftpErrorCode.FILE_NOT_FOUND, "file not found", head);
     }
     const bytes = request.mode === "netascii" ? toNetascii(found) : found;
-    const negotiation = negotiateAsServer(request.options, bytes.length, this.options.maxBlksize ?? MAX_BLKSIZE);
+    const negotiation = negotiateAsServer(request.options, bytes.length, this.options.maxBlksize ?? MAX_BLKSIZE, this.options.maxClientTimeoutS ?? 5);
     const detail = `${head} blksize=${negotiation.blksize}${negotiation.tsize !== undefined ? ` tsize=${negotiation.tsize}` : ""}`;
     const socket = createSocket(this.socketType);
     this.openSockets.add(socket);
@@ -162,6 +184,7 @@ class TftpListener implements TftpServer {
           timeoutMs: negotiation.timeoutS !== undefined ? negotiation.timeoutS * 1000 : (this.options.timeoutMs ?? 1000),
           retries: this.options.retries ?? 5,
           oack: negotiation.oack,
+          deadlineMs: this.options.maxTransferMs ?? 30_000,
         },
         (outcome) => this.onTransferEnd(key, socket, detail, outcome, Date.now() - started),
       );
@@ -187,6 +210,6 @@ class TftpListener implements TftpServer {
   }
 
   private log(line: string): void {
-    this.options.log?.(line);
+    this.options.log?.(logLine(line));
   }
 }
