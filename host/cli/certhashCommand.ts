@@ -1,12 +1,12 @@
 // `cnfguard certhash CERT`: the certHash of a partial config (formats.md §4) and CAPF's
 // md5hash column: lowercase hex MD5 of the certificate's DER. CERT is PEM (which may also
 // hold the private key, as the peer's device files do) or DER.
-import { readFile } from "node:fs/promises";
+
 import { HashFacet } from "../core/hashFacet.js";
 import { sharedWasmCore } from "../core/wasmCore.js";
+import { readBoundedFile } from "../shared/boundedRead.js";
 import { derFromPemOrDer, PemError } from "../shared/pem.js";
-import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
-import { fileErrorMessage } from "./hashCommand.js";
+import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard certhash CERT [--json]
 
@@ -41,12 +41,7 @@ export const command: Command = {
     if (positionals.length !== 1)
       throw new UsageError(positionals.length ? `one CERT at a time (got ${positionals.length})` : "name the certificate file (PEM or DER)");
     const file = positionals[0];
-    let data: Uint8Array;
-    try {
-      data = await readFile(file);
-    } catch (e) {
-      throw new IoError(fileErrorMessage(e, file));
-    }
+    const data = readBoundedFile(file, "CERT");
     let cert: { der: Uint8Array; pemLine?: number };
     try {
       cert = certificateDer(data, file);

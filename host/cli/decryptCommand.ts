@@ -1,10 +1,11 @@
 // `cnfguard decrypt FILE.enc.sgn --key DEVICE_KEY --itl INSTALLED.tlv [-o OUT]`: verify
 // and decrypt an encrypted config as the phone would. The plaintext is written only when
 // the file is verified; on any failure nothing is written and no partial file remains.
-import { rename, unlink, writeFile } from "node:fs/promises";
+
 import { CoreError } from "../core.js";
 import { derFromPemOrDer, PemError } from "../shared/pem.js";
-import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
+import { writeFileSafely } from "../shared/safeWrite.js";
+import { type Command, Exit, parse, UsageError } from "./common.js";
 import { readInput } from "./inspectCommand.js";
 import { coreWithTrustList } from "./verifyCommand.js";
 
@@ -24,15 +25,9 @@ exit codes: 0 decrypted · 1 refused (the line says why) · 2 bad arguments · 3
 
 const KEY_LABELS = ["PRIVATE KEY", "RSA PRIVATE KEY"] as const;
 
+/** The plaintext is a secret: mode 0600, never through a planted link or over a special file. */
 async function writeVerified(out: string, data: Uint8Array): Promise<void> {
-  const aside = `${out}.${process.pid}.partial`;
-  try {
-    await writeFile(aside, data, { mode: 0o600 });
-    await rename(aside, out);
-  } catch (e) {
-    await unlink(aside).catch(() => undefined);
-    throw new IoError(`-o ${out}: cannot write (${(e as Error).message}); check the directory exists and is writable`);
-  }
+  writeFileSafely(out, data, 0o600, `-o ${out}`);
 }
 
 export const command: Command = {

@@ -2,7 +2,7 @@
 
 import { CHECK_NAMES, diagnose } from "../phone/diagnose.js";
 import { type Command, Exit, parse } from "./common.js";
-import { PHONE_OPTIONS, PHONE_USAGE, phoneOptions } from "./phoneCommand.js";
+import { PHONE_OPTIONS, PHONE_USAGE, phoneOptions, waitingProgress } from "./phoneCommand.js";
 
 const help = `usage: cnfguard diagnose ${PHONE_USAGE}
 
@@ -10,14 +10,17 @@ Runs the encrypted-config checklist (flow.md) as the phone with state folder DIR
 in this order: ${CHECK_NAMES.join(", ")}.
 Each check prints ok/FAIL and its evidence; a failed one says what was expected, what was seen and the
 likely fix; checks after a failure are skipped. --json prints {"checks":[{name, ok, evidence, …}]}.
-Nothing is enrolled or stored (a new folder only gets its MIC). Exit 0 only when every check passes.`;
+Nothing is enrolled or stored (a new folder only gets its MIC). Exit 0 only when every check passes,
+1 when one fails, 3 when --timeout SECONDS passes first (the checks not run are reported as skipped).`;
 
 export const command: Command = {
   summary: "run the encrypted-config troubleshooting checklist as a phone",
   help,
   async run(argv) {
     const { values } = parse(argv, PHONE_OPTIONS, false);
-    const report = await diagnose(phoneOptions(values));
+    const options = phoneOptions(values);
+    const progress = waitingProgress(options.deadlineMs);
+    const report = await diagnose(options).finally(progress.stop);
     if (values.json) {
       process.stdout.write(JSON.stringify({ checks: report.checks }) + "\n");
     } else {
@@ -26,6 +29,7 @@ export const command: Command = {
         if (c.expected) process.stdout.write(`     expected: ${c.expected}\n     seen:     ${c.seen}\n     fix:      ${c.fix}\n`);
       }
     }
-    return report.ok ? Exit.OK : Exit.FAILED;
+    if (report.timedOut) process.stderr.write(`cnfguard diagnose: timeout: not done within --timeout ${values.timeout} s\n`);
+    return report.ok ? Exit.OK : report.timedOut ? Exit.IO : Exit.FAILED;
   },
 };

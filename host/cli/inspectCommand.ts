@@ -1,10 +1,12 @@
 // `cnfguard inspect FILE [--json]`: the header of a signed file, encrypted config or
 // trust list, and every record of a trust list, as the core reads them. Text output
 // follows the layout of the peer's parser (*.parsed.txt); --json prints one object.
-import { readFile } from "node:fs/promises";
+
 import type { InspectResult, TrustRecord } from "../core/fileFacet.js";
 import { type Core, CoreError, newCore } from "../core.js";
-import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
+import { readBoundedFile } from "../shared/boundedRead.js";
+import { fixHints } from "../shared/fixHints.js";
+import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard inspect FILE [--itl INSTALLED.tlv] [--json]
 
@@ -80,27 +82,22 @@ function recordRows(rec: TrustRecord): [string, string][] {
 }
 
 /** The whole text report. */
-export function inspectText(r: InspectResult): string {
+export function inspectText(r: InspectResult, file = "FILE"): string {
   const blocks = [aligned(headerRows(r)).join("\n")];
   for (const rec of r.records ?? []) blocks.push(aligned(recordRows(rec)).join("\n"));
   const verdict =
     r.signature === "valid"
       ? "Valid signature"
       : r.signature === "E_NO_TRUST_LIST"
-        ? "Signature not checked: no trust list given (use cnfguard verify FILE --itl ITLFile.tlv)"
+        ? `Signature not checked: no trust list given (use ${fixHints.verifyWithTrustList(file).text})`
         : `Signature not valid: ${r.signature}`;
   blocks.push(verdict);
   return blocks.join("\n\n") + "\n";
 }
 
+/** The whole file, bounded by MAX_FILE_BYTES (an endless or huge input is refused at once, exit 3). */
 export async function readInput(file: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === "ENOENT" ? "no such file (check the path)" : err.code === "EISDIR" ? "is a directory (name a file)" : err.message;
-    throw new IoError(`${what} ${file}: ${why}`);
-  }
+  return readBoundedFile(file, what);
 }
 
 export const command: Command = {
@@ -121,7 +118,7 @@ export const command: Command = {
       process.stderr.write(`cnfguard inspect: ${file}: not a well-formed signed file: ${e.message.replace(/^file: /, "")}\n`);
       return Exit.FAILED;
     }
-    process.stdout.write(values.json ? JSON.stringify(result, null, 2) + "\n" : inspectText(result));
+    process.stdout.write(values.json ? JSON.stringify(result, null, 2) + "\n" : inspectText(result, file));
     return Exit.OK;
   },
 };

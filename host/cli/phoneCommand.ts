@@ -3,7 +3,7 @@ import { createInterface } from "node:readline/promises";
 import { bootPhone, type PhoneOptions } from "../phone/bootFlow.js";
 import type { Transport } from "../phone/fileFetcher.js";
 import { readCertifiedPem } from "../phone/phoneState.js";
-import { stepLine } from "../phone/trace.js";
+import { isNetworkFailure, stepLine } from "../phone/trace.js";
 import { checkDeviceName, requireMac } from "../shared/deviceNames.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
@@ -17,11 +17,13 @@ export const PHONE_OPTIONS = {
   transport: { type: "string" },
   "auth-string": { type: "string" },
   mic: { type: "string" },
+  timeout: { type: "string" },
+  "fetch-deadline": { type: "string" },
   json: { type: "boolean" },
 } as const;
 
 export const PHONE_USAGE =
-  "--server HOST (--mac MAC | --name NAME) --state DIR [--http-port 6970] [--tftp-port 69] [--transport auto|http|tftp] [--auth-string DIGITS] [--mic CERT+KEY.pem] [--json]";
+  "--server HOST (--mac MAC | --name NAME) --state DIR [--http-port 6970] [--tftp-port 69] [--transport auto|http|tftp] [--auth-string DIGITS] [--mic CERT+KEY.pem] [--timeout SECONDS] [--fetch-deadline SECONDS] [--json]";
 
 const help = `usage: cnfguard phone ${PHONE_USAGE}
 
@@ -36,10 +38,15 @@ to the trust list's CAPF record → reset → <NAME>.cnf.xml.enc.sgn, verified a
   --transport        auto (HTTP first, then TFTP; default), http or tftp
   --auth-string      the CAPF authentication string, for capfAuthMode 1 (asked for on a terminal)
   --mic FILE         a PEM file with the MIC certificate and its private key, instead of a lab MIC
+  --timeout SECONDS  the whole run's deadline: past it the boot ends as "timeout" (exit 3), nothing stored
+                     (default: none; each fetch and CAPF session still has its own)
+  --fetch-deadline SECONDS  one file's download, however slowly the server sends it (default 30)
   --json             the steps as JSON objects, then {"ok":…}
+  On a terminal, a line every 5 s says how long the phone has been waiting.
 
 One line per step; exit 0 only when a verified full config is in place, 1 for a refusal or failure
-(named; the stored trust list, certificate and config are left as they were), 2 for usage errors.`;
+(named; the stored trust list, certificate and config are left as they were), 2 for usage errors,
+3 when the server cannot be reached or answers too slowly (a fetch deadline, --timeout).`;
 
 /** Reads the options `phone` and `diagnose` share. */
 export function phoneOptions(values: Record<string, string | boolean | undefined>): PhoneOptions {
@@ -82,7 +89,36 @@ export function phoneOptions(values: Record<string, string | boolean | undefined
     transport: transport as Transport,
     authString,
     mic,
+    deadlineMs: seconds(values, "timeout"),
+    fetchDeadlineMs: seconds(values, "fetch-deadline"),
   };
+}
+
+/** A whole number of seconds 1–86400 given as --NAME, in ms; undefined when absent. */
+function seconds(values: Record<string, string | boolean | undefined>, name: string): number | undefined {
+  const v = values[name];
+  if (typeof v !== "string") return undefined;
+  if (!/^[0-9]{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 86400) throw new UsageError(`--${name} '${v}': give whole seconds, 1–86400`);
+  return Number(v) * 1000;
+}
+
+/** On a terminal (stdout a TTY), a line every 5 s while nothing else is printed; returns the stopper and a "something happened" nudge. */
+export function waitingProgress(deadlineMs: number | undefined): { stop: () => void; touch: () => void } {
+  if (!process.stdout.isTTY) return { stop: () => {}, touch: () => {} };
+  const started = Date.now();
+  let last = started;
+  const timer = setInterval(() => {
+    if (Date.now() - last < 5000) return;
+    last = Date.now();
+    const waited = Math.round((last - started) / 1000);
+    const left = deadlineMs === undefined ? "" : `, --timeout in ${Math.max(0, Math.round((started + deadlineMs - last) / 1000))} s`;
+    process.stdout.write(`… still waiting for the server (${waited} s${left})\n`);
+  }, 1000);
+  timer.unref();
+  const touch = (): void => {
+    last = Date.now();
+  };
+  return { stop: () => clearInterval(timer), touch };
 }
 
 /** On a terminal, asks for the authentication string; otherwise undefined (the boot stops and says so). */
@@ -105,14 +141,19 @@ export const command: Command = {
     const { values } = parse(argv, PHONE_OPTIONS, false);
     const options = phoneOptions(values);
     const json = values.json === true;
+    const progress = waitingProgress(options.deadlineMs);
     const result = await bootPhone({
       ...options,
       askAuthString: terminalPrompt(),
-      onStep: (s) => process.stdout.write((json ? JSON.stringify(s) : stepLine(s)) + "\n"),
-    });
+      onStep: (s) => {
+        progress.touch();
+        process.stdout.write((json ? JSON.stringify(s) : stepLine(s)) + "\n");
+      },
+    }).finally(progress.stop);
     if (json) process.stdout.write(JSON.stringify({ ok: result.ok, failure: result.failure, config: result.configPath }) + "\n");
     else if (result.ok) process.stdout.write(`ok: verified full config in ${result.configPath}\n`);
     else process.stderr.write(`cnfguard phone: ${result.failure!.name}: ${result.failure!.message}\n`);
-    return result.ok ? Exit.OK : Exit.FAILED;
+    if (result.ok) return Exit.OK;
+    return isNetworkFailure(result.failure!.name) ? Exit.IO : Exit.FAILED;
   },
 };

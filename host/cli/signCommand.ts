@@ -1,12 +1,13 @@
 // `cnfguard sign FILE --cert SIGNER.pem`: writes FILE.sgn, a version 1.0 signed file (formats.md §1),
 // as the TFTP service signs configs, ring tones and soft-key files.
-import { readFile, writeFile } from "node:fs/promises";
+
 import { basename } from "node:path";
+import { readBoundedFile } from "../shared/boundedRead.js";
 import { certificateInfo } from "../shared/certificateInfo.js";
 import { PemError } from "../shared/pem.js";
+import { writeFileSafely } from "../shared/safeWrite.js";
 import { type FileHash, type Signer, signerFromPem, signFile } from "../shared/signed/signedFileWriter.js";
-import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
-import { fileErrorMessage } from "./hashCommand.js";
+import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard sign FILE --cert SIGNER.pem [--hash sha1|sha512] [-o OUT] [--filename NAME] [--timestamp SECONDS] [--json]
 
@@ -70,11 +71,7 @@ export function timestampOption(value: string | undefined): number | undefined {
 }
 
 export async function readInput(file: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(file));
-  } catch (e) {
-    throw new IoError(fileErrorMessage(e, file));
-  }
+  return new Uint8Array(readBoundedFile(file, ""));
 }
 
 /** A signer PEM file; unusable content becomes an Error (exit 1) naming the file and the option. */
@@ -88,12 +85,9 @@ export async function loadSigner(file: string, option: string): Promise<Signer> 
   }
 }
 
+/** OUT written safely: never through a link or over a special file, whole or not at all. */
 export async function writeOutput(out: string, bytes: Uint8Array): Promise<void> {
-  try {
-    await writeFile(out, bytes);
-  } catch (e) {
-    throw new IoError(fileErrorMessage(e, out));
-  }
+  writeFileSafely(out, bytes, 0o644, out);
 }
 
 /** One line for people ("wrote OUT (N bytes, …)"), or the JSON summary. */

@@ -2,6 +2,7 @@
 // fetched (or was refused) over HTTP or TFTP and each CAPF session, from the deviceevent table.
 
 import { DEFAULT_DATA_DIR } from "../server/database.js";
+import { fixHints } from "../shared/fixHints.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard trace NAME [--limit N] [--data DIR] [--json]
@@ -30,7 +31,7 @@ export const command: Command = {
     try {
       const events = readTimeline(db, name, limit);
       if (events.length === 0 && !findDevice(db, name)) {
-        throw new UsageError(`no device named ${name} and nothing recorded for it — 'cnfguard device list' shows the devices`);
+        throw new UsageError(`no device named ${name} and nothing recorded for it — '${fixHints.listDevices().text}' shows the devices`);
       }
       if (values.json) process.stdout.write(JSON.stringify(events) + "\n");
       else if (events.length === 0) process.stdout.write(`${name}: nothing recorded yet (the phone has not asked the server for a file or a CAPF session)\n`);

@@ -1,7 +1,8 @@
 // `cnfguard verify FILE [--itl INSTALLED.tlv]`: is this signed file or trust list one a
 // phone would accept? Exit 0 when valid; otherwise exit 1 and one line saying why.
 
-import { type Core, newCore } from "../core.js";
+import { type Core, CoreError, newCore } from "../core.js";
+import { CheckFailedError } from "../shared/errors.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
 import { readInput } from "./inspectCommand.js";
 
@@ -29,7 +30,8 @@ export async function coreWithTrustList(itlFile: string): Promise<Core> {
   const core = newCore();
   const installed = core.files.installTrustList(await readInput(itlFile, "--itl"));
   if (!installed.installed) {
-    throw new UsageError(
+    // A verification failure (exit 1), not a usage error: the option was given right, the file is bad.
+    throw new CheckFailedError(
       `--itl ${itlFile}: this trust list cannot be installed: ${installed.message} (${installed.reason}); give the phone's valid ITLFile.tlv`,
     );
   }
@@ -45,7 +47,14 @@ export const command: Command = {
     const file = positionals[0];
     const bytes = await readInput(file, "FILE");
     const trustList = isTrustList(bytes);
-    if (!trustList && !values.itl) throw new UsageError(`${file} is a signed config: give the installed trust list with --itl ITLFile.tlv`);
+    if (!trustList && !values.itl) {
+      const problem = headerProblem(bytes);
+      if (problem) {
+        process.stderr.write(`${file}: refused: not a signed file or trust list (${problem})\n`);
+        return Exit.FAILED;
+      }
+      throw new UsageError(`${file} is a signed config: give the installed trust list with --itl ITLFile.tlv`);
+    }
     const core = values.itl ? await coreWithTrustList(values.itl) : newCore();
     const result = core.files.verify(bytes, trustList ? "trust-list" : "config");
     const kind = trustList ? "trust list" : "signed config";
@@ -61,3 +70,14 @@ export const command: Command = {
     return result.ok ? Exit.OK : Exit.FAILED;
   },
 };
+
+/** Why `bytes` has no well-formed signed header, or undefined when it has one. */
+function headerProblem(bytes: Uint8Array): string | undefined {
+  try {
+    newCore().files.inspect(bytes);
+    return undefined;
+  } catch (e) {
+    if (e instanceof CoreError) return e.message.replace(/^file: /, "");
+    throw e;
+  }
+}

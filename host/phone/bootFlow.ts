@@ -9,6 +9,7 @@ import type { KeyObject } from "node:crypto";
 import type { SignedOpenResult } from "../core/fileFacet.js";
 import { type Core, CoreError, newCore } from "../core.js";
 import { checkDeviceName, deviceFileNames, macDeviceName, SHARED_TRUST_LIST } from "../shared/deviceNames.js";
+import { fixHints } from "../shared/fixHints.js";
 import { type CapfAuthMode, CapfClientError, type CapfClientResult, runCapfSession } from "./capfClient.js";
 import { FetchError, fetchFile, isNotFound, type Transport } from "./fileFetcher.js";
 import { type PhoneConfigView, readPhoneConfig } from "./phoneConfig.js";
@@ -33,8 +34,12 @@ export interface PhoneOptions {
   /** a MIC to install instead of a lab one */
   mic?: { certificateDer: Buffer; privateKey: KeyObject };
   onStep?: (step: TraceStep) => void;
-  /** per file fetch; default 3000 ms */
+  /** per file fetch: silence while connecting or waiting; default 3000 ms */
   fetchTimeoutMs?: number;
+  /** per file fetch, however the server paces its bytes; default 30 000 ms */
+  fetchDeadlineMs?: number;
+  /** the whole run (`--timeout`): past it every fetch and CAPF session is cut and the boot ends as "timeout" */
+  deadlineMs?: number;
   /** CAPF silence that ends a session; default 10 000 ms */
   capfTimeoutMs?: number;
   /** how long to wait for the server to record a new certificate before enrolling again; default 10 000 ms */
@@ -67,11 +72,13 @@ export function deviceNameOf(o: Pick<PhoneOptions, "mac" | "name">): string {
 export async function bootPhone(o: PhoneOptions): Promise<BootResult> {
   const flow = new BootFlow(o);
   try {
-    const config = await flow.run();
+    const config = await flow.withinDeadline(() => flow.run());
     return { ok: true, steps: flow.steps, config, configPath: flow.state.configPath };
   } catch (e) {
     if (e instanceof PhoneFailure) return { ok: false, steps: flow.steps, failure: { name: e.failure, message: e.message } };
     throw e;
+  } finally {
+    flow.dispose();
   }
 }
 
@@ -89,9 +96,50 @@ export class BootFlow {
   /** the list the core holds now (stored or installed during this boot) */
   private installedList?: Buffer;
 
+  /** aborts every fetch and CAPF session once the run's deadline (`--timeout`) passes */
+  private readonly deadline = new AbortController();
+  private deadlineTimer: NodeJS.Timeout | undefined;
+
   constructor(readonly o: PhoneOptions) {
     this.deviceName = deviceNameOf(o);
     this.state = new PhoneState(o.state, this.deviceName, this.core.hash);
+    if (o.deadlineMs !== undefined) this.deadlineTimer = setTimeout(() => this.deadline.abort(), o.deadlineMs);
+  }
+
+  get signal(): AbortSignal {
+    return this.deadline.signal;
+  }
+
+  /** True once the run's deadline has passed. */
+  get timedOut(): boolean {
+    return this.deadline.signal.aborted;
+  }
+
+  /** Runs `work`, ending as PhoneFailure "timeout" once the deadline passes, whatever `work` waits for. */
+  async withinDeadline<T>(work: () => Promise<T>): Promise<T> {
+    const seconds = ((this.o.deadlineMs ?? 0) / 1000).toFixed(0);
+    const timeout = () =>
+      new PhoneFailure(
+        "timeout",
+        `not done within --timeout ${seconds} s (the whole run's deadline); the stored trust list, certificate and config are unchanged`,
+      );
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(timeout());
+      this.deadline.signal.addEventListener("abort", onAbort, { once: true });
+    });
+    aborted.catch(() => {});
+    try {
+      return await Promise.race([work(), aborted]);
+    } catch (e) {
+      throw this.timedOut && e instanceof PhoneFailure ? timeout() : e;
+    } finally {
+      if (onAbort) this.deadline.signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.deadlineTimer);
   }
 
   record(step: TraceStep): void {
@@ -131,7 +179,7 @@ export class BootFlow {
       if (this.capfSessions >= maxSessions) {
         throw new PhoneFailure(
           "hash-mismatch",
-          `certHash ${config.view.certHash || "(empty)"} still differs from MD5 ${held?.md5 ?? "(no certificate)"} after ${this.capfSessions} CAPF session(s): the server did not record the certificate; check 'cnfguard sql "select md5hash,name from device where name='${this.deviceName}'"'`,
+          `certHash ${config.view.certHash || "(empty)"} still differs from MD5 ${held?.md5 ?? "(no certificate)"} after ${this.capfSessions} CAPF session(s): the server did not record the certificate; check ${fixHints.showRecordedHash(this.deviceName).text}`,
         );
       }
       const { outcome } = await this.enrol(config.view);
@@ -293,6 +341,9 @@ export class BootFlow {
       authString,
       currentCertificate: current ? { certDer: current.certificateDer, privateKey: current.privateKey, kind: current.kind } : undefined,
       timeoutMs: this.o.capfTimeoutMs,
+      // On flash before the phone acknowledges it: the server records it on that acknowledgement.
+      keepCertificate: (der: Buffer, key: KeyObject) => this.state.saveLsc(der, key),
+      signal: this.signal,
     };
   }
 
@@ -317,8 +368,7 @@ export class BootFlow {
     const base = { step: "capf-session", check: result.log.filter((l) => !l.startsWith("TLS")).join("; ") };
     switch (result.outcome) {
       case "installed": {
-        const der = result.newCertificateDer!;
-        this.state.saveLsc(der, result.newPrivateKey!);
+        const der = result.newCertificateDer!; // already on flash: kept when acknowledged
         this.record({ ...base, file: "lsc.pem", size: der.length, outcome: `LSC installed, MD5 ${this.state.lsc()!.md5}`, ok: true });
         return result;
       }
@@ -333,7 +383,7 @@ export class BootFlow {
         this.fail(
           { ...base, outcome: "no certificate operation scheduled", ok: false },
           "capf-no-action",
-          `CAPF had nothing to do for ${this.deviceName}, so the server's certHash cannot match: schedule a CAPF install or fetch (cnfguard device capf ${this.deviceName} --operation install)`,
+          `CAPF had nothing to do for ${this.deviceName}, so the server's certHash cannot match: schedule a CAPF install or fetch on the server (${fixHints.scheduleCapf(this.deviceName).text}) and boot again`,
         );
       default:
         this.fail(
@@ -409,6 +459,8 @@ export class BootFlow {
       transport: this.o.transport,
       filename: file,
       timeoutMs: this.o.fetchTimeoutMs,
+      deadlineMs: this.o.fetchDeadlineMs,
+      signal: this.signal,
     });
   }
 

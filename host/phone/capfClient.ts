@@ -58,6 +58,16 @@ export interface CapfClientOptions {
   currentCertificate?: { certDer: Buffer; privateKey: KeyObject | string; kind?: "lsc" | "mic" };
   /** silence (and connection set-up) that ends the session, default 10 000 ms */
   timeoutMs?: number;
+  /**
+   * Keeps an accepted certificate before the phone acknowledges it (store certificate response
+   * reason 1): the server commits on that acknowledgement, so the phone must already hold what it
+   * acknowledged. Throwing refuses the certificate (reason 7). Default: keep nothing here.
+   */
+  keepCertificate?: (certificateDer: Buffer, privateKey: KeyObject) => void;
+  /** ends the session at once (the phone's overall deadline) */
+  signal?: AbortSignal;
+  /** the whole session, however the server paces it; default 60 000 ms */
+  deadlineMs?: number;
   /** key generation; default node:crypto. Replays of recorded sessions plug in the recorded key. */
   generateKey?: (request: CapfKeyRequest) => Promise<KeyObject>;
 }
@@ -102,6 +112,8 @@ interface ClientSession {
   log: string[];
   generatedKey?: KeyObject;
   storedCertificate?: Buffer;
+  /** the phone kept the certificate and answered the store request with reason 1 */
+  acknowledged?: boolean;
   handedOver?: "fetch" | "delete";
 }
 
@@ -111,11 +123,30 @@ export async function runCapfSession(options: CapfClientOptions): Promise<CapfCl
   checkCredentials(options, log);
   const socket = await connectPinned(options, timeoutMs, log);
   const channel = new CapfChannel(socket);
+  const deadlineMs = options.deadlineMs ?? 60_000;
+  const deadline = setTimeout(() => socket.destroy(new Error(`the session took longer than ${deadlineMs} ms`)), deadlineMs);
+  const abort = () => socket.destroy(new Error("aborted"));
+  options.signal?.addEventListener("abort", abort, { once: true });
+  const session: ClientSession = { options, channel, sessionId: 0, timeoutMs, log };
   try {
-    return await converse({ options, channel, sessionId: 0, timeoutMs, log });
+    return await converse(session);
   } catch (e) {
+    // Acknowledged and kept, then the end session was lost: the server committed on our
+    // acknowledgement (or will enrol us again if it never got it) — the certificate is ours.
+    if (session.acknowledged && session.storedCertificate && session.generatedKey) {
+      log.push(`end session not received (${(e as Error).message}); keeping the acknowledged certificate`);
+      return {
+        outcome: "installed",
+        reason: CapfReason.updateCertificate,
+        log,
+        newCertificateDer: session.storedCertificate,
+        newPrivateKey: session.generatedKey,
+      };
+    }
     throw asClientError(e, log);
   } finally {
+    clearTimeout(deadline);
+    options.signal?.removeEventListener("abort", abort);
     channel.destroy();
   }
 }
@@ -307,10 +338,18 @@ export async function generateKey(request: CapfKeyRequest): Promise<KeyObject> {
 /** Store certificate request: accept the LSC only if it certifies the key this session made. */
 function answerStore(session: ClientSession, message: CapfMessage): void {
   const { der } = readCertificateValue(requireElement(message, CapfTag.certificate, "certificate"));
-  const problem = storeProblem(session, der);
+  let problem = storeProblem(session, der);
+  if (!problem) {
+    try {
+      session.options.keepCertificate?.(der, session.generatedKey!);
+    } catch (e) {
+      problem = `cannot keep it (${(e as Error).message})`;
+    }
+  }
   if (problem) session.log.push(`store certificate refused: ${problem}`);
   else session.storedCertificate = der;
   send(session, CapfCommand.storeCertResponse, [{ tag: CapfTag.reason, value: u8Value(problem ? CapfReason.invalidElement : CapfReason.updateCertificate) }]);
+  session.acknowledged = !problem;
 }
 
 function storeProblem(session: ClientSession, der: Buffer): string | undefined {

@@ -4,6 +4,7 @@
 // phone's flash changes: no enrolment, and trust lists and configs are never written.
 import net from "node:net";
 import tls from "node:tls";
+import { fixHints } from "../shared/fixHints.js";
 import { BootFlow, type PhoneOptions } from "./bootFlow.js";
 import type { CapfEntry, PhoneConfigView } from "./phoneConfig.js";
 import { PhoneFailure, type TraceStep } from "./trace.js";
@@ -23,7 +24,7 @@ type Outcome = Omit<Check, "name">;
 
 const CONNECT_TIMEOUT_MS = 3000;
 
-export async function diagnose(o: PhoneOptions): Promise<{ ok: boolean; checks: Check[] }> {
+export async function diagnose(o: PhoneOptions): Promise<{ ok: boolean; checks: Check[]; timedOut: boolean }> {
   const steps: TraceStep[] = [];
   const flow = new BootFlow({ ...o, onStep: (s) => steps.push(s) });
   flow.prepare();
@@ -42,11 +43,18 @@ export async function diagnose(o: PhoneOptions): Promise<{ ok: boolean; checks: 
       checks.push({ name, ok: false, evidence: `skipped: the ${failed} check failed` });
       continue;
     }
-    const outcome = await run[name]();
+    let outcome: Outcome;
+    try {
+      outcome = await flow.withinDeadline(() => run[name]());
+    } catch (e) {
+      if (!(e instanceof PhoneFailure) || !flow.timedOut) throw e;
+      outcome = { ok: false, evidence: e.message };
+    }
     checks.push({ name, ...outcome });
     if (!outcome.ok) failed = name;
   }
-  return { ok: checks.every((c) => c.ok), checks };
+  flow.dispose();
+  return { ok: checks.every((c) => c.ok), checks, timedOut: flow.timedOut };
 }
 
 function lastSteps(steps: TraceStep[], from: number): string {
@@ -69,7 +77,7 @@ async function checkPartialConfig(flow: BootFlow, steps: TraceStep[], context: {
         evidence,
         expected: "a partial config (fullConfig false) naming CAPF",
         seen: "a full config: the profile does not ask for encryption",
-        fix: `tick TFTP Encrypted Config on ${flow.deviceName}'s security profile (cnfguard profile edit NAME --tftp-encrypted-config)`,
+        fix: `tick TFTP Encrypted Config on ${flow.deviceName}'s security profile: find it with ${fixHints.showProfile(flow.deviceName).text}, then ${fixHints.encryptConfigs("PROFILE").text} with that name`,
       };
     }
     if (view.capfList.length === 0) {
@@ -124,7 +132,7 @@ async function checkCapfService(context: { view?: PhoneConfigView; reachable?: C
     evidence: tried.join("; "),
     expected: "the CAPF service accepting TCP connections",
     seen: tried.join("; "),
-    fix: "start the CAPF service on the publisher (cnfguard server start), and check firewalls between phone and port",
+    fix: `start the CAPF service on the publisher (${fixHints.startServer().text}), and check firewalls between phone and port`,
   };
 }
 
@@ -189,8 +197,8 @@ function checkCertHash(flow: BootFlow, view: PhoneConfigView): Outcome {
   if (flow.matches(view, held)) return { ok: true, evidence: `${evidence}: equal` };
   const fix =
     view.certHash === ""
-      ? `the CAPF database has no certificate for ${flow.deviceName}: schedule a CAPF install (cnfguard device capf ${flow.deviceName} install) and boot the phone`
-      : `certHash ${view.certHash} ≠ ${mine}: the CAPF database holds another certificate; schedule a CAPF fetch or install for ${flow.deviceName} and boot the phone`;
+      ? `the CAPF database has no certificate for ${flow.deviceName}: schedule a CAPF install (${fixHints.scheduleCapf(flow.deviceName).text}) and boot the phone`
+      : `certHash ${view.certHash} ≠ ${mine}: the CAPF database holds another certificate; schedule a CAPF fetch (${fixHints.scheduleCapf(flow.deviceName, "fetch").text}) or install for ${flow.deviceName} and boot the phone`;
   return { ok: false, evidence, expected: held ? held.md5 : "a certificate on the phone", seen: view.certHash || "(empty)", fix };
 }
 

@@ -29,8 +29,13 @@ export interface FetchFileOptions {
   retries?: number;
   /** refuse files larger than this; default 16 MiB */
   maxBytes?: number;
+  /** the whole fetch (both transports), however the server paces its bytes; default 30 000 ms */
+  deadlineMs?: number;
   signal?: AbortSignal;
 }
+
+/** A fetch's overall deadline by default: far above a config's download time, far below "hours". */
+export const DEFAULT_FETCH_DEADLINE_MS = 30_000;
 
 export interface FetchedFile {
   bytes: Uint8Array;
@@ -65,6 +70,30 @@ export function isNotFound(error: unknown): boolean {
 }
 
 export async function fetchFile(options: FetchFileOptions): Promise<FetchedFile> {
+  // The silence time-outs below restart with every byte; this one does not (a server that
+  // drips one byte a second would otherwise hold the phone for hours).
+  const deadlineMs = options.deadlineMs ?? DEFAULT_FETCH_DEADLINE_MS;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  try {
+    return await fetchWithin({ ...options, signal });
+  } catch (e) {
+    if (deadline.signal.aborted && !options.signal?.aborted) {
+      throw new FetchError(
+        `${options.filename}: not received within the fetch deadline of ${deadlineMs} ms (the server answers too slowly)`,
+        "unreachable",
+        e instanceof FetchError ? e.via : "http",
+        options.filename,
+      );
+    }
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function fetchWithin(options: FetchFileOptions): Promise<FetchedFile> {
   const transport = options.transport ?? "auto";
   if (transport === "tftp") return { bytes: await overTftp(options), via: "tftp" };
   try {

@@ -2,7 +2,9 @@
 // Failures are sorted by what a caller does next: "not-found" is an answer (the
 // server has no such file), "unreachable" and "timeout" mean the service is not
 // there (a phone then tries TFTP), anything else is a failed download.
+
 import { type IncomingMessage, request } from "node:http";
+import { MAX_FILE_BYTES } from "../shared/boundedRead.js";
 
 export interface HttpGetOptions {
   host: string;
@@ -36,7 +38,7 @@ export class HttpFetchError extends Error {
 }
 
 export const DEFAULT_HTTP_PORT = 6970;
-const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = MAX_FILE_BYTES;
 
 /** Connection errors that mean "nothing answers there", as opposed to a broken answer. */
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN", "EADDRNOTAVAIL"]);

@@ -24,9 +24,9 @@ const AUTH_MODES: Record<number, CapfAuthMode> = { 0: "null", 1: "string", 2: "n
 export function readPhoneConfig(xml: string): PhoneConfigView {
   const fullText = tagText(xml, "fullConfig");
   const modeNumber = Number(tagText(xml, "capfAuthMode") ?? "0");
-  const capfList = [...xml.matchAll(/<capf>([\s\S]*?)<\/capf>/g)].slice(0, 5).map((m) => ({
-    host: tagText(m[1], "processNodeName") ?? "",
-    port: Number(tagText(m[1], "phonePort") ?? "3804"),
+  const capfList = capfBlocks(xml).map((block) => ({
+    host: tagText(block, "processNodeName") ?? "",
+    port: Number(tagText(block, "phonePort") ?? "3804"),
   }));
   return {
     full: fullText === undefined || fullText.toLowerCase() !== "false",
@@ -35,6 +35,22 @@ export function readPhoneConfig(xml: string): PhoneConfigView {
     capfList: capfList.filter((c) => c.host !== "" && Number.isInteger(c.port) && c.port > 0 && c.port < 65536),
     certHash: (tagText(xml, "certHash") ?? "").toLowerCase(),
   };
+}
+
+/**
+ * The first five <capf>…</capf> bodies, found with indexOf: a lazy regex restarted at every
+ * unclosed <capf> is quadratic (100 000 of them took minutes; the fuzzer keeps this linear).
+ */
+function capfBlocks(xml: string): string[] {
+  const blocks: string[] = [];
+  for (let at = 0; blocks.length < 5; ) {
+    const open = xml.indexOf("<capf>", at);
+    const close = open < 0 ? -1 : xml.indexOf("</capf>", open + 6);
+    if (close < 0) break;
+    blocks.push(xml.slice(open + 6, close));
+    at = close + 7;
+  }
+  return blocks;
 }
 
 function tagText(xml: string, tag: string): string | undefined {
@@ -53,12 +69,13 @@ const SECRET = /password|secret|key|pin$/i;
 export function configOutline(xml: string): string[] {
   const lines: string[] = [];
   let depth = 0;
-  const tokens = /<(\/?)([A-Za-z][\w.-]*)([^>]*?)(\/?)>([^<]*)/g;
+  // [^<>] keeps an unclosed "<a" from scanning to the end of the text at every "<": linear time.
+  const tokens = /<(\/?)([A-Za-z][\w.-]*)([^<>]*?)(\/?)>([^<]*)/g;
   const body = xml.replace(/<\?[^>]*\?>/g, "");
   for (const m of body.matchAll(tokens)) {
     const [, closing, tag, attributes, selfClosing, after] = m;
     if (closing) {
-      depth--;
+      depth = Math.max(0, depth - 1); // a stray closing tag (the fuzzer found it) must not make the indent negative
       continue;
     }
     const attrs = attributes.trim() ? ` [${attributes.trim()}]` : "";

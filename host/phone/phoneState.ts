@@ -3,13 +3,14 @@
 // and the last verified full config. Every write goes aside first and is renamed into place,
 // so a failed boot never leaves half a file; keys are mode 0600.
 import { createPrivateKey, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { HashFacet } from "../core/hashFacet.js";
 import { core } from "../core.js";
 import { deviceFileNames } from "../shared/deviceNames.js";
 import { readPemBlocks } from "../shared/pem.js";
 import { certificatePem, createCertificate, privateKeyPem } from "../shared/pki/certificateBuilder.js";
+import { writeFileSafely } from "../shared/safeWrite.js";
 
 /** A certificate the phone holds, with its private key. */
 export interface HeldCertificate {
@@ -162,8 +163,5 @@ function readOptional(path: string): Buffer | undefined {
 
 /** Write beside the target, then rename: readers see the old file or the new one, never a part. */
 export function writeAtomically(path: string, data: string | Uint8Array, mode: number): void {
-  const aside = `${path}.new`;
-  rmSync(aside, { force: true }); // a leftover from a crash would keep its old mode
-  writeFileSync(aside, data, { mode });
-  renameSync(aside, path);
+  writeFileSafely(path, data, mode);
 }

@@ -27,3 +27,8 @@ export function stepLine(s: TraceStep): string {
   const file = s.file ? ` ${s.file}${s.size !== undefined ? ` (${s.size} bytes${s.via ? ` via ${s.via}` : ""})` : ""}` : "";
   return `${s.ok ? "  " : "✗ "}${s.step.padEnd(16)}${file} — ${s.check}: ${s.outcome}`;
 }
+
+/** Failures that mean the server could not be reached or answered too slowly: `phone` exits 3 (network), not 1. */
+export function isNetworkFailure(name: string): boolean {
+  return name === "timeout" || name.endsWith("-unavailable") || name === "capf-unreachable" || name === "capf-timeout" || name === "capf-connect";
+}

@@ -17,6 +17,7 @@ export function initDataFolder(dataDir: string, advertise = DEFAULT_ADVERTISE, i
     throw new IoError(`${dataDir}: the data folder exists and is not empty — refusing to overwrite it; choose another --data or remove it first`);
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700); // an existing empty folder keeps its mode otherwise (0755 seen): it holds the keys
   mkdirSync(pkiDir(dataDir), { mode: 0o700 });
   writeLabPki(dataDir, { ...createLabPki(advertise), ...imported });
   const db = createDatabase(dataDir);

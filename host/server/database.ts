@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { IoError } from "../shared/errors.js";
+import { fixHints } from "../shared/fixHints.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 
 export type Db = Database.Database;
@@ -23,7 +24,7 @@ export function databasePath(dataDir: string): string {
 export function openDatabase(dataDir: string, options: { readonly?: boolean } = {}): Db {
   const path = databasePath(dataDir);
   if (!existsSync(path)) {
-    throw new IoError(`${path}: no database here — run 'cnfguard server init --data ${dataDir}' first, or pass the right --data`);
+    throw new IoError(`${path}: no database here — run '${fixHints.initDataFolder(dataDir).text}' first, or pass the right --data`);
   }
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: true, timeout: 5000 });
   db.pragma("foreign_keys = ON");

@@ -27,3 +27,11 @@ export class IoError extends Error {
     this.name = "IoError";
   }
 }
+
+/** The input was read and checked, and the answer is no (exit 1): e.g. a trust list that cannot be installed. */
+export class CheckFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckFailedError";
+  }
+}

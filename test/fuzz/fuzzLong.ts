@@ -1,8 +1,12 @@
 // `npm run fuzz`: the long file-engine fuzz run (≥ 10⁶ mutated files over the three
 // formats), with progress lines. Usage: node dist/test/fuzz/fuzzLong.js [TOTAL] [SEED].
+// `npm run fuzz -- decoders [--count N] [--seed S]`: the TypeScript-side decoders (CAPF, TFTP,
+// config XML), N mutants each (default 200 000).
 // The node:test runner also finds this file under dist/test/; it then does nothing.
 
 import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { DECODER_TARGETS, DecoderFuzzFailure, fuzzDecoder } from "./decoderFuzz.js";
 import { FUZZ_FORMATS, FuzzFailure, type FuzzReport, fuzzFormat } from "./fileFuzz.js";
 
 function summary(report: FuzzReport): string {
@@ -12,7 +16,35 @@ function summary(report: FuzzReport): string {
     .join(" ");
 }
 
+/** `decoders --count N --seed S`: every decoder target, N mutants each, one line per target. */
+function decoders(argv: string[]): number {
+  const { values } = parseArgs({ args: argv, options: { count: { type: "string" }, seed: { type: "string" } }, strict: true });
+  const count = Number(values.count ?? 200_000);
+  const seed = Number(values.seed ?? Date.now() % 0xffffffff);
+  if (!Number.isInteger(count) || count <= 0 || !Number.isInteger(seed)) {
+    process.stderr.write("usage: npm run fuzz -- decoders [--count N ≥ 1] [--seed S]\n");
+    return 2;
+  }
+  process.stdout.write(`decoder fuzz: ${count} mutants for each of ${DECODER_TARGETS.map((t) => t.name).join(", ")}; seed ${seed}\n`);
+  try {
+    DECODER_TARGETS.forEach((target, k) => {
+      const started = Date.now();
+      const r = fuzzDecoder(target, count, seed + k);
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      process.stdout.write(`${target.name}: ${r.runs} mutants in ${secs} s, ${r.refused} refused by name, slowest call ${r.slowestMs.toFixed(1)} ms\n`);
+    });
+  } catch (e) {
+    if (!(e instanceof DecoderFuzzFailure)) throw e;
+    const saved = `fuzz-failure-${e.target}-${seed}.bin`;
+    writeFileSync(saved, e.input);
+    process.stderr.write(`FAILED: ${e.message}; input saved to ${saved}\n`);
+    return 1;
+  }
+  return 0;
+}
+
 function main(): number {
+  if (process.argv[2] === "decoders") return decoders(process.argv.slice(3));
   const total = Number(process.argv[2] ?? 1_000_000);
   const seed = Number(process.argv[3] ?? Date.now() % 0xffffffff);
   if (!Number.isInteger(total) || total <= 0 || !Number.isInteger(seed)) {

@@ -26,3 +26,11 @@ export function closesWithin(socket: net.Socket, ms: number): Promise<number | u
     socket.once("end", done);
   });
 }
+
+/** Closes `server` after destroying the connections it still holds (a test's peer may never close its side). */
+export function closeWithConnections(server: net.Server, sockets: Set<net.Socket>): Promise<void> {
+  return new Promise((resolve) => {
+    for (const s of sockets) s.destroy();
+    server.close(() => resolve());
+  });
+}

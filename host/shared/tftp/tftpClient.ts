@@ -4,8 +4,10 @@
 // Lock-step receiver: it acks only the expected block, re-acks the previous one when
 // that arrives again, ignores anything else, and retransmits its last packet when the
 // server goes quiet. Block numbers may wrap from 65535 to 0.
+
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { lookup } from "node:dns/promises";
+import { MAX_FILE_BYTES } from "../boundedRead.js";
 import { printable } from "../logText.js";
 import { endpoint } from "./endpoint.js";
 import { acceptOack, DEFAULT_BLKSIZE } from "./tftpOptions.js";
@@ -55,7 +57,8 @@ export class TftpClientError extends Error {
 }
 
 export const DEFAULT_CLIENT_BLKSIZE = 1428;
-export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+/** The largest file a phone downloads: one limit for downloads and the CLI's inputs. */
+export const DEFAULT_MAX_BYTES = MAX_FILE_BYTES;
 
 /** Download one file. Errors are TftpClientError and name the file, the server and the TFTP error. */
 export async function tftpGet(options: TftpGetOptions): Promise<Uint8Array> {
