@@ -111,7 +111,7 @@ test("no message outside fixHints.ts spells a cnfguard command", () => {
           .split("\n")
           .forEach((line, i) => {
             // A message is a quoted string; help texts (usage lines, "see cnfguard X") are not checked.
-            const quoted = /[`'"]/.test(line) && !/^\s*(\/\/|\*)/.test(line) && !/usage: cnfguard/.test(line);
+            const quoted = /[`'"]/.test(line) && !/^\s*(\/\/|\/?\*)/.test(line) && !/usage: cnfguard/.test(line);
             if (quoted && /cnfguard (server (init|start)|device|profile|sql|verify|trace|diagnose|phone) /.test(line))
               offenders.push(`${path}:${i + 1}: ${line.trim()}`);
           });

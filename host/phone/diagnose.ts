@@ -198,7 +198,7 @@ function checkCertHash(flow: BootFlow, view: PhoneConfigView): Outcome {
   const fix =
     view.certHash === ""
       ? `the CAPF database has no certificate for ${flow.deviceName}: schedule a CAPF install (${fixHints.scheduleCapf(flow.deviceName).text}) and boot the phone`
-      : `certHash ${view.certHash} ≠ ${mine}: the CAPF database holds another certificate; schedule a CAPF fetch (${fixHints.scheduleCapf(flow.deviceName, "fetch").text}) or install for ${flow.deviceName} and boot the phone`;
+      : `certHash ${view.certHash} ≠ ${mine}: the CAPF database holds another certificate; schedule a CAPF fetch or install for ${flow.deviceName} (${fixHints.scheduleCapf(flow.deviceName, "fetch").text}) and boot the phone`;
   return { ok: false, evidence, expected: held ? held.md5 : "a certificate on the phone", seen: view.certHash || "(empty)", fix };
 }
 
