@@ -2,12 +2,15 @@
 // formats), with progress lines. Usage: node dist/test/fuzz/fuzzLong.js [TOTAL] [SEED].
 // `npm run fuzz -- decoders [--count N] [--seed S]`: the TypeScript-side decoders (CAPF, TFTP,
 // config XML), N mutants each (default 200 000).
+// `npm run fuzz -- soak [--seconds 180] [--phones 8] [--seed S]`: the server under mixed load
+// (phones booting, malformed TFTP/HTTP/CAPF traffic); RSS and descriptors flat, every phone served.
 // The node:test runner also finds this file under dist/test/; it then does nothing.
 
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DECODER_TARGETS, DecoderFuzzFailure, fuzzDecoder } from "./decoderFuzz.js";
 import { FUZZ_FORMATS, FuzzFailure, type FuzzReport, fuzzFormat } from "./fileFuzz.js";
+import { soak, soakProblems } from "./soak.js";
 
 function summary(report: FuzzReport): string {
   return [...report.statuses.entries()]
@@ -43,8 +46,29 @@ function decoders(argv: string[]): number {
   return 0;
 }
 
-function main(): number {
+async function soakCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { seconds: { type: "string" }, phones: { type: "string" }, seed: { type: "string" } }, strict: true });
+  const seconds = Number(values.seconds ?? 180);
+  const phones = Number(values.phones ?? 8);
+  const seed = Number(values.seed ?? Date.now() % 0xffffffff);
+  if (![seconds, phones, seed].every(Number.isInteger) || seconds < 1 || phones < 1 || phones > 64) {
+    process.stderr.write("usage: npm run fuzz -- soak [--seconds N ≥ 1] [--phones 1–64] [--seed S]\n");
+    return 2;
+  }
+  process.stdout.write(`soak: ${phones} phones and hostile traffic for ${seconds} s; seed ${seed}\n`);
+  const report = await soak({ seconds, phones, seed, log: (line) => process.stdout.write(`  ${line}\n`) });
+  const problems = soakProblems(report);
+  const mib = (n: number) => (n / 1048576).toFixed(0);
+  process.stdout.write(
+    `soak: ${report.rounds} rounds, ${report.boots} boots, ${report.hostile} hostile packets/connections; RSS ${mib(report.rss.warm)} → ${mib(report.rss.end)} MiB, fds ${report.fds.warm} → ${report.fds.end}\n`,
+  );
+  for (const p of problems) process.stderr.write(`FAILED: ${p}\n`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+function main(): number | Promise<number> {
   if (process.argv[2] === "decoders") return decoders(process.argv.slice(3));
+  if (process.argv[2] === "soak") return soakCommand(process.argv.slice(3));
   const total = Number(process.argv[2] ?? 1_000_000);
   const seed = Number(process.argv[3] ?? Date.now() % 0xffffffff);
   if (!Number.isInteger(total) || total <= 0 || !Number.isInteger(seed)) {
@@ -84,4 +108,13 @@ function main(): number {
 
 // Under `node --test` (NODE_TEST_CONTEXT is set in its children) this long run is skipped.
 if (process.env.NODE_TEST_CONTEXT) process.stdout.write("fuzzLong: skipped under the test runner; run it with npm run fuzz\n");
-else process.exitCode = main();
+else
+  Promise.resolve(main()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: Error) => {
+      process.stderr.write(`FAILED (crash): ${e.stack}\n`);
+      process.exitCode = 1;
+    },
+  );
