@@ -1,4 +1,4 @@
-// `cnfguard device add|edit|list|show|delete|export|capf`: devices of every class, their
+// `cnfguard device add|edit|list|show|delete|export|import|capf`: devices of every class, their
 // scheduled CAPF operations and the certificates CAPF recorded.
 
 import { renameSync, rmSync, writeFileSync } from "node:fs";
@@ -10,10 +10,11 @@ import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard device add DEVICE --profile NAME [--line DN] [--description TEXT] [--data DIR] [--json]
        cnfguard device edit DEVICE [--profile NAME] [--line DN] [--description TEXT] [--data DIR] [--json]
-       cnfguard device list [--data DIR] [--json]
+       cnfguard device list [--name PATTERN] [--limit N] [--data DIR] [--json]
        cnfguard device show DEVICE [--data DIR] [--json]
        cnfguard device delete DEVICE [--data DIR] [--json]
        cnfguard device export DEVICE --certificate [-o FILE] [--data DIR]
+       cnfguard device import FILE.csv [--data DIR] [--json]
        cnfguard device import --from-capfd FILE --profile NAME [--data DIR] [--json]
        cnfguard device capf DEVICE install|fetch|delete|none [--until TIME] [--auth-string DIGITS|generate]
                             [--capf-auth MODE] [--key-size BITS | --curve NAME] [--data DIR] [--json]
@@ -26,9 +27,18 @@ An existing device is found by its name in any case.
 add     a device with a phone security profile (any profile, any class). Its line
         (directory number, default the next free from 1001) gets a random SIP and SSH password.
 edit    changes what add set: --profile (Device Security Profile), --line, --description.
+list    the devices in name order. --name PATTERN: a name prefix (SEP0011) or a glob (SEP*FA40, ? = one
+        character); --limit N: at most N rows.
 show    one device: profile, CAPF settings, Certificate Operation Status, deadline, the LSC's validity.
 delete  removes the device; its files are no longer served from the next request on.
 export  --certificate: the certificate CAPF recorded for the device, as PEM (stdout, or -o FILE).
+import  FILE.csv: the bulk path (CUCM's Bulk Administration Tool): a CSV file whose header row names the columns
+        name,profile,line,description,certificate,capf (name and profile required; any order).
+        certificate: path of the phone's PEM certificate, relative to the CSV's folder, recorded as if
+        CAPF had installed it (certificate, public key, md5hash); rows may share a file.
+        capf: install|fetch|delete|none, the CAPF operation to schedule (default none).
+        line: directory number (default the next free). All rows are written in one transaction, or
+        none: the first bad row stops the import with its line, column and the fix.
 import  --from-capfd FILE: the devices and certificates of a capfd (open CAPF server) SQLite database,
         all under --profile NAME; md5hash is the MD5 of each certificate's DER. Every row is checked
         first: an unreadable row is named (exit 1) and nothing is imported.
@@ -60,6 +70,8 @@ const options = {
   certificate: { type: "boolean" },
   output: { type: "string", short: "o" },
   "from-capfd": { type: "string" },
+  name: { type: "string" },
+  limit: { type: "string" },
 } as const;
 
 type Values = ReturnType<typeof parse<typeof options>>["values"];
@@ -67,13 +79,14 @@ type Values = ReturnType<typeof parse<typeof options>>["values"];
 const ACTION_NAMES = "add, edit, list, show, delete, export, import or capf";
 
 export const command: Command = {
-  summary: "devices: add|edit|list|show|delete|export|capf",
+  summary: "devices: add|edit|list|show|delete|export|import|capf",
   help,
   async run(argv) {
     const { values, positionals } = parse(argv, options);
     const [action, ...args] = positionals;
     const { openDatabase } = await import("../server/database.js");
     const run = ACTIONS[action ?? ""];
+    if (action === "import" && values["from-capfd"] === undefined) return importAction(args, values);
     if (!run) throw new UsageError(action ? `unknown action '${action}': use ${ACTION_NAMES}` : `say ${ACTION_NAMES}`);
     const db = openDatabase(values.data ?? DEFAULT_DATA_DIR);
     try {
@@ -104,10 +117,14 @@ const ACTIONS: Record<string, Action> = {
     const { editDevice } = await import("../server/deviceStore.js");
     return { devices: [editDevice(db, name, { profile: v.profile, directorynumber: v.line, description: v.description })] };
   },
-  async list(db, args) {
-    if (args.length > 0) throw new UsageError(`device list takes no arguments (got '${args[0]}')`);
+  async list(db, args, v) {
+    if (args.length > 0) throw new UsageError(`device list takes no arguments (got '${args[0]}'); to filter, use --name PATTERN`);
+    if (v.name !== undefined && !/^[A-Za-z0-9*?[\]-]{1,64}$/.test(v.name)) {
+      throw new UsageError(`--name '${v.name}': give a name prefix or a glob of letters, digits, * and ?, e.g. SEP0011*`);
+    }
+    if (v.limit !== undefined && !/^[1-9][0-9]{0,6}$/.test(v.limit)) throw new UsageError(`--limit '${v.limit}': give a number of rows, 1–9999999`);
     const { listDevices } = await import("../server/deviceStore.js");
-    return { devices: listDevices(db) };
+    return { devices: listDevices(db, { name: v.name, limit: v.limit === undefined ? undefined : Number(v.limit) }) };
   },
   async show(db, args) {
     const { requireDevice } = await import("../server/deviceStore.js");
@@ -174,6 +191,30 @@ const ACTIONS: Record<string, Action> = {
     return { devices: [device], revealAuthString: v["auth-string"] !== undefined };
   },
 };
+
+/** `device import FILE.csv`: the source is chosen here; importDevices checks and writes whatever it yields. */
+async function importAction(args: string[], v: Values): Promise<number> {
+  if (args.length !== 1) throw new UsageError("device import needs one FILE.csv (columns name,profile,line,description,certificate,capf)");
+  const { devicesFromCsv } = await import("../server/deviceCsv.js");
+  const { importDevices } = await import("../server/deviceImport.js");
+  const { openDatabase } = await import("../server/database.js");
+  const records = devicesFromCsv(args[0]);
+  const db = openDatabase(v.data ?? DEFAULT_DATA_DIR);
+  try {
+    const started = performance.now();
+    const s = importDevices(db, records);
+    const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+    if (v.json) process.stdout.write(JSON.stringify({ file: args[0], ...s, seconds }) + "\n");
+    else {
+      const ops = Object.entries(s.capf).filter(([op, n]) => op !== "none" && n > 0);
+      const capf = ops.length ? `; CAPF ${ops.map(([op, n]) => `${op} ${n}`).join(", ")}` : "";
+      process.stdout.write(`imported ${s.imported} devices from ${args[0]} (${s.withCertificate} with a certificate${capf}) in ${seconds} s\n`);
+    }
+    return Exit.OK;
+  } finally {
+    db.close();
+  }
+}
 
 function oneName(args: string[], action: string): string {
   if (args.length !== 1) throw new UsageError(`device ${action} needs exactly one device name (e.g. SEPA45630BBFA40, ATA00778DA1C439, CSFJSMITH)`);

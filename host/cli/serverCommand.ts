@@ -5,12 +5,15 @@ import { DEFAULT_DATA_DIR } from "../server/database.js";
 import { DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
+/** Room for a storm: 10,000 phones whose fetches take a few ms each rarely hold more than a few hundred at once. */
+const DEFAULT_MAX_TRANSFERS = 1024;
+
 const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--import-pki DIR] [--admin-user NAME] [--admin-password-file FILE] [--json]
        cnfguard server init-admin --data DIR [--admin-user NAME] [--admin-password-file FILE] [--json]
        cnfguard server start --data DIR [--bind 127.0.0.1] [--http-port 6970] [--tftp-port 69]
                              [--capf-port 3804] [--advertise HOST] [--mic-ca CA.pem]… [--lsc-days N]
                              [--admin-port 8443] [--admin-bind 127.0.0.1] [--json]
-                             [--max-transfers 256] [--tftp-deadline 30] [--header-timeout 10]
+                             [--max-transfers N] [--tftp-deadline 30] [--header-timeout 10]
                              [--http-max-connections 256] [--http-max-per-source 16]
                              [--capf-max-connections 64] [--capf-max-per-source 8]
 
@@ -38,14 +41,17 @@ start  serves ITLFile.tlv, ITL<NAME>.tlv, <NAME>.cnf.xml[.sgn|.enc.sgn] (every d
        --admin-bind ADDR where they listen (default 127.0.0.1, this host only)
        --lsc-days N      days an issued LSC is valid for devices whose profile sets none (default ${DEFAULT_LSC_DAYS})
        limits (what one client or a flood may hold; see README "Limits"):
-       --max-transfers N           TFTP transfers at once (default 256); when full, one that has not
-                                   acknowledged its first packet within a second makes room
+       --max-transfers N           TFTP transfers at once (default ${DEFAULT_MAX_TRANSFERS}, sized for a boot storm of
+                                   10,000 phones); when full, one that has not acknowledged its first packet
+                                   within a second makes room, else the request gets TFTP error 0 "server busy,
+                                   try again later", which phones answer by retrying
        --tftp-deadline SECONDS     longest one TFTP transfer may take, whatever time-out it asks (default 30)
        --header-timeout SECONDS    time an HTTP client has to send its request (default 10)
        --http-max-connections N    HTTP connections at once (default 256) …
        --http-max-per-source N     … and from one address once half are taken (default 16)
        --capf-max-connections N    CAPF connections at once, TLS handshakes included (default 64) …
        --capf-max-per-source N     … and from one address once half are taken (default 8)
+       Files are built when the database changes and served from memory (docs/architecture.md).
 --data DIR defaults to ${DEFAULT_DATA_DIR}.`;
 
 const options = {
@@ -179,7 +185,7 @@ async function start(data: string, v: StartValues): Promise<number> {
     micIssuers: (v["mic-ca"] ?? []).map((file) => readCertificateFile(file, "--mic-ca")),
     admin: { port: port("--admin-port", v["admin-port"], 8443), bind: v["admin-bind"] ?? "127.0.0.1" },
     lscDays: await lscDays(v["lsc-days"]),
-    maxTransfers: count("--max-transfers", v["max-transfers"], 256, 65535),
+    maxTransfers: count("--max-transfers", v["max-transfers"], DEFAULT_MAX_TRANSFERS, 65535),
     tftpDeadlineMs: 1000 * count("--tftp-deadline", v["tftp-deadline"], 30, 3600),
     headerTimeoutMs: 1000 * count("--header-timeout", v["header-timeout"], 10, 3600),
     httpMaxConnections: count("--http-max-connections", v["http-max-connections"], 256, 65535),

@@ -77,18 +77,59 @@ export function addDevice(db: Db, name: string, d: NewDevice): Device {
   const profile = requireProfile(db, d.profile);
   if (findDevice(db, name)) throw new UsageError(`device ${name} already exists — 'device list' shows it`);
   const dn = checkDirectoryNumber(d.directorynumber ?? nextDirectoryNumber(db));
-  db.prepare(
-    `INSERT INTO device (name, description, fkphonesecurityprofile, directorynumber, sipauthname, sippassword, sshpassword)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(name, checkDescription(d.description ?? defaultDescription(name)), profile.pkid, dn, dn, secret(), secret());
+  insertDevice(db)({ name, fkprofile: profile.pkid, directorynumber: dn, description: checkDescription(d.description ?? defaultDescription(name)) });
   return requireDevice(db, name);
 }
 
-export function listDevices(db: Db): Device[] {
+/** A checked new row: what `device add` and `device import` write. */
+export interface DeviceInsert {
+  name: string;
+  fkprofile: number;
+  directorynumber: string;
+  description?: string;
+  /** recorded as if CAPF had installed it */
+  certificate?: { der: Uint8Array; publicKeyDer: Uint8Array; md5hash: string };
+  capfoperation?: CapfOperation;
+}
+
+/** One prepared INSERT for many rows (the caller holds the transaction); the line's passwords are random. */
+export function insertDevice(db: Db): (row: DeviceInsert) => void {
+  const insert = db.prepare(
+    `INSERT INTO device (name, description, fkphonesecurityprofile, directorynumber, sipauthname, sippassword, sshpassword,
+       certificate, publickey, md5hash, capfoperation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return (r) => {
+    const c = r.certificate;
+    insert.run(
+      r.name,
+      r.description ?? defaultDescription(r.name),
+      r.fkprofile,
+      r.directorynumber,
+      r.directorynumber,
+      secret(),
+      secret(),
+      c ? Buffer.from(c.der) : null,
+      c ? Buffer.from(c.publicKeyDer) : null,
+      c?.md5hash ?? null,
+      r.capfoperation ?? "none",
+    );
+  };
+}
+
+export interface DeviceFilter {
+  /** a glob on the name (* any characters, ? one); without a wildcard, a name prefix */
+  name?: string;
+  /** at most this many, in name order */
+  limit?: number;
+}
+
+export function listDevices(db: Db, filter: DeviceFilter = {}): Device[] {
+  const pattern = filter.name === undefined ? "*" : /[*?[]/.test(filter.name) ? filter.name.toUpperCase() : `${filter.name.toUpperCase()}*`;
+  const profiles = new Map<string, SecurityProfile>();
   return db
-    .prepare<DeviceRow>(`${SELECT_DEVICE} ORDER BY d.name`)
-    .all()
-    .map((r) => fromRow(db, r));
+    .prepare<DeviceRow>(`${SELECT_DEVICE} WHERE d.name GLOB ? ORDER BY d.name LIMIT ?`)
+    .all(pattern, filter.limit ?? -1)
+    .map((r) => fromRow(db, r, profiles));
 }
 
 export function findDevice(db: Db, name: string): Device | undefined {
@@ -225,8 +266,13 @@ export function setDeviceDescription(db: Db, name: string, description: string):
 
 const SELECT_DEVICE = `SELECT d.*, p.name AS profilename FROM device d JOIN phonesecurityprofile p ON p.pkid = d.fkphonesecurityprofile`;
 
-function fromRow(db: Db, r: DeviceRow): Device {
-  const profile = findProfile(db, r.profilename)!;
+/** `profiles` caches profiles by name across the rows of one listing. */
+function fromRow(db: Db, r: DeviceRow, profiles?: Map<string, SecurityProfile>): Device {
+  let profile = profiles?.get(r.profilename);
+  if (!profile) {
+    profile = findProfile(db, r.profilename)!;
+    profiles?.set(r.profilename, profile);
+  }
   const ownKey = r.keysize !== null || r.keycurve !== null;
   return {
     name: r.name,
@@ -265,7 +311,8 @@ function checkDirectoryNumber(dn: string): string {
   return dn;
 }
 
-function nextDirectoryNumber(db: Db): string {
+/** The directory number after the highest in use (from 1001). */
+export function nextDirectoryNumber(db: Db): string {
   const row = db.prepare<{ top: number | null }>("SELECT MAX(CAST(directorynumber AS INTEGER)) AS top FROM device").get();
   return String(Math.max(1000, row?.top ?? 1000) + 1);
 }

@@ -47,7 +47,7 @@ export interface StartServerOptions {
     /** failed logins per address before it must wait (default 5 in 15 minutes) */
     maxLoginFailures?: number;
   };
-  /** TFTP transfers at once, default 256 */
+  /** TFTP transfers at once; further requests get error 0 "server busy" (the CLI's default is sized for a boot storm) */
   maxTransfers?: number;
   /** longest one TFTP transfer may hold its slot, default 30 000 ms */
   tftpDeadlineMs?: number;
