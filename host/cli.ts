@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { module: string; summary: string }> = {
   sql: { module: "./cli/sqlCommand.js", summary: "run a read-only SQL query on the server database" },
   trace: { module: "./cli/traceCommand.js", summary: "print the server's timeline of one device: files served or refused, CAPF sessions" },
   phone: { module: "./cli/phoneCommand.js", summary: "boot as a phone: trust list, partial config, CAPF, encrypted config" },
+  fleet: { module: "./cli/fleetCommand.js", summary: "boot a fleet of virtual phones at once against a server (load test)" },
   diagnose: { module: "./cli/diagnoseCommand.js", summary: "run the encrypted-config troubleshooting checklist as a phone" },
   demo: { module: "./cli/demoCommand.js", summary: "run the whole seed end to end on loopback" },
 };

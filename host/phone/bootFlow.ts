@@ -10,7 +10,7 @@ import type { SignedOpenResult } from "../core/fileFacet.js";
 import { type Core, CoreError, newCore } from "../core.js";
 import { checkDeviceName, deviceFileNames, macDeviceName, SHARED_TRUST_LIST } from "../shared/deviceNames.js";
 import { fixHints } from "../shared/fixHints.js";
-import { type CapfAuthMode, CapfClientError, type CapfClientResult, runCapfSession } from "./capfClient.js";
+import { type CapfAuthMode, CapfClientError, type CapfClientResult, type CapfKeyRequest, runCapfSession } from "./capfClient.js";
 import { FetchError, fetchFile, isNotFound, type Transport } from "./fileFetcher.js";
 import { type PhoneConfigView, readPhoneConfig } from "./phoneConfig.js";
 import { type HeldCertificate, PhoneState } from "./phoneState.js";
@@ -46,6 +46,8 @@ export interface PhoneOptions {
   hashWaitMs?: number;
   /** CAPF sessions per boot; default 2 */
   maxCapfSessions?: number;
+  /** the key a CAPF install asks for; default node:crypto now (a fleet hands out keys made ahead) */
+  generateKey?: (request: CapfKeyRequest) => Promise<KeyObject>;
 }
 
 export interface BootResult {
@@ -344,6 +346,7 @@ export class BootFlow {
       // On flash before the phone acknowledges it: the server records it on that acknowledgement.
       keepCertificate: (der: Buffer, key: KeyObject) => this.state.saveLsc(der, key),
       signal: this.signal,
+      generateKey: this.o.generateKey,
     };
   }
 

@@ -1,0 +1,249 @@
+// A fleet of virtual phones booting at once against one server — the load test a voice team
+// runs before a cut-over. Each phone is the real boot flow (bootFlow.ts: trust list, partial
+// config, CAPF, reset, encrypted config, every file verified by the core) with its own state
+// folder. Key generation is the phones' cost, not the server's: with `keysAhead` every MIC
+// and LSC key is made before the first phone starts, so the rate measured is the server's.
+import { createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { createCertificate } from "../shared/pki/certificateBuilder.js";
+import { type BootResult, bootPhone } from "./bootFlow.js";
+import { type CapfKeyRequest, generateKey } from "./capfClient.js";
+import type { Transport } from "./fileFetcher.js";
+
+const makePair = promisify(generateKeyPair);
+
+export interface FleetOptions {
+  server: string;
+  httpPort?: number;
+  tftpPort?: number;
+  transport?: Transport;
+  count: number;
+  /** 12 hex digits; phone i has MAC first + i */
+  firstMac: string;
+  /** phones booting at the same time */
+  concurrency: number;
+  authString?: string;
+  /** phone i keeps its flash in stateRoot/SEP<MAC> */
+  stateRoot: string;
+  /** make every phone's MIC key and LSC key before the storm */
+  keysAhead?: boolean;
+  /** RSA size of the MIC keys and of the LSC keys made ahead (the profile's CAPF key size) */
+  keySize?: number;
+  /** boots per phone before it counts as failed (real phones keep rebooting; bounded here); default 3 */
+  attempts?: number;
+  /** per file fetch (the phone's default 3000 ms); a loaded host may need more */
+  fetchTimeoutMs?: number;
+  /** called about every 250 ms and at the end */
+  onProgress?: (p: FleetProgress) => void;
+}
+
+export interface FleetProgress {
+  booted: number;
+  failed: number;
+  inFlight: number;
+  seconds: number;
+  phonesPerSecond: number;
+}
+
+export interface FleetFailure {
+  phone: string;
+  /** `step: failure name`, e.g. "encrypted-config: encrypted-config-unavailable" */
+  reason: string;
+  message: string;
+}
+
+export interface FleetSummary {
+  count: number;
+  booted: number;
+  failed: number;
+  failures: Record<string, number>;
+  seconds: number;
+  phonesPerSecond: number;
+  bootSeconds: { p50: number; p95: number; max: number };
+  /** key generation, reported apart from the boots */
+  keys: { ahead: boolean; generated: number; seconds: number };
+  /** the first failed phones, with the step and the message */
+  examples: FleetFailure[];
+}
+
+/** Failures a real phone answers by rebooting: the server was busy, slow or down for a moment. */
+const RETRYABLE = new Set([
+  "trust-list-unavailable",
+  "config-unavailable",
+  "encrypted-config-unavailable",
+  "capf-unreachable",
+  "capf-timeout",
+  "capf-connect",
+  "capf-closed",
+  "hash-mismatch",
+]);
+const MAX_EXAMPLES = 20;
+
+/** MAC `first` + i as SEP + 12 upper-case hex digits (wrapping at 2^48). */
+export function fleetPhoneName(first: string, i: number): string {
+  const mac = (BigInt(`0x${first}`) + BigInt(i)) % (1n << 48n);
+  return `SEP${mac.toString(16).toUpperCase().padStart(12, "0")}`;
+}
+
+export async function runFleet(o: FleetOptions): Promise<FleetSummary> {
+  const keySize = o.keySize ?? 2048;
+  const keys = new KeyPool(keySize);
+  const keyStart = performance.now();
+  const ca = await labMicCa(keys);
+  if (o.keysAhead) await keys.fill(o.count * 2, o.concurrency);
+  const keySeconds = (performance.now() - keyStart) / 1000;
+
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const bootTimes: number[] = [];
+  const failures: Record<string, number> = {};
+  const examples: FleetFailure[] = [];
+  let next = 0;
+  let inFlight = 0;
+  const progress = (): FleetProgress => {
+    const seconds = elapsed();
+    return { booted: bootTimes.length, failed: sum(failures), inFlight, seconds, phonesPerSecond: seconds > 0 ? bootTimes.length / seconds : 0 };
+  };
+  const ticker = o.onProgress ? setInterval(() => o.onProgress!(progress()), 250) : undefined;
+  const worker = async () => {
+    while (next < o.count) {
+      const name = fleetPhoneName(o.firstMac, next++);
+      inFlight++;
+      const t0 = performance.now();
+      const result = await bootWithRetries(o, name, await issueMic(ca, name, keys), keys);
+      inFlight--;
+      if (result.ok) {
+        bootTimes.push((performance.now() - t0) / 1000);
+        continue;
+      }
+      const reason = `${lastFailedStep(result)}: ${result.failure?.name ?? "unknown"}`;
+      failures[reason] = (failures[reason] ?? 0) + 1;
+      if (examples.length < MAX_EXAMPLES) examples.push({ phone: name, reason, message: result.failure?.message ?? "" });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, o.count) }, worker));
+  } finally {
+    clearInterval(ticker);
+  }
+  o.onProgress?.(progress());
+  const seconds = elapsed();
+  bootTimes.sort((a, b) => a - b);
+  return {
+    count: o.count,
+    booted: bootTimes.length,
+    failed: sum(failures),
+    failures,
+    seconds: round(seconds),
+    phonesPerSecond: round(seconds > 0 ? bootTimes.length / seconds : 0),
+    bootSeconds: { p50: round(percentile(bootTimes, 0.5)), p95: round(percentile(bootTimes, 0.95)), max: round(bootTimes.at(-1) ?? 0) },
+    keys: { ahead: o.keysAhead ?? false, generated: keys.generated, seconds: round(keySeconds) },
+    examples,
+  };
+}
+
+async function bootWithRetries(o: FleetOptions, name: string, mic: { certificateDer: Buffer; privateKey: KeyObject }, keys: KeyPool): Promise<BootResult> {
+  const attempts = o.attempts ?? 3;
+  let result: BootResult | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    result = await bootPhone({
+      server: o.server,
+      mac: name,
+      state: join(o.stateRoot, name),
+      httpPort: o.httpPort,
+      tftpPort: o.tftpPort,
+      transport: o.transport,
+      authString: o.authString,
+      mic: attempt === 1 ? mic : undefined,
+      generateKey: (request) => keys.take(request),
+      fetchTimeoutMs: o.fetchTimeoutMs,
+    });
+    if (result.ok || !RETRYABLE.has(result.failure?.name ?? "")) return result;
+    // as a phone reboots: a pause that grows, with jitter so a storm does not come back in step
+    await new Promise((r) => setTimeout(r, 500 * attempt + Math.random() * 500));
+  }
+  return result!;
+}
+
+function lastFailedStep(r: BootResult): string {
+  for (let i = r.steps.length - 1; i >= 0; i--) if (!r.steps[i].ok) return r.steps[i].step;
+  return r.steps.at(-1)?.step ?? "start";
+}
+
+/** RSA keys of one size made ahead (or on demand when the pool is empty or asked for another key). */
+class KeyPool {
+  private readonly keys: KeyObject[] = [];
+  generated = 0;
+
+  constructor(private readonly size: number) {}
+
+  /** Makes `n` keys, `parallel` at a time (node's thread pool does the work). */
+  async fill(n: number, parallel: number): Promise<void> {
+    let left = n;
+    const one = async () => {
+      while (left-- > 0) this.keys.push(await this.make());
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, 8)) }, one));
+  }
+
+  async take(request: CapfKeyRequest = { type: "rsa", size: this.size }): Promise<KeyObject> {
+    if (request.type === "rsa" && request.size === this.size) return this.keys.pop() ?? this.make();
+    this.generated++;
+    return generateKey(request);
+  }
+
+  private async make(): Promise<KeyObject> {
+    this.generated++;
+    return (await makePair("rsa", { modulusLength: this.size })).privateKey;
+  }
+}
+
+interface MicCa {
+  certificateDer: Uint8Array;
+  privateKey: KeyObject;
+}
+
+/** One lab manufacturing CA for the whole fleet (each phone's MIC is issued by it). */
+async function labMicCa(keys: KeyPool): Promise<MicCa> {
+  const privateKey = await keys.take();
+  const certificateDer = createCertificate({
+    subject: [
+      ["CN", "cnfguard Fleet Manufacturing CA"],
+      ["O", "cnfguard lab"],
+    ],
+    publicKey: createPublicKey(privateKey),
+    selfSigningKey: privateKey,
+    ca: true,
+    keyUsage: ["digitalSignature", "keyCertSign"],
+  });
+  return { certificateDer, privateKey };
+}
+
+async function issueMic(ca: MicCa, name: string, keys: KeyPool): Promise<{ certificateDer: Buffer; privateKey: KeyObject }> {
+  const privateKey = await keys.take();
+  const certificateDer = createCertificate({
+    subject: [
+      ["CN", name],
+      ["O", "cnfguard lab"],
+    ],
+    publicKey: createPublicKey(privateKey),
+    issuer: ca,
+    keyUsage: ["digitalSignature", "keyEncipherment"],
+    extKeyUsage: ["clientAuth"],
+  });
+  return { certificateDer: Buffer.from(certificateDer), privateKey };
+}
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+function sum(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
