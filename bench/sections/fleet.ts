@@ -1,0 +1,60 @@
+// The fleet: BENCH_FLEET_PHONES (default 1,000) virtual phones through the whole seed flow —
+// trust list, partial config, CAPF install (RSA-1024 LSCs, keys made ahead so the rate is the
+// server's), reset, encrypted config — against `cnfguard server start` in a child process.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fleetPhoneName, runFleet } from "../../host/phone/fleet.js";
+import { benchFolder } from "../benchFolder.js";
+import type { BenchCase, BenchSection } from "../harness.js";
+import { startServerProcess } from "../serverProcess.js";
+
+const PHONES = Number(process.env.BENCH_FLEET_PHONES ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 100);
+const FIRST = "00BB00000000";
+
+export const section: BenchSection = {
+  title: `Fleet: ${PHONES} phones through trust list, partial config, CAPF install, encrypted config (${CONCURRENCY} at once, HTTP)`,
+  async run(): Promise<BenchCase[]> {
+    const names = Array.from({ length: PHONES }, (_, i) => fleetPhoneName(FIRST, i));
+    const lab = await benchFolder(names, { certificates: 0, capf: "install", profile: { keysize: 1024 } });
+    lab.db.close();
+    const server = await startServerProcess(lab.data);
+    const stateRoot = mkdtempSync(join(tmpdir(), "cnfguard-bench-fleet-"));
+    try {
+      const s = await runFleet({
+        server: "127.0.0.1",
+        httpPort: server.ports.http,
+        tftpPort: server.ports.tftp,
+        transport: "http",
+        count: PHONES,
+        firstMac: FIRST,
+        concurrency: CONCURRENCY,
+        stateRoot,
+        keysAhead: true,
+        keySize: 1024,
+      });
+      const mem = server.memory();
+      const failures =
+        Object.entries(s.failures)
+          .map(([r, n]) => `${r} ${n}`)
+          .join(", ") || "none";
+      return [
+        {
+          name: `phones booted per second (keys: ${s.keys.generated} made ahead in ${s.keys.seconds} s)`,
+          results: [
+            {
+              impl: "cnfguard fleet",
+              opsPerSec: s.phonesPerSecond,
+              note: `${s.booted}/${s.count} booted, failures: ${failures}; boot p50 ${s.bootSeconds.p50} s, p95 ${s.bootSeconds.p95} s, max ${s.bootSeconds.max} s; server RSS ${mem.rssMb} MB (peak ${mem.peakMb})`,
+            },
+          ],
+        },
+      ];
+    } finally {
+      await server.stop();
+      lab.close();
+      rmSync(stateRoot, { recursive: true, force: true });
+    }
+  },
+};
