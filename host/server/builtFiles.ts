@@ -59,7 +59,7 @@ export const DEFAULT_MAX_BYTES = 192 * 1024 * 1024;
 /** what a device entry costs besides its files' bytes (row, strings, maps) */
 const ENTRY_OVERHEAD = 2048;
 /** a background slice runs this long before letting requests in */
-const SLICE_MS = 15;
+const SLICE_MS = 5;
 const SCAN_BATCH = 64;
 
 export class BuiltFiles {
