@@ -6,6 +6,7 @@ import { type Db, DEFAULT_DATA_DIR } from "../server/database.js";
 import type { Device } from "../server/deviceStore.js";
 import { DEFAULT_OPERATION_DAYS, GENERATED_AUTH_STRING_DIGITS } from "../shared/capfStatus.js";
 import { classRule, DEVICE_CLASSES, DEVICE_NAME_MAX_LENGTH } from "../shared/deviceNames.js";
+import { fixHints } from "../shared/fixHints.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard device add DEVICE --profile NAME [--line DN] [--description TEXT] [--data DIR] [--json]
@@ -140,7 +141,7 @@ const ACTIONS: Record<string, Action> = {
     const { requireDevice } = await import("../server/deviceStore.js");
     const d = requireDevice(db, name);
     if (!d.certificate) {
-      process.stderr.write(`cnfguard device: no certificate recorded for ${d.name}: schedule one with 'cnfguard device capf ${d.name} install' and boot it\n`);
+      process.stderr.write(`cnfguard device: no certificate recorded for ${d.name}: schedule one with '${fixHints.scheduleCapf(d.name).text}' and boot it\n`);
       return Exit.FAILED;
     }
     const { certificatePem } = await import("../shared/pki/certificateBuilder.js");

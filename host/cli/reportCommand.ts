@@ -1,6 +1,7 @@
 // `cnfguard report lsc|capf|cert-hash`: the administrator's reports, as text, --json or --csv.
 
 import { DEFAULT_DATA_DIR } from "../server/database.js";
+import { fixHints } from "../shared/fixHints.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const DEFAULT_DAYS = 30;
@@ -58,7 +59,10 @@ export const command: Command = {
     }
     await print(rows, COLUMNS[which], values.json ? "json" : values.csv ? "csv" : "text");
     if (failed && !values.json && !values.csv) {
-      process.stderr.write(`cnfguard report: ${rows.length} row(s) whose md5hash is not their certificate's MD5: schedule 'cnfguard device capf NAME fetch'\n`);
+      const first = String((rows[0] as Record<string, unknown>).name ?? "");
+      process.stderr.write(
+        `cnfguard report: ${rows.length} row(s) whose md5hash is not their certificate's MD5: schedule a CAPF fetch for each, e.g. '${fixHints.scheduleCapf(first, "fetch").text}'\n`,
+      );
     }
     return failed ? Exit.FAILED : Exit.OK;
   },

@@ -29,6 +29,7 @@ import {
 import { type CapfElement, CapfFormatError, type CapfMessage, findElement, requireElement } from "../shared/capf/capfMessage.js";
 import { AUTHENTICATION_FAILURE_STATUS, type CertificateOperationStatus, DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
 import { limitConnections } from "../shared/connectionLimit.js";
+import { fixHints } from "../shared/fixHints.js";
 import { logLine, printable } from "../shared/logText.js";
 import { createCertificate, type DistinguishedName } from "../shared/pki/certificateBuilder.js";
 
@@ -296,7 +297,7 @@ async function runSession(session: Session, context: ServiceContext): Promise<nu
   if (device.operation !== "none" && device.deadline && context.now() > device.deadline) {
     throw new SessionEnd(
       CapfReason.invalidElement,
-      `refused: the ${device.operation} operation for ${device.name} had to complete by ${device.deadline.toISOString()} (operation timed out); schedule it again with 'cnfguard device capf ${device.name} ${device.operation} --until TIME'`,
+      `refused: the ${device.operation} operation for ${device.name} had to complete by ${device.deadline.toISOString()} (operation timed out); schedule it again (a new deadline, 7 days by default; --until TIME sets another) with '${fixHints.scheduleCapf(device.name, device.operation).text}'`,
       "operationTimedOut",
     );
   }

@@ -25,7 +25,7 @@ export const fixHints = {
   /** a data folder that does not exist yet */
   initDataFolder: (dataDir: string) => hint("server", "init", "--data", dataDir),
   /** schedule a CAPF operation for a device */
-  scheduleCapf: (device: string, operation: "install" | "fetch" = "install") => hint("device", "capf", device, operation),
+  scheduleCapf: (device: string, operation: "install" | "fetch" | "delete" = "install") => hint("device", "capf", device, operation),
   /** what the server recorded for a device's certificate */
   showRecordedHash: (device: string) => hint("sql", `select md5hash,name,capfoperation from device where name='${device}'`),
   /** the profile a device uses (the phone does not know it) */
