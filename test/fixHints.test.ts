@@ -68,6 +68,7 @@ function everyHint(): Array<[string, FixHint]> {
     ["encryptConfigs", fixHints.encryptConfigs(PROFILE)],
     ["startServer", fixHints.startServer()],
     ["listDevices", fixHints.listDevices()],
+    ["listProfiles", fixHints.listProfiles()],
     ["verifyWithTrustList", fixHints.verifyWithTrustList(join(REPO, "vectors", "peer", "itl", "ITLSEPA45630BBFA40.tlv"))],
   ];
 }

@@ -132,7 +132,10 @@ test("report cert-hash: rows whose md5hash is not their certificate's MD5; exit 
   );
   r = await cnfguard("report", "cert-hash", "--data", data);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /2 row\(s\) whose md5hash is not their certificate's MD5: schedule 'cnfguard device capf NAME fetch'/);
+  assert.match(
+    r.stderr,
+    /2 row\(s\) whose md5hash is not their certificate's MD5: schedule a CAPF fetch for each, e\.g\. 'cnfguard device capf SEP[0-9A-F]{12} fetch'/,
+  );
   r = await cnfguard("report", "nonsense", "--data", data);
   assert.equal(r.code, 2);
 });

@@ -97,7 +97,7 @@ test("usage errors exit 2 and name the field and the fix; a missing folder exits
     [["sql", "delete from device", "--data", data], /read-only/],
     [["server", "start", "--data", data, "--http-port", "70000"], /--http-port '70000'/],
     [["server", "restart"], /use init, init-admin or start/],
-    [["server", "start", "--data", data, "--max-transfers", "0"], /--max-transfers '0': give a whole number 1–65535 \(default 256\)/],
+    [["server", "start", "--data", data, "--max-transfers", "0"], /--max-transfers '0': give a whole number 1–65535 \(default 1024\)/],
     [["server", "start", "--data", data, "--header-timeout", "ten"], /--header-timeout 'ten'/],
   ];
   for (const [args, message] of cases) {

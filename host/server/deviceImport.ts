@@ -3,6 +3,7 @@
 // against the database first, then written in one transaction: all rows or none. Every
 // error names where the record came from, the column and the fix.
 import { UsageError } from "../shared/errors.js";
+import { fixHints } from "../shared/fixHints.js";
 import type { Db } from "./database.js";
 import { CAPF_OPERATIONS, type CapfOperation, checkDeviceName, insertDevice, nextDirectoryNumber } from "./deviceStore.js";
 import { checkDescription, listProfiles } from "./profileStore.js";
@@ -62,7 +63,11 @@ export function importDevices(db: Db, records: readonly ImportedDevice[]): Impor
     seen.set(r.name, r.where);
     const profile = profiles.get(r.profile.toLowerCase());
     if (!profile)
-      throw importError(r.where, "profile", `no profile named '${r.profile}' — 'cnfguard profile list' shows them, 'cnfguard profile add NAME' creates one`);
+      throw importError(
+        r.where,
+        "profile",
+        `no profile named '${r.profile}' — '${fixHints.listProfiles().text}' shows the profiles there are (add one first, or name one of those)`,
+      );
     const capf = r.capf === undefined || r.capf === "" ? "none" : r.capf;
     if (!(CAPF_OPERATIONS as readonly string[]).includes(capf))
       throw importError(r.where, "capf", `'${capf}': use one of ${CAPF_OPERATIONS.join(", ")} (or leave it empty)`);

@@ -35,6 +35,8 @@ export const fixHints = {
   encryptConfigs: (profile: string) => hint("profile", "edit", profile, "--tftp-encrypted-config"),
   /** the services, on free ports if the standard ones are taken */
   startServer: () => hint("server", "start"),
+  /** the phone security profiles the server has */
+  listProfiles: () => hint("profile", "list"),
   /** the devices the server knows */
   listDevices: () => hint("device", "list"),
   /** check a signed file against the phone's trust list */
