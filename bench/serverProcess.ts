@@ -40,17 +40,31 @@ export async function startServerProcess(data: string, extra: string[] = []): Pr
   };
 }
 
+/** The ports line (the first JSON line; start-up notices before it are skipped); the child is killed if it never comes. */
 function firstLine(child: ChildProcess): Promise<ServerProcess["ports"]> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("server start: no ports line in 60 s")), 60_000);
+    const fail = (e: Error) => {
+      child.kill();
+      reject(e);
+    };
+    const timer = setTimeout(() => fail(new Error("server start: no ports line in 60 s")), 60_000);
     const lines = createInterface({ input: child.stdout! });
-    lines.once("line", (line) => {
-      clearTimeout(timer);
-      child.stdout!.resume();
-      lines.removeAllListeners("line");
-      lines.on("line", () => {}); // drain the request log
-      resolve(JSON.parse(line));
+    let found = false;
+    lines.on("line", (line) => {
+      if (found || !line.startsWith("{")) return; // the request log, or a start-up notice
+      try {
+        const ports = JSON.parse(line) as ServerProcess["ports"];
+        found = true;
+        clearTimeout(timer);
+        resolve(ports);
+      } catch (e) {
+        clearTimeout(timer);
+        fail(new Error(`server start: unreadable ports line (${(e as Error).message})`));
+      }
     });
-    child.once("exit", (code) => reject(new Error(`server start exited ${code} before listening`)));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (!found) reject(new Error(`server start exited ${code} before listening`));
+    });
   });
 }
