@@ -15,6 +15,7 @@ import { delimiter, dirname, extname, join, resolve, sep } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { repoRoot, vectorsDir } from "../host/paths.js";
+import { CHROMIUM_FLAGS } from "./helpers/browser.js";
 import type { ScenarioResult } from "./helpers/coreScenario.js";
 
 const PEER = join(vectorsDir, "peer");
@@ -248,15 +249,7 @@ test("Chromium: a page on 127.0.0.1 imports cnfguard/core and opens the config",
       headless: true,
       userDataDir: profile,
       timeout: 60_000,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: CHROMIUM_FLAGS,
     }),
   );
 });
