@@ -36,6 +36,8 @@ export interface BuiltFilesOptions {
   maxBytes?: number;
   /** build every device's files in the background after start and after changes; default true */
   background?: boolean;
+  /** the background pass waits until no file was asked for during this many ms; default QUIET_MS (0 = never waits) */
+  quietMs?: number;
 }
 
 export interface BuiltFilesStats {
@@ -60,6 +62,13 @@ export const DEFAULT_MAX_BYTES = 192 * 1024 * 1024;
 const ENTRY_OVERHEAD = 2048;
 /** a background slice runs this long before letting requests in */
 const SLICE_MS = 5;
+/**
+ * The background pass waits until no file was asked for during this long: a slice can hold
+ * the event loop for a whole device's build (two signatures and an encryption), so while
+ * phones are fetching, each of their requests would queue behind one. Misses meanwhile are
+ * built on demand, so waiting costs the storm nothing.
+ */
+export const QUIET_MS = 20;
 const SCAN_BATCH = 64;
 
 export class BuiltFiles {
@@ -70,11 +79,13 @@ export class BuiltFiles {
   private readonly nextNames;
   private readonly maxBytes: number;
   private readonly background: boolean;
+  private readonly quietMs: number;
   private bytes = 0;
   private builds = 0;
   private cursor = "";
   private warming = false;
   private closed = false;
+  private lastAsked = Number.NEGATIVE_INFINITY;
   private idle: Array<() => void> = [];
 
   constructor(
@@ -85,6 +96,7 @@ export class BuiltFiles {
     this.pki = ctx.loadPki();
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.background = options.background ?? true;
+    this.quietMs = options.quietMs ?? QUIET_MS;
     this.nextNames = ctx.db.prepare<{ name: string }>("SELECT name FROM device WHERE name > ? ORDER BY name LIMIT ?");
     source.watch(() => this.refresh());
     this.scheduleWarm();
@@ -92,6 +104,7 @@ export class BuiltFiles {
 
   /** The bytes of `name` as the database is now: from memory, built on a miss. */
   get(name: string): RenderResult {
+    this.lastAsked = performance.now();
     this.refresh();
     const wanted = parseServedName(name);
     if (!wanted) return { body: null, note: "no such file" };
@@ -221,9 +234,14 @@ export class BuiltFiles {
     setImmediate(() => this.warmSlice());
   }
 
-  /** Builds devices' files in name order for SLICE_MS, then yields to requests. */
+  /** Builds devices' files in name order for SLICE_MS, then yields to requests; waits while they arrive. */
   private warmSlice(): void {
     if (this.closed) return;
+    const sinceAsked = performance.now() - this.lastAsked;
+    if (sinceAsked < this.quietMs) {
+      setTimeout(() => this.warmSlice(), this.quietMs - sinceAsked);
+      return;
+    }
     this.refresh();
     const deadline = performance.now() + SLICE_MS;
     while (performance.now() < deadline) {
