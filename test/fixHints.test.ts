@@ -61,6 +61,7 @@ function run(argv: string[], ms = 20_000): Promise<{ code: number | null; stderr
 function everyHint(): Array<[string, FixHint]> {
   return [
     ["initDataFolder", fixHints.initDataFolder(join(tmp, "fresh"))],
+    ["initRecovery", fixHints.initRecovery(data)],
     ["scheduleCapf install", fixHints.scheduleCapf(DEVICE)],
     ["scheduleCapf fetch", fixHints.scheduleCapf(DEVICE, "fetch")],
     ["showRecordedHash", fixHints.showRecordedHash(DEVICE)],
@@ -91,7 +92,7 @@ test("every hint's text is its argv as a shell reads it", () => {
 test("every hint runs against a real data folder and none is a usage error", async () => {
   for (const [name, h] of everyHint()) {
     // The phone prints hints for the server's administrator, whose --data is their own folder.
-    const argv = name === "initDataFolder" || name === "verifyWithTrustList" ? h.argv : [...h.argv, "--data", data];
+    const argv = name === "initDataFolder" || name === "verifyWithTrustList" || name === "initRecovery" ? h.argv : [...h.argv, "--data", data];
     const extra = name === "startServer" ? ["--http-port", "0", "--tftp-port", "0", "--capf-port", "0"] : [];
     const r = await run([...argv, ...extra]);
     assert.notEqual(r.code, 2, `${h.text}: exit 2: ${r.stderr}`);

@@ -93,7 +93,7 @@ test("report lsc as text and CSV; bad --days is a usage error", async () => {
   assert.match(r.stdout, /SEP000000000004 +P +expired/);
   r = await cnfguard("report", "lsc", "--data", data, "--csv");
   const lines = r.stdout.trimEnd().split("\r\n");
-  assert.equal(lines[0], "name,profile,state,notBefore,notAfter,daysLeft,issuerCurrent,issuer");
+  assert.equal(lines[0], "name,profile,state,notBefore,notAfter,daysLeft,issuerCurrent,issuerPrevious,issuer");
   assert.equal(lines.length, 8);
   assert.match(lines.find((l) => l.startsWith("CSFOTHERCAPF,"))!, /,valid,.*,false,"CN=Previous CAPF,O=Lab"$/);
   r = await cnfguard("report", "lsc", "--days", "soon", "--data", data);

@@ -40,7 +40,7 @@ before(async () => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test("server init: the lab PKI like a fresh CUCM's, files mode 0600, and no second init over it", async () => {
-  assert.deepEqual(readdirSync(join(data, "pki")).sort(), ["capf.pem", "mic-ca.pem", "sast.pem", "tftp.pem", "tomcat.pem"]);
+  assert.deepEqual(readdirSync(join(data, "pki")).sort(), ["capf.pem", "itlrecovery.pem", "mic-ca.pem", "sast.pem", "tftp.pem", "tomcat.pem"]);
   for (const f of readdirSync(join(data, "pki"))) assert.equal(statSync(join(data, "pki", f)).mode & 0o777, 0o600, f);
   assert.equal(statSync(join(data, "cnfguard.db")).mode & 0o777, 0o600, "the database holds the phones' passwords");
   const capf = new X509Certificate(readFileSync(join(data, "pki", "capf.pem")));
@@ -96,7 +96,7 @@ test("usage errors exit 2 and name the field and the fix; a missing folder exits
     [["device", "capf", "SEPA45630BBFA40", "install", "--auth-string", "12", "--data", data], /--auth-string: an authentication string is 4–16 digits/],
     [["sql", "delete from device", "--data", data], /read-only/],
     [["server", "start", "--data", data, "--http-port", "70000"], /--http-port '70000'/],
-    [["server", "restart"], /use init, init-admin or start/],
+    [["server", "restart"], /use init, init-admin, init-recovery, rotate or start/],
     [["server", "start", "--data", data, "--max-transfers", "0"], /--max-transfers '0': give a whole number 1–65535 \(default 1024\)/],
     [["server", "start", "--data", data, "--header-timeout", "ten"], /--header-timeout 'ten'/],
   ];

@@ -60,7 +60,7 @@ async function phoneCore(device: string) {
   return core;
 }
 
-test("ITLFile.tlv and ITLSEP<MAC>.tlv: SAST, TFTP as CCM+TFTP and CAPF, signed by the SAST, same over HTTP and TFTP", async () => {
+test("ITLFile.tlv and ITLSEP<MAC>.tlv: SAST, ITLRecovery as a second SAST, TFTP as CCM+TFTP and CAPF, signed by the SAST, same over HTTP and TFTP", async () => {
   for (const name of ["ITLFile.tlv", `ITL${ENC}.tlv`]) {
     const viaHttp = await httpFile(lab, name);
     const viaTftp = await tftpFile(lab, name, 512);
@@ -73,6 +73,7 @@ test("ITLFile.tlv and ITLSEP<MAC>.tlv: SAST, TFTP as CCM+TFTP and CAPF, signed b
       .sort();
     const expected = [
       `SAST:${sha1(lab.pki.sast.certificateDer)}`,
+      `SAST:${sha1(lab.pki.itlRecovery!.certificateDer)}`,
       `CCM+TFTP:${sha1(lab.pki.tftp.certificateDer)}`,
       `CAPF:${sha1(lab.pki.capf.certificateDer)}`,
     ].sort();

@@ -12,7 +12,9 @@ const help = `usage: cnfguard report lsc [--days N] [--data DIR] [--json | --csv
 
 lsc        every device by its certificate's state: none, valid, expiring (within --days N,
            default ${DEFAULT_DAYS}) or expired, and issuerCurrent: whether the current CAPF certificate
-           issued it (false for a MIC, or an LSC from a previous CAPF certificate — re-enrol those).
+           issued it (false for a MIC, or an LSC from a previous CAPF certificate — re-enrol those),
+           and issuerPrevious: issued by a CAPF certificate 'server rotate capf' replaced (it still
+           authenticates By Existing Certificate until the phone re-enrols).
 capf       pending CAPF operations with their deadlines (overdue = past it) and each device's last
            outcome (certificateOperationStatus and its time); names of unknown devices CAPF clients gave.
 cert-hash  rows whose md5hash is not the MD5 of their stored certificate; exit 1 when there are any
@@ -47,8 +49,9 @@ export const command: Command = {
       const days = values.days === undefined ? DEFAULT_DAYS : Number(values.days);
       if (!/^[0-9]{1,5}$/.test(values.days ?? "0")) throw new UsageError(`--days '${values.days?.slice(0, 20)}': give whole days, e.g. --days 30`);
       const { readLabPki } = await import("../server/labPki.js");
-      const capf = readLabPki(data).capf.certificateDer;
-      rows = withDb(openDatabase(data), (db) => reports.lscReport(db, capf, { days })) as unknown as Row[];
+      const pki = readLabPki(data);
+      const previousCapf = (pki.retired ?? []).filter((r) => r.role === "capf").map((r) => r.certificateDer);
+      rows = withDb(openDatabase(data), (db) => reports.lscReport(db, pki.capf.certificateDer, { days, previousCapf })) as unknown as Row[];
     } else if (which === "capf") {
       rows = withDb(openDatabase(data), (db) => reports.capfReport(db)) as unknown as Row[];
     } else if (which === "cert-hash") {
@@ -69,7 +72,7 @@ export const command: Command = {
 };
 
 const COLUMNS: Record<string, string[]> = {
-  lsc: ["name", "profile", "state", "notBefore", "notAfter", "daysLeft", "issuerCurrent", "issuer"],
+  lsc: ["name", "profile", "state", "notBefore", "notAfter", "daysLeft", "issuerCurrent", "issuerPrevious", "issuer"],
   capf: ["name", "capfoperation", "capfoperationdeadline", "overdue", "certificateOperationStatus", "certificateOperationStatusAt", "sessions"],
   "cert-hash": ["name", "md5hash", "computed", "problem"],
 };

@@ -1,5 +1,6 @@
-// `cnfguard server init|start`: create a data folder (database + lab PKI), or run the
-// HTTP, TFTP and CAPF services over one in the foreground until SIGINT/SIGTERM.
+// `cnfguard server init|start|rotate`: create a data folder (database + lab PKI), run the
+// HTTP, TFTP and CAPF services over one in the foreground until SIGINT/SIGTERM, or replace
+// one of its certificates without stranding phones (docs/rotation.md).
 
 import { DEFAULT_DATA_DIR } from "../server/database.js";
 import { DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
@@ -10,6 +11,8 @@ const DEFAULT_MAX_TRANSFERS = 1024;
 
 const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--import-pki DIR] [--admin-user NAME] [--admin-password-file FILE] [--json]
        cnfguard server init-admin --data DIR [--admin-user NAME] [--admin-password-file FILE] [--json]
+       cnfguard server rotate sast|tftp|capf --data DIR [--json]
+       cnfguard server init-recovery --data DIR [--json]
        cnfguard server start --data DIR [--bind 127.0.0.1] [--http-port 6970] [--tftp-port 69]
                              [--capf-port 3804] [--advertise HOST] [--mic-ca CA.pem]… [--lsc-days N]
                              [--admin-port 8443] [--admin-bind 127.0.0.1] [--json]
@@ -19,8 +22,9 @@ const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--impo
 
 init   creates DIR (which must not exist or be empty) with the database (DIR/cnfguard.db) and a lab PKI
        like a fresh CUCM's: DIR/pki/sast.pem (signs trust lists), tftp.pem (signs configs), capf.pem
-       (CAPF TLS server and LSC issuer), mic-ca.pem (lab manufacturing CA for phones' MICs) —
-       each the certificate then its private key, mode 0600.
+       (CAPF TLS server and LSC issuer), mic-ca.pem (lab manufacturing CA for phones' MICs),
+       itlrecovery.pem (a second SAST in every trust list, so lists stay accepted after a SAST
+       rotation) — each the certificate then its private key, mode 0600.
        --advertise HOST  the address phones use to reach this server (default 127.0.0.1)
        --import-pki DIR  use DIR/sast.pem, DIR/tftp.pem and DIR/capf.pem (each a certificate and its
                          private key, either order) instead of new ones; refused by name unless each key
@@ -29,6 +33,14 @@ init   creates DIR (which must not exist or be empty) with the database (DIR/cnf
        administrator: --admin-user NAME (default admin) with the password in --admin-password-file FILE
        (its trailing newline ignored); without that file a password is generated and printed once.
        Passwords are stored as scrypt hashes.
+rotate ROLE  a new certificate and key for the SAST, the TFTP (config signer) or the CAPF service; the
+       old certificate is kept in DIR/pki/retired/. The next trust list carries the new certificate and
+       is signed so that a phone holding the previous list accepts it: by the SAST after a TFTP or CAPF
+       rotation, by the ITLRecovery key (in every list since init) after a SAST rotation. LSCs the
+       previous CAPF certificate issued still authenticate (By Existing Certificate) until re-enrolled.
+       A running server on DIR takes the new PKI for its next files and CAPF sessions.
+init-recovery  makes DIR/pki/itlrecovery.pem in a folder made before it existed (init makes it);
+       'rotate tftp|capf' makes it too when missing; 'rotate sast' needs it in the phones' lists first
 init-admin  the same for an existing folder: makes tomcat.pem if missing, sets the administrator's
        password (a folder made before the admin pages, or a forgotten password)
 start  serves ITLFile.tlv, ITL<NAME>.tlv, <NAME>.cnf.xml[.sgn|.enc.sgn] (every device class) over HTTP and TFTP and runs
@@ -79,19 +91,62 @@ const options = {
 } as const;
 
 export const command: Command = {
-  summary: "server init|start: the reference CUCM TFTP/HTTP/CAPF services",
+  summary: "server init|start|rotate: the reference CUCM TFTP/HTTP/CAPF services",
   help,
   async run(argv) {
     const { values, positionals } = parse(argv, options);
-    const [action, ...extra] = positionals;
-    if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+    const [action, ...rest] = positionals;
     const data = values.data ?? DEFAULT_DATA_DIR;
+    if (action === "rotate") return rotate(data, rest, values.json);
+    if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
     if (action === "init") return init(data, values);
     if (action === "init-admin") return initAdminOnly(data, values);
+    if (action === "init-recovery") return initRecovery(data, values.json);
     if (action === "start") return start(data, values);
-    throw new UsageError(action ? `unknown action '${action}': use init, init-admin or start` : "say init, init-admin or start");
+    throw new UsageError(
+      action ? `unknown action '${action}': use init, init-admin, init-recovery, rotate or start` : "say init, init-admin, init-recovery, rotate or start",
+    );
   },
 };
+
+async function rotate(data: string, args: string[], json?: boolean): Promise<number> {
+  const { ROTATABLE_ROLES } = await import("../server/labPki.js");
+  const [role, ...extra] = args;
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const known = ROTATABLE_ROLES.find((r) => r === role);
+  if (!known) throw new UsageError(role ? `rotate '${role}': say sast, tftp or capf` : "rotate what? say sast, tftp or capf");
+  const { rotatePki } = await import("../server/pkiRotation.js");
+  const r = rotatePki(data, known);
+  if (json) {
+    process.stdout.write(JSON.stringify(r) + "\n");
+    return Exit.OK;
+  }
+  const lines = [
+    `rotated ${known} in ${data}: new certificate ${r.current.subject} serial ${r.current.serial}, valid until ${r.current.notAfter}`,
+    `previous certificate (serial ${r.previous.serial}) kept in ${r.retiredFile}`,
+    ...(r.createdItlRecovery ? [`made the ITLRecovery key (${data}/pki/itlrecovery.pem, missing in this older folder): lists carry it from now on`] : []),
+    `the next trust list is signed by ${r.trustListSigner.subject} (serial ${r.trustListSigner.serial}), which phones holding the previous list already trust`,
+    ...(known === "capf"
+      ? ["LSCs issued by the previous CAPF certificate still authenticate until those phones re-enrol ('report lsc' shows issuerCurrent false)"]
+      : []),
+    "a running server on this folder serves the new files and CAPF key from its next request",
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+  return Exit.OK;
+}
+
+async function initRecovery(data: string, json?: boolean): Promise<number> {
+  const { initRecovery: make } = await import("../server/pkiRotation.js");
+  const r = make(data);
+  if (json) process.stdout.write(JSON.stringify(r) + "\n");
+  else
+    process.stdout.write(
+      r.created
+        ? `created ${r.file} (${r.certificate.subject}, serial ${r.certificate.serial}): trust lists carry it from now on; let every phone boot once before rotating the SAST\n`
+        : `${r.file} exists already (${r.certificate.subject}, serial ${r.certificate.serial}): nothing to do\n`,
+    );
+  return Exit.OK;
+}
 
 interface AdminValues {
   "import-pki"?: string;
@@ -114,10 +169,12 @@ async function init(data: string, v: AdminValues): Promise<number> {
   const admin = await initAdmin(data, { user: v["admin-user"], password });
   const host = v.advertise ?? DEFAULT_ADVERTISE;
   if (v.json) {
-    const pki = ["sast.pem", "tftp.pem", "capf.pem", "mic-ca.pem", "tomcat.pem"];
+    const pki = ["sast.pem", "tftp.pem", "capf.pem", "mic-ca.pem", "itlrecovery.pem", "tomcat.pem"];
     process.stdout.write(JSON.stringify({ data, advertise: host, pki, admin: adminJson(admin) }) + "\n");
   } else {
-    const made = imported ? `SAST, TFTP and CAPF imported from ${importPki}; lab MIC CA, tomcat` : "lab PKI (SAST, TFTP, CAPF, MIC CA, tomcat)";
+    const made = imported
+      ? `SAST, TFTP and CAPF imported from ${importPki}; lab MIC CA, ITLRecovery, tomcat`
+      : "lab PKI (SAST, TFTP, CAPF, MIC CA, ITLRecovery, tomcat)";
     process.stdout.write(`created ${data}: database and ${made}; phones reach ${host}\n`);
     process.stdout.write(adminLine(admin));
   }

@@ -26,6 +26,8 @@ export interface BuildContext {
   db: Db;
   /** the PKI as it is now; called again after a "pki" change */
   loadPki: () => LabPki;
+  /** told the PKI read after a "pki" change (the CAPF service takes its new key from it) */
+  onPki?: (pki: LabPki) => void;
   /** where phones reach the services; called again after an "address" change */
   address: () => ServiceAddress;
   log?: (line: string) => void;
@@ -136,6 +138,7 @@ export class BuiltFiles {
       case "pki":
         try {
           this.pki = this.ctx.loadPki();
+          this.ctx.onPki?.(this.pki);
         } catch (e) {
           this.ctx.log?.(`build: the PKI changed but cannot be read (${(e as Error).message}); still serving with the previous one`);
         }

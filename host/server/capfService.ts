@@ -78,6 +78,8 @@ export interface CapfServiceOptions {
   store: CapfStore;
   /** manufacturer CA certificates (DER or PEM) trusted for MIC authentication */
   micIssuers?: Array<string | Buffer>;
+  /** CAPF certificates replaced by `server rotate capf`: LSCs they issued still authenticate until re-enrolled */
+  previousCapf?: Array<string | Buffer>;
   /** silence that ends a session, default 10 000 ms */
   sessionTimeoutMs?: number;
   /** connections held at once, handshaking or in session; further ones are closed at once. Default 64 */
@@ -113,6 +115,8 @@ export interface CapfSessionRecord {
 
 export interface CapfService {
   port: number;
+  /** a new CAPF key/certificate (and previous ones) for the sessions that start from now; running sessions keep theirs */
+  reload(pki: Pick<CapfServiceOptions, "key" | "cert" | "previousCapf">): void;
   close(): Promise<void>;
 }
 
@@ -121,6 +125,8 @@ interface ServiceContext {
   store: CapfStore;
   capfKey: KeyObject;
   capfCertificate: crypto.X509Certificate;
+  /** the current CAPF certificate, then the previous ones: issuers of LSCs that authenticate */
+  lscIssuers: Buffer[];
   micIssuers: Buffer[];
   timeoutMs: number;
   lscDays: number;
@@ -156,13 +162,21 @@ class SessionEnd extends Error {
   }
 }
 
-export async function startCapfService(o: CapfServiceOptions): Promise<CapfService> {
+/** The CAPF key and certificates as a session context and a TLS server take them. */
+function capfIdentity(o: Pick<CapfServiceOptions, "key" | "cert" | "previousCapf">) {
   const capfCertificate = new crypto.X509Certificate(o.cert);
   const capfKey = o.key instanceof crypto.KeyObject ? o.key : crypto.createPrivateKey(o.key);
-  const context: ServiceContext = {
+  const lscIssuers = [capfCertificate.raw, ...(o.previousCapf ?? []).map((c) => new crypto.X509Certificate(c).raw)];
+  const tls = { key: capfKey.export({ type: "pkcs8", format: "pem" }), cert: capfCertificate.toString() };
+  return { context: { capfKey, capfCertificate, lscIssuers }, tls };
+}
+
+export async function startCapfService(o: CapfServiceOptions): Promise<CapfService> {
+  const identity = capfIdentity(o);
+  // Replaced whole by reload(): a session holds the context it started with.
+  let context: ServiceContext = {
     store: o.store,
-    capfKey,
-    capfCertificate,
+    ...identity.context,
     micIssuers: (o.micIssuers ?? []).map((c) => new crypto.X509Certificate(c).raw),
     timeoutMs: o.sessionTimeoutMs ?? 10_000,
     lscDays: o.lscDays ?? DEFAULT_LSC_DAYS,
@@ -173,14 +187,11 @@ export async function startCapfService(o: CapfServiceOptions): Promise<CapfServi
   let counter = crypto.randomInt(1, 0x7fffffff);
   const nextSessionId = o.nextSessionId ?? (() => (counter = (counter % 0x7fffffff) + 1));
   const sockets = new Set<TLSSocket>();
-  const server = tls.createServer(
-    { key: capfKey.export({ type: "pkcs8", format: "pem" }), cert: capfCertificate.toString(), handshakeTimeout: context.timeoutMs },
-    (socket) => {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-      void serveConnection(socket, context, nextSessionId());
-    },
-  );
+  const server = tls.createServer({ ...identity.tls, handshakeTimeout: context.timeoutMs }, (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    void serveConnection(socket, context, nextSessionId());
+  });
   // Counted on the raw TCP socket, before TLS: a handshake that never ends holds a slot too.
   limitConnections(server, {
     total: o.maxSessions ?? 64,
@@ -201,6 +212,14 @@ export async function startCapfService(o: CapfServiceOptions): Promise<CapfServi
   const address = server.address();
   return {
     port: typeof address === "object" && address ? address.port : o.port,
+    reload(pki) {
+      const next = capfIdentity(pki);
+      server.setSecureContext(next.tls); // new TLS connections only
+      context = { ...context, ...next.context };
+      context.log(
+        `capf: CAPF certificate ${next.context.capfCertificate.serialNumber} for new sessions; ${next.context.lscIssuers.length - 1} previous certificate(s) still trusted for LSCs`,
+      );
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -331,7 +350,7 @@ function authenticate(session: Session, context: ServiceContext, device: CapfDev
       return same ? undefined : "the authentication string does not match";
     }
     case "lsc":
-      return authenticateByCertificate(session, context, device.name, auth, [context.capfCertificate.raw]);
+      return authenticateByCertificate(session, context, device.name, auth, context.lscIssuers);
     case "mic":
       return authenticateByCertificate(session, context, device.name, auth, context.micIssuers);
   }
@@ -484,7 +503,7 @@ async function fetch(session: Session, context: ServiceContext, device: CapfDevi
   if (!certificate || !namesDevice(certificate, device.name)) {
     throw new SessionEnd(CapfReason.invalidElement, `the fetched certificate is not a certificate of ${device.name}`, "fetchFailed");
   }
-  const untrusted = checkIssuedBy(certificateDer, [context.capfCertificate.raw, ...context.micIssuers]);
+  const untrusted = checkIssuedBy(certificateDer, [...context.lscIssuers, ...context.micIssuers]);
   if (untrusted) throw new SessionEnd(CapfReason.invalidElement, `fetched certificate refused: ${untrusted}`, "fetchFailed");
   context.store.completeOperation(device.name, certificateRecord(certificateDer));
   session.log(`fetched the phone's certificate, md5hash ${md5Hex(certificateDer)}`);

@@ -2,8 +2,11 @@
 // a self-signed SAST (signs trust lists), the TFTP/CallManager certificate (signs
 // configs), the CAPF certificate (TLS server and LSC issuer) and a lab manufacturing CA
 // for phones' MICs. Each lives in DIR/pki/<name>.pem as certificate then private key, 0600.
+// Besides them: the ITLRecovery key (DIR/pki/itlrecovery.pem, listed as a second SAST in every
+// trust list so a list signed by it is accepted after the SAST changes, docs/rotation.md) and
+// the certificates `server rotate` replaced (DIR/pki/retired/<role>-<serial>.pem, certificate only).
 import { createPrivateKey, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { IoError } from "../shared/errors.js";
 import { type CertificateOptions, certificatePem, createCertificate, type DistinguishedName, privateKeyPem } from "../shared/pki/certificateBuilder.js";
@@ -18,9 +21,30 @@ export interface LabPki {
   tftp: CertifiedKey;
   capf: CertifiedKey;
   micCa: CertifiedKey;
+  /** absent in a folder made before it existed (`server init-recovery` or the first `server rotate` makes it) */
+  itlRecovery?: CertifiedKey;
+  /** certificates `server rotate` replaced, oldest first */
+  retired?: RetiredCertificate[];
 }
 
-export const PKI_FILES: Record<keyof LabPki, string> = {
+/** The roles `server rotate` replaces. */
+export type RotatableRole = "sast" | "tftp" | "capf";
+export const ROTATABLE_ROLES: readonly RotatableRole[] = ["sast", "tftp", "capf"];
+
+export interface RetiredCertificate {
+  role: RotatableRole;
+  certificateDer: Uint8Array;
+}
+
+/** The four certificates every folder has. */
+export type PkiRole = "sast" | "tftp" | "capf" | "micCa";
+
+export const ITL_RECOVERY_FILE = "itlrecovery.pem";
+export const RETIRED_DIR = "retired";
+/** CUCM lets the ITLRecovery certificate live 5 to 20 years: it is the anchor of every later list, so the longest */
+const ITL_RECOVERY_DAYS = 20 * 365;
+
+export const PKI_FILES: Record<PkiRole, string> = {
   sast: "sast.pem",
   tftp: "tftp.pem",
   capf: "capf.pem",
@@ -34,49 +58,81 @@ export function pkiDir(dataDir: string): string {
   return join(dataDir, "pki");
 }
 
-/** Makes the four RSA-2048 certificates; `host` names the cluster in their subjects. */
+/** Makes the four RSA-2048 certificates and the ITLRecovery key; `host` names the cluster in their subjects. */
 export function createLabPki(host: string): LabPki {
-  const cn = host.replace(/[^A-Za-z0-9.-]/g, "-");
+  return {
+    sast: createRoleCertificate("sast", host),
+    tftp: createRoleCertificate("tftp", host),
+    capf: createRoleCertificate("capf", host),
+    micCa: createRoleCertificate("micCa", host),
+    itlRecovery: createItlRecovery(host),
+  };
+}
+
+/** A new certificate and key for `role`, as `server init` makes them (and `server rotate` again). */
+export function createRoleCertificate(role: PkiRole, host: string): CertifiedKey {
+  return selfSigned(roleTemplate(role, clusterName(host)));
+}
+
+/** The ITLRecovery certificate: a SAST-role signer of trust lists kept apart from the SAST. */
+export function createItlRecovery(host: string): CertifiedKey {
+  return selfSigned({
+    subject: [
+      ["CN", `ITLRECOVERY_${clusterName(host)}`],
+      ["O", "Cisco"],
+      ["OU", "ITLRecovery"],
+    ],
+    keyUsage: ["digitalSignature", "keyCertSign"],
+    ca: true,
+    days: ITL_RECOVERY_DAYS,
+  });
+}
+
+function clusterName(host: string): string {
+  return host.replace(/[^A-Za-z0-9.-]/g, "-");
+}
+
+function roleTemplate(role: PkiRole, cn: string): Omit<CertificateOptions, "publicKey" | "selfSigningKey"> {
   const org: DistinguishedName = [
     ["O", "Cisco"],
     ["OU", "It"],
   ];
-  return {
-    sast: selfSigned({
-      subject: [
-        ["CN", `SAST-${cn}`],
-        ["O", "SAST"],
-        ["OU", "SAST"],
-      ],
-      keyUsage: ["digitalSignature", "keyCertSign"],
-      ca: true,
-    }),
-    tftp: selfSigned({
-      subject: [["CN", cn], ...org],
-      keyUsage: ["digitalSignature", "keyEncipherment"],
-      extKeyUsage: ["serverAuth", "clientAuth"],
-    }),
-    capf: selfSigned({
-      subject: [["CN", `CAPF-${cn}`], ...org],
-      ca: true,
-      pathLength: 0,
-      keyUsage: ["digitalSignature", "keyEncipherment", "keyCertSign"],
-      extKeyUsage: ["serverAuth", "clientAuth"],
-    }),
-    micCa: selfSigned({
-      subject: [
-        ["CN", "Lab Manufacturing CA"],
-        ["O", "cnfguard lab"],
-      ],
-      ca: true,
-      keyUsage: ["digitalSignature", "keyCertSign"],
-    }),
-  };
+  switch (role) {
+    case "sast":
+      return {
+        subject: [
+          ["CN", `SAST-${cn}`],
+          ["O", "SAST"],
+          ["OU", "SAST"],
+        ],
+        keyUsage: ["digitalSignature", "keyCertSign"],
+        ca: true,
+      };
+    case "tftp":
+      return { subject: [["CN", cn], ...org], keyUsage: ["digitalSignature", "keyEncipherment"], extKeyUsage: ["serverAuth", "clientAuth"] };
+    case "capf":
+      return {
+        subject: [["CN", `CAPF-${cn}`], ...org],
+        ca: true,
+        pathLength: 0,
+        keyUsage: ["digitalSignature", "keyEncipherment", "keyCertSign"],
+        extKeyUsage: ["serverAuth", "clientAuth"],
+      };
+    case "micCa":
+      return {
+        subject: [
+          ["CN", "Lab Manufacturing CA"],
+          ["O", "cnfguard lab"],
+        ],
+        ca: true,
+        keyUsage: ["digitalSignature", "keyCertSign"],
+      };
+  }
 }
 
 /** The tomcat certificate: a self-signed TLS server certificate for the host and 127.0.0.1. */
 export function createTomcat(host: string): CertifiedKey {
-  const cn = host.replace(/[^A-Za-z0-9.-]/g, "-");
+  const cn = clusterName(host);
   return selfSigned({
     subject: [
       ["CN", cn],
@@ -92,7 +148,7 @@ export function createTomcat(host: string): CertifiedKey {
 
 /** Writes DIR/pki/tomcat.pem (certificate then key), mode 0600, never overwriting. */
 export function writeTomcat(dataDir: string, tomcat: CertifiedKey): void {
-  writeFileSync(join(pkiDir(dataDir), TOMCAT_FILE), certificatePem(tomcat.certificateDer) + privateKeyPem(tomcat.privateKey), { mode: 0o600, flag: "wx" });
+  writeNewCertifiedKey(join(pkiDir(dataDir), TOMCAT_FILE), tomcat);
 }
 
 export function tomcatPath(dataDir: string): string {
@@ -107,15 +163,45 @@ function selfSigned(o: Omit<CertificateOptions, "publicKey" | "selfSigningKey">)
 
 /** Writes DIR/pki/*.pem (certificate then key), mode 0600, never overwriting. */
 export function writeLabPki(dataDir: string, pki: LabPki): void {
-  for (const [role, file] of Object.entries(PKI_FILES) as [keyof LabPki, string][]) {
-    const { certificateDer, privateKey } = pki[role];
-    writeFileSync(join(pkiDir(dataDir), file), certificatePem(certificateDer) + privateKeyPem(privateKey), { mode: 0o600, flag: "wx" });
-  }
+  for (const [role, file] of Object.entries(PKI_FILES) as [PkiRole, string][]) writeNewCertifiedKey(join(pkiDir(dataDir), file), pki[role]);
+  if (pki.itlRecovery) writeNewCertifiedKey(itlRecoveryPath(dataDir), pki.itlRecovery);
+}
+
+/** Certificate then key, mode 0600, never over an existing file. */
+export function writeNewCertifiedKey(path: string, key: CertifiedKey): void {
+  writeFileSync(path, certifiedKeyPem(key), { mode: 0o600, flag: "wx" });
+}
+
+export function certifiedKeyPem(key: CertifiedKey): string {
+  return certificatePem(key.certificateDer) + privateKeyPem(key.privateKey);
+}
+
+export function itlRecoveryPath(dataDir: string): string {
+  return join(pkiDir(dataDir), ITL_RECOVERY_FILE);
+}
+
+export function retiredDir(dataDir: string): string {
+  return join(pkiDir(dataDir), RETIRED_DIR);
 }
 
 export function readLabPki(dataDir: string): LabPki {
-  const read = (role: keyof LabPki) => readCertifiedKey(join(pkiDir(dataDir), PKI_FILES[role]));
-  return { sast: read("sast"), tftp: read("tftp"), capf: read("capf"), micCa: read("micCa") };
+  const read = (role: PkiRole) => readCertifiedKey(join(pkiDir(dataDir), PKI_FILES[role]));
+  const recovery = itlRecoveryPath(dataDir);
+  const itlRecovery = existsSync(recovery) ? readCertifiedKey(recovery) : undefined;
+  return { sast: read("sast"), tftp: read("tftp"), capf: read("capf"), micCa: read("micCa"), itlRecovery, retired: readRetired(dataDir) };
+}
+
+const RETIRED_NAME = /^(sast|tftp|capf)-([0-9]{8}T[0-9]{6}Z)-[0-9a-f]{1,64}\.pem$/;
+
+/** DIR/pki/retired/<role>-<when>-<serial>.pem, oldest first; none when the folder is absent. */
+function readRetired(dataDir: string): RetiredCertificate[] {
+  const dir = retiredDir(dataDir);
+  if (!existsSync(dir)) return [];
+  const named = readdirSync(dir)
+    .map((file) => ({ file, m: RETIRED_NAME.exec(file) }))
+    .filter((f): f is { file: string; m: RegExpExecArray } => f.m !== null)
+    .sort((a, b) => a.m[2].localeCompare(b.m[2]) || a.file.localeCompare(b.file));
+  return named.map(({ file, m }) => ({ role: m[1] as RotatableRole, certificateDer: readCertificateFile(join(dir, file), "retired certificate") }));
 }
 
 /** A PEM file holding one certificate and its private key (either order). */

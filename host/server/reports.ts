@@ -21,16 +21,19 @@ export interface LscRow {
   issuer: string | null;
   /** true when the current CAPF certificate signed it (false for a MIC, a previous CAPF, none) */
   issuerCurrent: boolean;
+  /** true when a CAPF certificate `server rotate capf` replaced signed it: it still authenticates until the phone re-enrols */
+  issuerPrevious: boolean;
 }
 
-/** Devices by LSC state; `days` is the "expiring" window. */
-export function lscReport(db: Db, capfCertificateDer: Uint8Array, o: { days: number; now?: Date }): LscRow[] {
+/** Devices by LSC state; `days` is the "expiring" window; `previousCapf` the CAPF certificates rotated out. */
+export function lscReport(db: Db, capfCertificateDer: Uint8Array, o: { days: number; now?: Date; previousCapf?: readonly Uint8Array[] }): LscRow[] {
   const now = o.now ?? new Date();
   const capf = new X509Certificate(Buffer.from(capfCertificateDer));
+  const previous = (o.previousCapf ?? []).map((der) => new X509Certificate(Buffer.from(der)));
   return listDevices(db).map((d) => {
     const base = { name: d.name, profile: d.profile.name };
     const cert = d.certificate ? parse(d.certificate) : undefined;
-    if (!cert) return { ...base, state: "none", notBefore: null, notAfter: null, daysLeft: null, issuer: null, issuerCurrent: false };
+    if (!cert) return { ...base, state: "none", notBefore: null, notAfter: null, daysLeft: null, issuer: null, issuerCurrent: false, issuerPrevious: false };
     const notAfter = new Date(cert.validTo);
     const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / 86_400_000);
     const state: LscState = notAfter <= now ? "expired" : notAfter.getTime() - now.getTime() <= o.days * 86_400_000 ? "expiring" : "valid";
@@ -42,6 +45,7 @@ export function lscReport(db: Db, capfCertificateDer: Uint8Array, o: { days: num
       daysLeft,
       issuer: cert.issuer.replace(/\n/g, ","),
       issuerCurrent: issuedBy(cert, capf),
+      issuerPrevious: previous.some((p) => issuedBy(cert, p)),
     };
   });
 }

@@ -15,7 +15,7 @@ import { advertisedHost } from "./dataFolder.js";
 import { capfEvent, type EventRecorder, eventRecorder, fileEvent } from "./deviceEvents.js";
 import type { RenderResult } from "./fileRenderer.js";
 import { startHttpService } from "./httpService.js";
-import { readLabPki } from "./labPki.js";
+import { type LabPki, readLabPki } from "./labPki.js";
 
 export interface StartServerOptions {
   /** the data folder made by `server init` */
@@ -86,12 +86,11 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
     for (const close of closers.reverse()) await close();
   };
   try {
-    const pki = readLabPki(o.data);
+    let pki = readLabPki(o.data);
     const capf = await startCapfService({
       bind,
       port: o.capfPort ?? 3804,
-      key: pki.capf.privateKey,
-      cert: Buffer.from(pki.capf.certificateDer),
+      ...capfPki(pki),
       store: capfDeviceStore(db),
       micIssuers: [pki.micCa.certificateDer, ...(o.micIssuers ?? [])].map((der) => Buffer.from(der)),
       lscDays: o.lscDays,
@@ -105,6 +104,11 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
       {
         db,
         loadPki: () => readLabPki(o.data),
+        // `server rotate` on this folder: CAPF's next sessions use the new key, certificate and previous issuers
+        onPki: (next) => {
+          pki = next;
+          capf.reload(capfPki(next));
+        },
         address: () => ({ host: o.advertise ?? advertisedHost(db), capfPort: capf.port }),
         log,
       },
@@ -159,7 +163,9 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
         dataDir: o.data,
         files,
         address: () => ({ host: o.advertise ?? advertisedHost(db), capfPort: capf.port }),
-        capfCertificateDer: pki.capf.certificateDer,
+        get capfCertificateDer() {
+          return pki.capf.certificateDer;
+        },
         events,
         capf: { host: bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : bind, port: capf.port },
       },
@@ -172,4 +178,13 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
     await closeAll();
     throw e;
   }
+}
+
+/** What the CAPF service takes from the PKI: its key and certificate, and the CAPF certificates rotated out. */
+function capfPki(pki: LabPki) {
+  return {
+    key: pki.capf.privateKey,
+    cert: Buffer.from(pki.capf.certificateDer),
+    previousCapf: (pki.retired ?? []).filter((r) => r.role === "capf").map((r) => Buffer.from(r.certificateDer)),
+  };
 }

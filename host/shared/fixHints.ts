@@ -24,6 +24,8 @@ function shellWord(word: string): string {
 export const fixHints = {
   /** a data folder that does not exist yet */
   initDataFolder: (dataDir: string) => hint("server", "init", "--data", dataDir),
+  /** make the ITLRecovery key of a folder made before it existed */
+  initRecovery: (dataDir: string) => hint("server", "init-recovery", "--data", dataDir),
   /** schedule a CAPF operation for a device */
   scheduleCapf: (device: string, operation: "install" | "fetch" | "delete" = "install") => hint("device", "capf", device, operation),
   /** what the server recorded for a device's certificate */
