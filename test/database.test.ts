@@ -11,7 +11,7 @@ import { test } from "node:test";
 import Database from "better-sqlite3";
 import { vectorsDir } from "../host/paths.js";
 import { capfDeviceStore } from "../host/server/capfDeviceStore.js";
-import { createDatabase, databasePath, openDatabase, userVersion } from "../host/server/database.js";
+import { createDatabase, databasePath, openDatabase, type SqliteDatabase, userVersion } from "../host/server/database.js";
 import { addDevice, findDevice, setCapfOperation } from "../host/server/deviceStore.js";
 import { addProfile } from "../host/server/profileStore.js";
 import { SCHEMA_VERSION } from "../host/server/schema.js";
@@ -78,7 +78,7 @@ test("a new database has the current schema version, WAL mode and CUCM's column 
 test("opening migrates a version-0 database and refuses one newer than this build", () =>
   withFolder((dir) => {
     new Database(databasePath(dir)).close(); // an empty file: user_version 0
-    const db = openDatabase(dir);
+    const db = openDatabase(dir) as SqliteDatabase;
     assert.equal(userVersion(db), SCHEMA_VERSION);
     assert.ok(columns(db, "device").includes("md5hash"));
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);

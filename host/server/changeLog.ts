@@ -4,7 +4,7 @@
 // The server reads max(id) before each answer (an index lookup, a few µs) and polls it every
 // 200 ms to rebuild in the background; rows it has read are pruned, keeping the last KEEP.
 import type { Change, ChangeSource } from "./changeSource.js";
-import type { Db } from "./database.js";
+import type { Db, SqliteDatabase } from "./database.js";
 
 const POLL_MS = 200;
 /** rows kept after the server has read them (another server on the same folder may lag) */
@@ -23,7 +23,7 @@ export function recordChange(db: Db, subject: "pki" | "address"): void {
   db.prepare("INSERT INTO changelog (subject) VALUES (?)").run(subject);
 }
 
-export function sqliteChangeSource(db: Db, pollMs = POLL_MS): ChangeSource {
+export function sqliteChangeSource(db: SqliteDatabase, pollMs = POLL_MS): ChangeSource {
   // Two statements: SQLite answers a lone max() or min() from the rowid index, both at once by a scan.
   const top = db.prepare<{ id: number | null }>("SELECT max(id) AS id FROM changelog");
   const bottom = db.prepare<{ id: number | null }>("SELECT min(id) AS id FROM changelog");

@@ -1,14 +1,18 @@
-// Opens the server's SQLite database in a data folder: WAL mode (so admin commands and a
-// running server share it), foreign keys on, schema migrated to the current version.
+// Opens the server's database for a data folder. A folder made by `server init` holds the
+// SQLite file (WAL mode, so admin commands and a running server share it); one made with
+// `--database URL` holds only a pointer to a PostgreSQL database (databasePointer.ts). Either
+// way the schema is migrated to the current version and the caller gets one SqlDatabase.
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { IoError } from "../shared/errors.js";
 import { fixHints } from "../shared/fixHints.js";
+import type { SqlDatabase } from "./db/sqlDatabase.js";
+import { openSqlite, type SqliteDatabase } from "./db/sqliteEngine.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 
-export type Db = Database.Database;
+export type Db = SqlDatabase;
+export type { SqliteDatabase } from "./db/sqliteEngine.js";
 
 export const DEFAULT_DATA_DIR = "./cnfguard-data";
 export const DATABASE_FILE = "cnfguard.db";
@@ -19,41 +23,43 @@ export function databasePath(dataDir: string): string {
 
 /**
  * Opens (never creates) the data folder's database. `readonly` opens it read-only at the
- * SQLite level, so no statement can write; otherwise pending migrations are run first.
+ * engine level, so no statement can write; otherwise pending migrations are run first.
  */
 export function openDatabase(dataDir: string, options: { readonly?: boolean } = {}): Db {
   const path = databasePath(dataDir);
   if (!existsSync(path)) {
     throw new IoError(`${path}: no database here — run '${fixHints.initDataFolder(dataDir).text}' first, or pass the right --data`);
   }
-  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: true, timeout: 5000 });
-  db.pragma("foreign_keys = ON");
+  const db = openSqlite(path, { readonly: options.readonly });
   if (options.readonly) {
-    const version = userVersion(db);
-    if (version !== SCHEMA_VERSION) {
-      db.close();
-      throw new IoError(
-        `${path}: schema version ${version}, this build reads ${SCHEMA_VERSION} — open it once with a write command (e.g. 'profile list') to migrate`,
-      );
-    }
+    checkVersion(db, path);
     return db;
   }
-  db.pragma("journal_mode = WAL");
   migrate(db);
   return db;
 }
 
-/** Creates a new database file with the current schema (the caller made sure none exists). */
-export function createDatabase(dataDir: string): Db {
-  const db = new Database(databasePath(dataDir), { timeout: 5000 });
-  db.pragma("journal_mode = WAL");
-  db.pragma("foreign_keys = ON");
+/** Creates a new SQLite database file with the current schema (the caller made sure none exists). */
+export function createDatabase(dataDir: string): SqliteDatabase {
+  const db = openSqlite(databasePath(dataDir), { create: true });
   migrate(db);
   return db;
+}
+
+/** A read-only opening cannot migrate: it refuses a schema it does not know. */
+function checkVersion(db: Db, where: string): void {
+  const version = userVersion(db);
+  if (version !== SCHEMA_VERSION) {
+    db.close();
+    throw new IoError(
+      `${where}: schema version ${version}, this build reads ${SCHEMA_VERSION} — open it once with a write command (e.g. 'profile list') to migrate`,
+    );
+  }
 }
 
 /** Runs the migrations the database has not seen, each with its version bump in one transaction. */
 export function migrate(db: Db): void {
+  const sqlite = db as SqliteDatabase;
   const from = userVersion(db);
   if (from > SCHEMA_VERSION) {
     throw new IoError(`database schema version ${from} is newer than this build's ${SCHEMA_VERSION}: upgrade cnfguard`);
@@ -61,11 +67,11 @@ export function migrate(db: Db): void {
   for (let v = from; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
+      sqlite.pragma(`user_version = ${v + 1}`);
     })();
   }
 }
 
 export function userVersion(db: Db): number {
-  return db.pragma("user_version", { simple: true }) as number;
+  return (db as SqliteDatabase).pragma("user_version", { simple: true }) as number;
 }

@@ -1,7 +1,7 @@
 // One read-only query: the database opened read-only at the SQLite level, and the statement
 // checked to be a reader, so writes are refused twice over and with a plain message.
 import { UsageError } from "../shared/errors.js";
-import { openDatabase } from "./database.js";
+import { openDatabase, type SqliteDatabase } from "./database.js";
 import type { Cell } from "./textTable.js";
 
 export interface QueryResult {
@@ -10,7 +10,7 @@ export interface QueryResult {
 }
 
 export function runReadOnlyQuery(dataDir: string, sql: string): QueryResult {
-  const db = openDatabase(dataDir, { readonly: true });
+  const db = openDatabase(dataDir, { readonly: true }) as SqliteDatabase;
   try {
     let statement;
     try {

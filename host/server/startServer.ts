@@ -10,7 +10,7 @@ import { BuiltFiles, type BuiltFilesOptions, type BuiltFilesStats } from "./buil
 import { capfDeviceStore } from "./capfDeviceStore.js";
 import { startCapfService } from "./capfService.js";
 import { sqliteChangeSource } from "./changeLog.js";
-import { openDatabase } from "./database.js";
+import { openDatabase, type SqliteDatabase } from "./database.js";
 import { advertisedHost } from "./dataFolder.js";
 import { capfEvent, type EventRecorder, eventRecorder, fileEvent } from "./deviceEvents.js";
 import type { RenderResult } from "./fileRenderer.js";
@@ -112,7 +112,7 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
         address: () => ({ host: o.advertise ?? advertisedHost(db), capfPort: capf.port }),
         log,
       },
-      sqliteChangeSource(db),
+      sqliteChangeSource(db as SqliteDatabase),
       o.build,
     );
     closers.push(async () => files.close());
