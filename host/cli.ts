@@ -1,10 +1,11 @@
 // cnfguard's command line. Each subcommand lives in its own module and is imported
 // only when named, so `cnfguard hash` never loads the server, SQLite or TLS code.
 import { type Command, Exit, IoError, UsageError, wantsHelp } from "./cli/common.js";
+import { HASH_ALGORITHMS } from "./shared/hashAlgorithms.js";
 
 /** Subcommand → module (relative to this file) exporting `command: Command`. */
 const COMMANDS: Record<string, { module: string; summary: string }> = {
-  hash: { module: "./cli/hashCommand.js", summary: "hash files (or - for stdin) with md5|sha1|sha256|sha512, like md5sum" },
+  hash: { module: "./cli/hashCommand.js", summary: `hash files (or - for stdin) with ${HASH_ALGORITHMS.join("|")}, like md5sum` },
   certhash: { module: "./cli/certhashCommand.js", summary: "print the certHash (MD5 of the certificate DER) of a PEM or DER certificate" },
   inspect: { module: "./cli/inspectCommand.js", summary: "print a signed file's or trust list's header and records" },
   verify: { module: "./cli/verifyCommand.js", summary: "verify a signed file or trust list against a trust list" },

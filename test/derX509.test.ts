@@ -7,8 +7,8 @@ import { constants, createHash, createPrivateKey, createPublicKey, publicEncrypt
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import * as asn1js from "asn1js";
-import { RsaHash } from "../host/core/rsaFacet.js";
 import { newCore } from "../host/core.js";
+import { CORE_HASH_SELECTOR } from "../host/shared/hashAlgorithms.js";
 import { statusOf } from "./helpers/coreStatus.js";
 
 const rsa = newCore().rsa;
@@ -126,8 +126,8 @@ test("each device certificate's signature verifies with the CAPF certificate's k
     if (!x.verify(createPublicKey({ key: capfSpki, format: "der", type: "spki" }))) continue; // issued by another CAPF key than pki/capf.pem
     const f = rsa.readCertificate(der);
     const digest = createHash("sha256").update(f.tbs).digest();
-    assert.equal(rsa.verify(capfSpki, RsaHash.sha256, digest, f.signature), true, file);
-    assert.equal(rsa.verify(capfSpki, RsaHash.sha256, createHash("sha256").update(f.subject).digest(), f.signature), false, file);
+    assert.equal(rsa.verify(capfSpki, CORE_HASH_SELECTOR.sha256, digest, f.signature), true, file);
+    assert.equal(rsa.verify(capfSpki, CORE_HASH_SELECTOR.sha256, createHash("sha256").update(f.subject).digest(), f.signature), false, file);
     verified++;
   }
   assert.ok(verified > 0 || devices.length === 0, "at least one device certificate was issued by pki/capf.pem");

@@ -7,17 +7,17 @@ import assert from "node:assert/strict";
 import { constants, createHash, createPrivateKey, createPublicKey, type KeyObject, privateDecrypt, publicEncrypt, randomBytes, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { RsaHash } from "../host/core/rsaFacet.js";
 import { newCore } from "../host/core.js";
+import { CORE_HASH_SELECTOR } from "../host/shared/hashAlgorithms.js";
 import { statusOf } from "./helpers/coreStatus.js";
 
 const core = newCore();
 const rsa = core.rsa;
 const SIZES = [1024, 2048, 3072, 4096] as const;
 const HASHES = [
-  ["sha1", RsaHash.sha1],
-  ["sha256", RsaHash.sha256],
-  ["sha512", RsaHash.sha512],
+  ["sha1", CORE_HASH_SELECTOR.sha1],
+  ["sha256", CORE_HASH_SELECTOR.sha256],
+  ["sha512", CORE_HASH_SELECTOR.sha512],
 ] as const;
 
 interface TestKey {
@@ -92,42 +92,42 @@ for (const bits of SIZES) {
     const info = rsa.loadPublicKey(k.spki);
     assert.deepEqual(info, { modulusBytes: k.bytes, exponent: 65537 });
     for (const bit of [0, 7, 100, sig.length * 8 - 1]) {
-      assert.equal(rsa.verifyLoaded(RsaHash.sha256, digest, flipBit(sig, bit)), false, `signature bit ${bit}`);
+      assert.equal(rsa.verifyLoaded(CORE_HASH_SELECTOR.sha256, digest, flipBit(sig, bit)), false, `signature bit ${bit}`);
     }
     for (const bit of [0, 128, 255]) {
-      assert.equal(rsa.verifyLoaded(RsaHash.sha256, flipBit(digest, bit), sig), false, `digest bit ${bit}`);
+      assert.equal(rsa.verifyLoaded(CORE_HASH_SELECTOR.sha256, flipBit(digest, bit), sig), false, `digest bit ${bit}`);
     }
     // The same bytes under another hash's DigestInfo.
     const sha512sig = sign("sha512", msg, k.priv);
     const sha512digest = createHash("sha512").update(msg).digest();
-    assert.equal(rsa.verifyLoaded(RsaHash.sha256, sha512digest.subarray(0, 32), sha512sig), false);
-    assert.equal(rsa.verifyLoaded(RsaHash.sha512, sha512digest, sig), false);
+    assert.equal(rsa.verifyLoaded(CORE_HASH_SELECTOR.sha256, sha512digest.subarray(0, 32), sha512sig), false);
+    assert.equal(rsa.verifyLoaded(CORE_HASH_SELECTOR.sha512, sha512digest, sig), false);
     // A signature ≥ n is not a signature.
-    assert.equal(rsa.verifyLoaded(RsaHash.sha256, digest, Buffer.alloc(k.bytes, 0xff)), false);
-    assert.equal(rsa.verifyLoaded(RsaHash.sha256, digest, Buffer.alloc(k.bytes, 0)), false);
+    assert.equal(rsa.verifyLoaded(CORE_HASH_SELECTOR.sha256, digest, Buffer.alloc(k.bytes, 0xff)), false);
+    assert.equal(rsa.verifyLoaded(CORE_HASH_SELECTOR.sha256, digest, Buffer.alloc(k.bytes, 0)), false);
     // Wrong key: another size is a length error, the same size simply fails.
     assert.equal(
-      statusOf(() => rsa.verify(other.spki, RsaHash.sha256, digest, sig)),
+      statusOf(() => rsa.verify(other.spki, CORE_HASH_SELECTOR.sha256, digest, sig)),
       "E_RSA_SIGNATURE_LENGTH",
     );
     if (bits === 2048) {
       const e3 = testKey("key2048-e3.pem");
-      assert.equal(rsa.verify(e3.spki, RsaHash.sha256, digest, sig), false);
+      assert.equal(rsa.verify(e3.spki, CORE_HASH_SELECTOR.sha256, digest, sig), false);
       const e3sig = sign("sha256", msg, e3.priv);
-      assert.equal(rsa.verify(e3.spki, RsaHash.sha256, digest, e3sig), true, "exponent 3");
+      assert.equal(rsa.verify(e3.spki, CORE_HASH_SELECTOR.sha256, digest, e3sig), true, "exponent 3");
     }
     // Wrong lengths: the signature one byte short or long, the digest not the hash's size.
     rsa.loadPublicKey(k.spki);
     assert.equal(
-      statusOf(() => rsa.verifyLoaded(RsaHash.sha256, digest, sig.subarray(1))),
+      statusOf(() => rsa.verifyLoaded(CORE_HASH_SELECTOR.sha256, digest, sig.subarray(1))),
       "E_RSA_SIGNATURE_LENGTH",
     );
     assert.equal(
-      statusOf(() => rsa.verifyLoaded(RsaHash.sha256, digest, Buffer.concat([Buffer.alloc(1), sig]))),
+      statusOf(() => rsa.verifyLoaded(CORE_HASH_SELECTOR.sha256, digest, Buffer.concat([Buffer.alloc(1), sig]))),
       "E_RSA_SIGNATURE_LENGTH",
     );
     assert.equal(
-      statusOf(() => rsa.verifyLoaded(RsaHash.sha256, digest.subarray(1), sig)),
+      statusOf(() => rsa.verifyLoaded(CORE_HASH_SELECTOR.sha256, digest.subarray(1), sig)),
       "E_ARGUMENT",
     );
     assert.equal(

@@ -16,6 +16,7 @@ import {
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { type HeaderHash, headerHashFromTag } from "../host/shared/hashAlgorithms.js";
 import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
 import { DeviceKeyError, encryptConfig } from "../host/shared/signed/encryptedConfigWriter.js";
 import { type Signer, signerFromPem, signFile } from "../host/shared/signed/signedFileWriter.js";
@@ -77,13 +78,18 @@ const layout = (els: Element[]): string =>
   els.map((e) => (e.children ? `${e.tag}:${e.value.length}{${layout(e.children)}}` : `${e.tag}:${e.value.length}`)).join(" ");
 const text = (e: Element) => Buffer.from(e.value.subarray(0, e.value.length - 1)).toString("utf8");
 const num = (e: Element) => e.value.reduce((n, b) => n * 256 + b, 0);
-const HASHES = { 1: "sha1", 2: "sha256", 3: "sha512" } as const;
+/** The hash a tag 8 / 26 value names; a value no algorithm has fails the test here. */
+function headerHash(tag: number): HeaderHash {
+  const name = headerHashFromTag(tag);
+  assert.ok(name, `hash tag value ${tag} names no algorithm`);
+  return name;
+}
 
 /** node:crypto's verdict on a file's signature: the file minus the tag 12 element, PKCS#1 v1.5. */
 function verifiesWith(file: Uint8Array, publicKey: KeyObject): boolean {
   const els = header(file);
   const sig = find(els, 12);
-  const verifier = createVerify(HASHES[num(find(els, 8)) as 1 | 2 | 3]);
+  const verifier = createVerify(headerHash(num(find(els, 8))));
   verifier.update(file.subarray(0, sig.at));
   verifier.update(file.subarray(sig.at + 3 + sig.value.length));
   return verifier.verify(publicKey, sig.value);
@@ -99,7 +105,7 @@ function signerOf(file: Uint8Array): Signer {
 
 const resignOptions = (peer: Uint8Array) => {
   const els = header(peer);
-  return { signer: signerOf(peer), filename: text(find(els, 14)), timestamp: num(find(els, 15)), hash: HASHES[num(find(els, 8)) as 1 | 2 | 3] };
+  return { signer: signerOf(peer), filename: text(find(els, 14)), timestamp: num(find(els, 15)), hash: headerHash(num(find(els, 8))) };
 };
 
 // ---- .sgn ----
@@ -227,7 +233,7 @@ function openEncrypted(file: Uint8Array, devicePrivateKey: KeyObject): Uint8Arra
   const padCount = num(find(els, 20));
   assert.ok(padCount >= 1 && padCount <= 16);
   const plain = new Uint8Array(padded.subarray(0, padded.length - padCount));
-  const hash = HASHES[num(find(els, 26)) as 1 | 2 | 3];
+  const hash = headerHash(num(find(els, 26)));
   assert.deepEqual(new Uint8Array(createHash(hash).update(plain).digest()), find(els, 27).value);
   return plain;
 }

@@ -5,8 +5,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { md5, sha1 } from "@noble/hashes/legacy.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { createMD5, createSHA1, createSHA256, createSHA512, type IHasher } from "hash-wasm";
-import type { HashAlgorithm } from "../../host/core/hashFacet.js";
 import { core } from "../../host/core.js";
+import type { HashAlgorithm } from "../../host/shared/hashAlgorithms.js";
 import { type BenchCase, type BenchSection, bestOfInterleaved, cpuClock, type Measurement } from "../harness.js";
 
 const SIZE = 64 * 1024;

@@ -7,8 +7,8 @@
 import { constants, createHash, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, randomBytes, sign, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import forge from "node-forge";
-import { RsaHash } from "../../host/core/rsaFacet.js";
 import { core } from "../../host/core.js";
+import { CORE_HASH_SELECTOR } from "../../host/shared/hashAlgorithms.js";
 import { type BenchCase, type BenchSection, bestOfInterleaved, type Contender, cpuClock, type Measurement } from "../harness.js";
 
 /** Best of four alternating runs per contender (harness.ts says why), in CPU time: every
@@ -41,7 +41,7 @@ function cases(bits: number): BenchCase[] {
       name: `RSA-${bits} verify (SHA-256)`,
       results: alternating(
         [
-          { impl: "cnfguard (wasm)", fn: () => rsa.verifyLoaded(RsaHash.sha256, digest, sig) },
+          { impl: "cnfguard (wasm)", fn: () => rsa.verifyLoaded(CORE_HASH_SELECTOR.sha256, digest, sig) },
           { impl: "node:crypto", fn: () => verify("sha256", msg, pub, sig) },
           { impl: "node-forge", fn: () => forgePub.verify(forgeDigest, forgeSig, "RSASSA-PKCS1-V1_5") },
         ],

@@ -6,8 +6,7 @@ import { CoreError } from "../core.js";
 import { derFromPemOrDer, PemError } from "../shared/pem.js";
 import { writeFileSafely } from "../shared/safeWrite.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
-import { readInput } from "./inspectCommand.js";
-import { coreWithTrustList } from "./verifyCommand.js";
+import { coreWithTrustList, readInput } from "./cliInput.js";
 
 const help = `usage: cnfguard decrypt FILE.enc.sgn --key DEVICE_KEY --itl INSTALLED.tlv [-o OUT]
 

@@ -2,12 +2,14 @@
 // config of formats.md §2, as the TFTP service does for a phone whose profile has TFTP Encrypted Config.
 import { X509Certificate } from "node:crypto";
 import { basename } from "node:path";
+import { DEFAULT_SIGNING_HASH, signingHashChoices } from "../shared/hashAlgorithms.js";
 import { DeviceKeyError, encryptConfig } from "../shared/signed/encryptedConfigWriter.js";
 import { certificateDer } from "./certhashCommand.js";
+import { readInput, writeOutput } from "./cliInput.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
-import { hashOption, loadSigner, readInput, report, signingOptions, timestampOption, writeOutput } from "./signCommand.js";
+import { hashOption, loadSigner, report, signingOptions, timestampOption } from "./signCommand.js";
 
-const help = `usage: cnfguard encrypt FILE --cert DEVICE_CERT --signer SIGNER.pem [--hash sha1|sha512] [-o OUT] [--filename NAME] [--timestamp SECONDS] [--json]
+const help = `usage: cnfguard encrypt FILE --cert DEVICE_CERT --signer SIGNER.pem [--hash ${signingHashChoices()}] [-o OUT] [--filename NAME] [--timestamp SECONDS] [--json]
 
 Encrypts the config FILE for one phone (.enc.sgn, version 2.0): a fresh AES-128 key and IV,
 the key wrapped to the phone's RSA public key, the file signed like a .sgn. Only an RSA device
@@ -16,7 +18,7 @@ certificate (LSC or MIC) can receive an encrypted config.
 options:
   --cert DEVICE_CERT    the phone's certificate, PEM or DER (a PEM may also hold its key)
   --signer SIGNER.pem   the signing certificate and its RSA private key (e.g. pki/tftp.pem)
-  --hash sha1|sha512    signature and content hash (default sha1)
+  --hash ${signingHashChoices()}    signature and content hash (default ${DEFAULT_SIGNING_HASH})
   -o, --out OUT         output file (default FILE.enc.sgn)
   --filename NAME       the name written into the header (default OUT's base name)
   --timestamp SECONDS   header timestamp, seconds since 1970 UTC (default now)

@@ -2,11 +2,13 @@
 // md5sum/sha*sum print them, each file streamed through the core. Loads only the core
 // and its hash facet, so the cost is the hashing.
 
-import { HASH_ALGORITHMS, type HashAlgorithm, HashFacet, isHashAlgorithm } from "../core/hashFacet.js";
+import { HashFacet } from "../core/hashFacet.js";
 import { sharedWasmCore } from "../core/wasmCore.js";
+import { HASH_ALGORITHMS, type HashAlgorithm, isHashAlgorithm } from "../shared/hashAlgorithms.js";
+import { fileErrorMessage } from "./cliInput.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
 
-const ALGORITHMS = Object.keys(HASH_ALGORITHMS).join("|");
+const ALGORITHMS = HASH_ALGORITHMS.join("|");
 
 const help = `usage: cnfguard hash ${ALGORITHMS} [--json] [FILE...]
 
@@ -34,25 +36,13 @@ export function checksumLine(hex: string, file: string): string {
   return `\\${hex}  ${escaped}`;
 }
 
-/** "<name>: <what went wrong> (<fix>)" for an fs error; other errors keep their message. */
-export function fileErrorMessage(e: unknown, name: string): string {
-  const err = e as NodeJS.ErrnoException;
-  const reason: Record<string, string> = {
-    ENOENT: "no such file (check the path)",
-    EISDIR: "is a directory (name a file)",
-    EACCES: "permission denied (check the file's permissions)",
-    EPERM: "permission denied (check the file's permissions)",
-  };
-  return `${name}: ${(err.code && reason[err.code]) ?? err.message}`;
-}
-
 async function hashOne(hashes: HashFacet, alg: HashAlgorithm, file: string): Promise<string> {
   const bytes = file === "-" ? await hashes.digestChunks(alg, process.stdin) : await hashes.hashFile(alg, file);
   return Buffer.from(bytes).toString("hex");
 }
 
 export const command: Command = {
-  summary: "hash files with md5|sha1|sha256|sha512 (like md5sum)",
+  summary: `hash files with ${ALGORITHMS} (like md5sum)`,
   help,
   async run(argv) {
     const { values, positionals } = parse(argv, { json: { type: "boolean" } });

@@ -4,7 +4,7 @@
 
 import type { InspectResult, TrustRecord } from "../core/fileFacet.js";
 import { type Core, CoreError, newCore } from "../core.js";
-import { readBoundedFile } from "../shared/boundedRead.js";
+import { coreWithTrustList, readInput } from "./cliInput.js";
 import { fixHints } from "../shared/fixHints.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
 
@@ -95,11 +95,6 @@ export function inspectText(r: InspectResult, file = "FILE"): string {
   return blocks.join("\n\n") + "\n";
 }
 
-/** The whole file, bounded by MAX_FILE_BYTES (an endless or huge input is refused at once, exit 3). */
-export async function readInput(file: string, what: string): Promise<Buffer> {
-  return readBoundedFile(file, what);
-}
-
 export const command: Command = {
   summary: "print a signed file's or trust list's header and records",
   help,
@@ -108,8 +103,7 @@ export const command: Command = {
     if (positionals.length !== 1) throw new UsageError("name exactly one FILE to inspect");
     const file = positionals[0];
     const bytes = await readInput(file, "FILE");
-    // Loaded lazily: verifyCommand imports this module too.
-    const core: Core = values.itl ? await (await import("./verifyCommand.js")).coreWithTrustList(values.itl) : newCore();
+    const core: Core = values.itl ? await coreWithTrustList(values.itl) : newCore();
     let result: InspectResult;
     try {
       result = core.files.inspect(bytes);

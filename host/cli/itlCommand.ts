@@ -1,14 +1,16 @@
 // `cnfguard itl --sast SAST.pem --record ROLE:CERT.pem …`: writes a trust list (ITLFile.tlv,
 // formats.md §3) signed by the SAST certificate, which the list always carries as a SAST record.
 
+import { DEFAULT_SIGNING_HASH, signingHashChoices } from "../shared/hashAlgorithms.js";
 import { ROLE, type RoleName, type TrustRecord, writeTrustList } from "../shared/signed/trustListWriter.js";
 import { certificateDer } from "./certhashCommand.js";
+import { readInput, writeOutput } from "./cliInput.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
-import { hashOption, loadSigner, readInput, report, signingOptions, timestampOption, writeOutput } from "./signCommand.js";
+import { hashOption, loadSigner, report, signingOptions, timestampOption } from "./signCommand.js";
 
 const ROLES = Object.keys(ROLE).join(", ");
 
-const help = `usage: cnfguard itl --sast SAST.pem --record ROLE:CERT … [-o OUT] [--hash sha1|sha512] [--filename NAME] [--timestamp SECONDS] [--json]
+const help = `usage: cnfguard itl --sast SAST.pem --record ROLE:CERT … [-o OUT] [--hash ${signingHashChoices()}] [--filename NAME] [--timestamp SECONDS] [--json]
 
 Writes a trust list (version 1.2) signed by SAST. Records are written in the order given; the
 SAST certificate is added first as a SAST record unless a --record already lists it so. The
@@ -19,7 +21,7 @@ options:
   --record ROLE:CERT      a certificate (PEM or DER) and its role; repeat for each record.
                           ROLE is one of ${ROLES}, or a number; one certificate may be
                           listed under several roles (e.g. CCM:tftp.pem --record TFTP:tftp.pem)
-  --hash sha1|sha512      signature hash (default sha1)
+  --hash ${signingHashChoices()}      signature hash (default ${DEFAULT_SIGNING_HASH})
   -o, --out OUT           output file (default ITLFile.tlv)
   --filename NAME         the name written into the header (default ITLFile.tlv, also for ITLSEP<MAC>.tlv)
   --timestamp SECONDS     header timestamp, seconds since 1970 UTC (default now)

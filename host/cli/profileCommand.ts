@@ -3,6 +3,7 @@
 import { DEFAULT_DATA_DIR } from "../server/database.js";
 import type { ProfileChanges, SecurityProfile } from "../server/profileStore.js";
 import { DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
+import { DEFAULT_SIGNING_HASH, signingHashChoices } from "../shared/hashAlgorithms.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard profile add NAME  [settings] [--data DIR] [--json]
@@ -19,7 +20,7 @@ settings:
   --curve NAME                 secp256r1 | secp384r1 | secp521r1 (EC key instead of RSA)
   --protocol SIP|SCCP          device protocol (default SIP)
   --product TYPE               product type (default "Cisco 7942")
-  --hash sha1|sha512           signing hash of the device's files (default sha1)
+  --hash ${signingHashChoices()}           signing hash of the device's files (default ${DEFAULT_SIGNING_HASH})
   --description TEXT           the profile's Description (up to 200 characters)
   --lsc-days N                 days an LSC issued to this profile's devices is valid (1–7300);
                                'server' = the server's setting (server start --lsc-days, default ${DEFAULT_LSC_DAYS})

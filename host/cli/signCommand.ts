@@ -1,15 +1,14 @@
 // `cnfguard sign FILE --cert SIGNER.pem`: writes FILE.sgn, a version 1.0 signed file (formats.md §1),
 // as the TFTP service signs configs, ring tones and soft-key files.
-
 import { basename } from "node:path";
-import { readBoundedFile } from "../shared/boundedRead.js";
 import { certificateInfo } from "../shared/certificateInfo.js";
+import { DEFAULT_SIGNING_HASH, type SigningHash, signingHashChoices, signingHashProblem } from "../shared/hashAlgorithms.js";
 import { PemError } from "../shared/pem.js";
-import { writeFileSafely } from "../shared/safeWrite.js";
 import { type FileHash, type Signer, signerFromPem, signFile } from "../shared/signed/signedFileWriter.js";
+import { readInput, writeOutput } from "./cliInput.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
 
-const help = `usage: cnfguard sign FILE --cert SIGNER.pem [--hash sha1|sha512] [-o OUT] [--filename NAME] [--timestamp SECONDS] [--json]
+const help = `usage: cnfguard sign FILE --cert SIGNER.pem [--hash ${signingHashChoices()}] [-o OUT] [--filename NAME] [--timestamp SECONDS] [--json]
 
 Signs FILE as a version 1.0 signed file (.sgn): a header naming the signer, then FILE's bytes.
 Phones accept it when SIGNER's certificate is in their trust list with role TFTP or CCM+TFTP.
@@ -17,7 +16,7 @@ Phones accept it when SIGNER's certificate is in their trust list with role TFTP
 options:
   --cert SIGNER.pem     the signing certificate and its RSA private key in one PEM file
                         (e.g. the server's pki/tftp.pem)
-  --hash sha1|sha512    signature hash (default sha1; phones accept only these two)
+  --hash ${signingHashChoices()}    signature hash (default ${DEFAULT_SIGNING_HASH}; phones accept only these)
   -o, --out OUT         output file (default FILE.sgn)
   --filename NAME       the name written into the header (default OUT's base name)
   --timestamp SECONDS   header timestamp, seconds since 1970 UTC (default now)
@@ -54,12 +53,13 @@ export const command: Command = {
   },
 };
 
-/** --hash: SHA-1 or SHA-512 only, as phones and the field's tools accept. */
-export function hashOption(value: string | undefined): FileHash {
-  if (value === undefined) return "sha1";
+/** --hash: a signing hash phones accept (host/shared/hashAlgorithms.ts); "SHA-512" is read as sha512. */
+export function hashOption(value: string | undefined): SigningHash {
+  if (value === undefined) return DEFAULT_SIGNING_HASH;
   const hash = value.toLowerCase().replace("-", "");
-  if (hash !== "sha1" && hash !== "sha512") throw new UsageError(`--hash ${value}: use sha1 or sha512 (phones accept no other)`);
-  return hash;
+  const problem = signingHashProblem(hash);
+  if (problem !== undefined) throw new UsageError(`--hash ${value}: ${problem}`);
+  return hash as SigningHash;
 }
 
 /** --timestamp: whole seconds since 1970 that fit the header's u32. */
@@ -68,10 +68,6 @@ export function timestampOption(value: string | undefined): number | undefined {
   const seconds = Number(value);
   if (!/^\d+$/.test(value) || seconds > 0xffffffff) throw new UsageError(`--timestamp ${value}: give whole seconds since 1970 (0…4294967295)`);
   return seconds;
-}
-
-export async function readInput(file: string): Promise<Uint8Array> {
-  return new Uint8Array(readBoundedFile(file, ""));
 }
 
 /** A signer PEM file; unusable content becomes an Error (exit 1) naming the file and the option. */
@@ -83,11 +79,6 @@ export async function loadSigner(file: string, option: string): Promise<Signer> 
     if (e instanceof PemError) throw e;
     throw new Error(`${option} ${file}: ${(e as Error).message}`);
   }
-}
-
-/** OUT written safely: never through a link or over a special file, whole or not at all. */
-export async function writeOutput(out: string, bytes: Uint8Array): Promise<void> {
-  writeFileSafely(out, bytes, 0o644, out);
 }
 
 /** One line for people ("wrote OUT (N bytes, …)"), or the JSON summary. */

@@ -1,10 +1,9 @@
 // `cnfguard verify FILE [--itl INSTALLED.tlv]`: is this signed file or trust list one a
 // phone would accept? Exit 0 when valid; otherwise exit 1 and one line saying why.
 
-import { type Core, CoreError, newCore } from "../core.js";
-import { CheckFailedError } from "../shared/errors.js";
+import { CoreError, newCore } from "../core.js";
+import { coreWithTrustList, readInput } from "./cliInput.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
-import { readInput } from "./inspectCommand.js";
 
 const help = `usage: cnfguard verify FILE [--itl INSTALLED.tlv] [--json]
 
@@ -23,19 +22,6 @@ exit codes: 0 valid · 1 refused (the line says why) · 2 bad arguments · 3 a f
 /** True when the header's version element (bytes 3–4) says 1.2, a trust list. */
 export function isTrustList(bytes: Uint8Array): boolean {
   return bytes.length >= 5 && bytes[0] === 1 && bytes[3] === 1 && bytes[4] === 2;
-}
-
-/** A fresh core with INSTALLED.tlv installed (trust on first use); throws UsageError naming the file otherwise. */
-export async function coreWithTrustList(itlFile: string): Promise<Core> {
-  const core = newCore();
-  const installed = core.files.installTrustList(await readInput(itlFile, "--itl"));
-  if (!installed.installed) {
-    // A verification failure (exit 1), not a usage error: the option was given right, the file is bad.
-    throw new CheckFailedError(
-      `--itl ${itlFile}: this trust list cannot be installed: ${installed.message} (${installed.reason}); give the phone's valid ITLFile.tlv`,
-    );
-  }
-  return core;
 }
 
 export const command: Command = {

@@ -5,6 +5,7 @@
 import { HeaderBytes as B, Bank, Event, FileRegister, HeaderRegister, Mode, RecordBytes, RecordRegister, Role } from "../generated/abi.js";
 import { STATUS } from "../generated/status.js";
 import { toHex } from "./hex.js";
+import { type HeaderHash, headerHashFromTag } from "../shared/hashAlgorithms.js";
 import { RsaFacet, type RsaKeyInfo } from "./rsaFacet.js";
 import { CoreError, type WasmCore } from "./wasmInstance.js";
 
@@ -22,11 +23,11 @@ const BANK_INSTALLED = Bank.INSTALLED;
 const BANK_PARSED = Bank.PARSED;
 const F = HeaderRegister;
 
-const HASH_NAMES: Record<number, HashName> = { 1: "sha1", 2: "sha256", 3: "sha512" };
 const ROLE_NAMES: Record<number, string> = { 0: "SAST", 1: "CCM", 2: "CCM+TFTP", 3: "TFTP", 4: "CAPF", 7: "APP-SERVER", 21: "TVS" };
 const KEY_TYPES: Record<number, KeyType> = { 1: "RSA", 2: "EC", 3: "RSA" };
 
-export type HashName = "sha1" | "sha256" | "sha512";
+/** A header hash by name (the numbers are in host/shared/hashAlgorithms.ts). */
+export type HashName = HeaderHash;
 export type KeyType = "RSA" | "EC" | "unknown";
 
 export interface SignedFileHeader {
@@ -259,7 +260,7 @@ export class FileFacet {
       version: versionText(regs.version),
       headerLength: regs.headerLength,
       signer: { name: text(bytes(B.SIGNER_NAME)), issuer: text(bytes(B.SIGNER_ISSUER)), serial: hex(bytes(B.SERIAL)) },
-      hashAlgorithm: HASH_NAMES[regs.hash] ?? regs.hash,
+      hashAlgorithm: headerHashFromTag(regs.hash) ?? regs.hash,
       signatureLength: regs.signatureLength,
       filename: text(bytes(B.FILENAME)),
       timestamp: regs.timestamp,
@@ -273,7 +274,7 @@ export class FileFacet {
         keySize: regs.keySize,
         keyAlgorithm: regs.keyAlgorithm,
         padding: regs.padding,
-        hashAlgorithm: HASH_NAMES[regs.contentAlg] ?? regs.contentAlg,
+        hashAlgorithm: headerHashFromTag(regs.contentAlg) ?? regs.contentAlg,
         hash: hex(bytes(B.CONTENT_HASH)),
       };
     }

@@ -1,16 +1,10 @@
 // The core's hash exports (assembly/abi/hashAbi.md) as a typed API: one-shot digests,
 // streams of any length fed through the IN window, and files streamed from disk.
 // Browser-safe to import: only hashFile reaches Node's fs, and only when called.
-import { Hash } from "../generated/abi.js";
+import { CORE_HASH_SELECTOR, type HashAlgorithm } from "../shared/hashAlgorithms.js";
 import type { WasmCore } from "./wasmInstance.js";
 
-/** Algorithm names as the CLI spells them, mapped to the core's selectors. */
-export const HASH_ALGORITHMS = { md5: Hash.MD5, sha1: Hash.SHA1, sha256: Hash.SHA256, sha512: Hash.SHA512 } as const;
-export type HashAlgorithm = keyof typeof HASH_ALGORITHMS;
-
-export function isHashAlgorithm(name: string): name is HashAlgorithm {
-  return Object.hasOwn(HASH_ALGORITHMS, name);
-}
+export { type HashAlgorithm, isHashAlgorithm } from "../shared/hashAlgorithms.js";
 
 /** A hash in progress in one of the core's slots. Feed it with update(), finish with end(). */
 export class HashStream {
@@ -56,14 +50,14 @@ export class HashFacet {
 
   /** Digest length in bytes. */
   digestLength(alg: HashAlgorithm): number {
-    return this.exports.hash_digest_length(HASH_ALGORITHMS[alg]);
+    return this.exports.hash_digest_length(CORE_HASH_SELECTOR[alg]);
   }
 
   /** Start a stream. Throws when every slot holds an unfinished stream. */
   begin(alg: HashAlgorithm): HashStream {
     const slot = this.freeSlots.pop();
     if (slot === undefined) throw new Error(`all ${this.exports.hash_slots()} hash slots of the core are in use: end() or cancel() a HashStream first`);
-    const status = this.exports.hash_begin(slot, HASH_ALGORITHMS[alg]);
+    const status = this.exports.hash_begin(slot, CORE_HASH_SELECTOR[alg]);
     if (status !== 0) {
       this.freeSlots.push(slot);
       this.w.check(status, `hash ${alg}`);

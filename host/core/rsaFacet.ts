@@ -2,13 +2,11 @@
 // Every method copies its input into the core's IN window, calls one export and
 // copies the result out; a non-zero status becomes a CoreError.
 
-import { Hash } from "../generated/abi.js";
 import { Status } from "../generated/status.js";
 import type { WasmCore } from "./wasmInstance.js";
 
-/** Hash selectors of the core (assembly/abi/schema.json). */
-export const RsaHash = { sha1: Hash.SHA1, sha256: Hash.SHA256, sha512: Hash.SHA512 } as const;
-export type RsaHashAlg = (typeof RsaHash)[keyof typeof RsaHash];
+/** A hash selector of the core: CORE_HASH_SELECTOR in host/shared/hashAlgorithms.ts. */
+export type RsaHashAlg = number;
 
 /** The byte ranges x509_read reports, in register order. */
 const CERT_FIELDS = ["serial", "issuer", "subject", "spki", "tbs", "signatureAlgorithm", "signature"] as const;
@@ -50,13 +48,13 @@ export class RsaFacet {
    * RSASSA-PKCS1-v1_5: true when `signature` over `digest` verifies with the key;
    * false for a bad signature; CoreError for a malformed key or a wrong length.
    */
-  verify(spkiOrPkcs1Der: Uint8Array, hashAlg: RsaHashAlg | number, digest: Uint8Array, signature: Uint8Array): boolean {
+  verify(spkiOrPkcs1Der: Uint8Array, hashAlg: RsaHashAlg, digest: Uint8Array, signature: Uint8Array): boolean {
     this.loadPublicKey(spkiOrPkcs1Der);
     return this.verifyLoaded(hashAlg, digest, signature);
   }
 
   /** verify() with the key already loaded by loadPublicKey. */
-  verifyLoaded(hashAlg: RsaHashAlg | number, digest: Uint8Array, signature: Uint8Array): boolean {
+  verifyLoaded(hashAlg: RsaHashAlg, digest: Uint8Array, signature: Uint8Array): boolean {
     this.w.writeIn(digest);
     this.w.writeIn(signature, digest.length);
     const status = this.w.exports.rsa_pub_verify(hashAlg, digest.length, signature.length);

@@ -28,8 +28,9 @@ import {
   u8Value,
 } from "../shared/capf/capfElements.js";
 import { type CapfElement, CapfFormatError, type CapfMessage, requireElement } from "../shared/capf/capfMessage.js";
+import type { CapfAuthMode } from "../shared/capfVocabulary.js";
 
-export type CapfAuthMode = "null" | "string" | "lsc" | "mic";
+export type { CapfAuthMode } from "../shared/capfVocabulary.js";
 
 /** The key a key generate request asks for. */
 export type CapfKeyRequest = { type: "rsa"; size: number } | { type: "ec"; curve: CapfCurve };

@@ -13,7 +13,7 @@
 // miss is then built on demand again). Each rebuild of an encrypted config draws a new AES
 // key (encryptedConfigWriter); trust lists are deterministic (trustListFile).
 import type { Change, ChangeSource } from "./changeSource.js";
-import type { ServiceAddress } from "./configXml.js";
+import type { ServiceAddress } from "../shared/configXml.js";
 import type { Db } from "./database.js";
 import { type Device, findDevice } from "./deviceStore.js";
 import { DEVICE_FILE_KINDS, type DeviceFileKind, type RenderResult, renderDeviceFile } from "./fileRenderer.js";

@@ -31,13 +31,14 @@ import { AUTHENTICATION_FAILURE_STATUS, type CertificateOperationStatus, DEFAULT
 import { limitConnections } from "../shared/connectionLimit.js";
 import { fixHints } from "../shared/fixHints.js";
 import { logLine, printable } from "../shared/logText.js";
+import { type CapfAuthMode, type CapfOperation, DEFAULT_CURVE, DEFAULT_KEY_SIZE, keyLabel } from "../shared/capfVocabulary.js";
 import { createCertificate, type DistinguishedName } from "../shared/pki/certificateBuilder.js";
 
 /** A device as CAPF needs it (the server's device table, CUCM's CAPF fields). */
 export interface CapfDevice {
   name: string;
-  operation: "install" | "fetch" | "delete" | "none";
-  authMode: "null" | "string" | "lsc" | "mic";
+  operation: CapfOperation;
+  authMode: CapfAuthMode;
   /** the authentication string, for authMode "string" */
   authString?: string;
   keyType: "rsa" | "ec";
@@ -438,7 +439,7 @@ async function install(session: Session, context: ServiceContext, device: CapfDe
 /** Key generate request elements: 10 key size then 17 key type (RSA), or 17 then 18 curve (EC). */
 function keyRequestElements(device: CapfDevice): CapfElement[] {
   if (device.keyType === "ec") {
-    const curve = capfCurves.indexOf(device.curve ?? "secp256r1");
+    const curve = capfCurves.indexOf(device.curve ?? DEFAULT_CURVE);
     if (curve < 0) throw new SessionEnd(CapfReason.invalidElement, `device ${device.name} names an unknown curve ${device.curve}`, "keyGenerationFailure");
     return [
       { tag: CapfTag.keyType, value: u8Value(CapfKeyType.ec) },
@@ -446,7 +447,7 @@ function keyRequestElements(device: CapfDevice): CapfElement[] {
     ];
   }
   return [
-    { tag: CapfTag.keySize, value: u16Value(device.keySize ?? 2048) },
+    { tag: CapfTag.keySize, value: u16Value(device.keySize ?? DEFAULT_KEY_SIZE) },
     { tag: CapfTag.keyType, value: u8Value(CapfKeyType.rsa) },
   ];
 }
@@ -462,8 +463,8 @@ function requestedPublicKey(spki: Buffer, device: CapfDevice): KeyObject {
   const details = key.asymmetricKeyDetails ?? {};
   const matches =
     device.keyType === "ec"
-      ? key.asymmetricKeyType === "ec" && details.namedCurve === nodeCurveName[device.curve ?? "secp256r1"]
-      : key.asymmetricKeyType === "rsa" && details.modulusLength === (device.keySize ?? 2048);
+      ? key.asymmetricKeyType === "ec" && details.namedCurve === nodeCurveName[device.curve ?? DEFAULT_CURVE]
+      : key.asymmetricKeyType === "rsa" && details.modulusLength === (device.keySize ?? DEFAULT_KEY_SIZE);
   if (!matches) {
     const got = key.asymmetricKeyType === "ec" ? `EC ${details.namedCurve}` : `${key.asymmetricKeyType?.toUpperCase()} ${details.modulusLength}`;
     throw new SessionEnd(CapfReason.invalidElement, `the phone sent a ${got} key, ${describeKey(device)} was asked for`, "keyGenerationFailure");
@@ -472,7 +473,7 @@ function requestedPublicKey(spki: Buffer, device: CapfDevice): KeyObject {
 }
 
 function describeKey(device: CapfDevice): string {
-  return device.keyType === "ec" ? `EC ${device.curve ?? "secp256r1"}` : `RSA ${device.keySize ?? 2048}`;
+  return device.keyType === "ec" ? keyLabel({ curve: device.curve ?? DEFAULT_CURVE }) : keyLabel({ keySize: device.keySize });
 }
 
 /** The LSC: CN = device name under the CAPF certificate's O/OU, a TLS client and server leaf. */

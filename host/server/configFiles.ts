@@ -4,9 +4,9 @@
 //   SEP<MAC>.cnf.xml.enc.sgn  full config encrypted to the device's RSA certificate
 //   SEP<MAC>.cnf.xml          full config in clear, non-secure profiles only
 import { X509Certificate } from "node:crypto";
+import type { ServiceAddress } from "../shared/configXml.js";
 import { encryptConfig } from "../shared/signed/encryptedConfigWriter.js";
 import { signFile } from "../shared/signed/signedFileWriter.js";
-import type { ServiceAddress } from "./configXml.js";
 import type { Device } from "./deviceStore.js";
 import { fullConfigXml } from "./fullConfig.js";
 import type { LabPki } from "./labPki.js";

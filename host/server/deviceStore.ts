@@ -3,21 +3,12 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { type CertificateOperationStatus, DEFAULT_OPERATION_DAYS, GENERATED_AUTH_STRING_DIGITS } from "../shared/capfStatus.js";
 import { canonicalDeviceName, checkDeviceName, deviceClassOf } from "../shared/deviceNames.js";
+import { type CapfAuthMode, type CapfOperation, type Curve, capfOperationChoices, parseCapfOperation } from "../shared/capfVocabulary.js";
 import { UsageError } from "../shared/errors.js";
 import type { Db } from "./database.js";
-import {
-  type CapfAuthMode,
-  type Curve,
-  checkCurve,
-  checkDescription,
-  checkKeySize,
-  findProfile,
-  requireProfile,
-  type SecurityProfile,
-} from "./profileStore.js";
+import { checkCurve, checkDescription, checkKeySize, findProfile, requireProfile, type SecurityProfile } from "./profileStore.js";
 
-export type CapfOperation = "none" | "install" | "fetch" | "delete";
-export const CAPF_OPERATIONS: readonly CapfOperation[] = ["none", "install", "fetch", "delete"];
+export { CAPF_OPERATIONS, type CapfOperation } from "../shared/capfVocabulary.js";
 
 export interface Device {
   name: string;
@@ -161,9 +152,8 @@ export interface CapfChange {
 /** Schedules a CAPF operation (Certificate Operation on the phone page). */
 export function setCapfOperation(db: Db, typed: string, c: CapfChange): Device {
   const name = requireDevice(db, typed).name;
-  if (!(CAPF_OPERATIONS as readonly string[]).includes(c.operation)) {
-    throw new UsageError(`operation '${c.operation}': use one of ${CAPF_OPERATIONS.join(", ")}`);
-  }
+  const operation = parseCapfOperation(c.operation);
+  if (operation === undefined) throw new UsageError(`operation '${c.operation}': use one of ${capfOperationChoices()}`);
   const authString = c.authString === "generate" ? generateAuthString() : c.authString;
   if (authString !== undefined && !/^[0-9]{4,16}$/.test(authString)) {
     throw new UsageError(`--auth-string: an authentication string is 4–16 digits (the user types it on the phone's keypad), or 'generate'`);
@@ -171,11 +161,11 @@ export function setCapfOperation(db: Db, typed: string, c: CapfChange): Device {
   if (c.keySize !== undefined && c.curve !== undefined) throw new UsageError("--key-size and --curve exclude each other: give one");
   const mode = authString !== undefined ? "string" : c.authMode;
   const now = c.now ?? new Date();
-  const deadline = c.operation === "none" ? null : operationDeadline(c.until, now);
+  const deadline = operation === "none" ? null : operationDeadline(c.until, now);
   db.transaction(() => {
-    db.prepare("UPDATE device SET capfoperation = ?, capfoperationdeadline = ? WHERE name = ?").run(c.operation, deadline, name);
+    db.prepare("UPDATE device SET capfoperation = ?, capfoperationdeadline = ? WHERE name = ?").run(operation, deadline, name);
     // Scheduling opens an operation (Operation Pending); clearing it leaves the last outcome shown.
-    if (c.operation !== "none") {
+    if (operation !== "none") {
       db.prepare("UPDATE device SET certificateoperationstatus = 'operationPending', certificateoperationstatusat = ? WHERE name = ?").run(
         now.toISOString(),
         name,

@@ -4,8 +4,9 @@
 // comparison. Unknown names and refusals are null to the caller — 404 / TFTP error 1 — with
 // the reason in the note.
 
+import type { ServiceAddress } from "../shared/configXml.js";
+import { DEFAULT_SIGNING_HASH } from "../shared/hashAlgorithms.js";
 import { encryptedConfigFile, plainConfigFile, type Rendering, signedConfigFile } from "./configFiles.js";
-import type { ServiceAddress } from "./configXml.js";
 import type { Db } from "./database.js";
 import { type Device, findDevice } from "./deviceStore.js";
 import type { LabPki } from "./labPki.js";
@@ -29,7 +30,7 @@ export const DEVICE_FILE_KINDS: readonly DeviceFileKind[] = ["deviceTrustList", 
 export function renderFile(ctx: RendererContext, name: string): RenderResult {
   const wanted = parseServedName(name);
   if (!wanted) return { body: null, note: "no such file" };
-  if (wanted.kind === "trustList") return { body: trustListFile(ctx.pki, "sha1"), note: "trust list" };
+  if (wanted.kind === "trustList") return { body: trustListFile(ctx.pki, DEFAULT_SIGNING_HASH), note: "trust list" };
   const device = findDevice(ctx.db, wanted.device);
   if (!device) return { body: null, note: `unknown device ${wanted.device}` };
   return renderDeviceFile(wanted.kind, device, ctx.pki, ctx.address());

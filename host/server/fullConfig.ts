@@ -2,7 +2,7 @@
 // access, firmware load, CAPF list. Its secrets are why an encrypted profile never
 // gets it in clear.
 
-import { CAPF_AUTH_MODE_NUMBER, capfListXml, type ServiceAddress, xmlText } from "./configXml.js";
+import { capfAuthModeXml, capfEntryAt, capfListXml, type ServiceAddress, xmlText } from "../shared/configXml.js";
 import type { Device } from "./deviceStore.js";
 
 export function fullConfigXml(device: Device, at: ServiceAddress): string {
@@ -47,8 +47,8 @@ export function fullConfigXml(device: Device, at: ServiceAddress): string {
     `  </sipProfile>`,
     `  <loadInformation>${xmlText(device.loadinformation)}</loadInformation>`,
     `  <vendorConfig><webAccess>1</webAccess><sshAccess>0</sshAccess></vendorConfig>`,
-    `  <capfAuthMode>${CAPF_AUTH_MODE_NUMBER[device.capfauthmode]}</capfAuthMode>`,
-    capfListXml(at, "  "),
+    capfAuthModeXml(device.capfauthmode, "  "),
+    capfListXml([capfEntryAt(at)], "  "),
     `  <deviceSecurityMode>${p.devicesecuritymode}</deviceSecurityMode>`,
     `  <encrConfig>${p.tftpencryptedconfig ? "true" : "false"}</encrConfig>`,
     `</device>`,

@@ -1,17 +1,22 @@
 // Phone security profiles (System > Security > Phone Security Profile): add, edit, list.
 // Every value is checked here with a message naming the option and the fix; the table's
 // CHECK constraints are the second line of defence.
+import {
+  type CapfAuthMode,
+  CURVES,
+  type Curve,
+  capfAuthModeChoices,
+  DEFAULT_KEY_SIZE,
+  isCurve,
+  KEY_SIZES,
+  parseCapfAuthMode,
+} from "../shared/capfVocabulary.js";
 import { UsageError } from "../shared/errors.js";
+import { DEFAULT_SIGNING_HASH, type SigningHash, signingHashProblem } from "../shared/hashAlgorithms.js";
 import type { Db } from "./database.js";
 
-export type CapfAuthMode = "null" | "string" | "lsc" | "mic";
 export type DeviceProtocol = "SIP" | "SCCP";
-export type SigningHash = "sha1" | "sha512";
-export type Curve = "secp256r1" | "secp384r1" | "secp521r1";
-
-export const CAPF_AUTH_MODES: readonly CapfAuthMode[] = ["null", "string", "lsc", "mic"];
-export const KEY_SIZES: readonly number[] = [1024, 2048, 3072, 4096];
-export const CURVES: readonly Curve[] = ["secp256r1", "secp384r1", "secp521r1"];
+export { CAPF_AUTH_MODES, type CapfAuthMode, CURVES, type Curve, KEY_SIZES } from "../shared/capfVocabulary.js";
 
 /** CUCM's device security modes. */
 export const SECURITY_MODE = { nonSecure: 1, authenticated: 2, encrypted: 3 } as const;
@@ -134,9 +139,9 @@ export function defaultProfile(name: string): SecurityProfile {
     devicesecuritymode: SECURITY_MODE.nonSecure,
     tftpencryptedconfig: false,
     capfauthmode: "null",
-    keysize: 2048,
+    keysize: DEFAULT_KEY_SIZE,
     keycurve: null,
-    signinghash: "sha1",
+    signinghash: DEFAULT_SIGNING_HASH,
     lscvaliditydays: null,
   };
 }
@@ -185,9 +190,11 @@ export function checkProtocol(v: string): DeviceProtocol {
   return up;
 }
 
+/** --capf-auth: our short name, CUCM's words or the config's number (host/shared/capfVocabulary.ts). */
 export function checkCapfAuthMode(v: string): CapfAuthMode {
-  if (!(CAPF_AUTH_MODES as readonly string[]).includes(v)) throw new UsageError(`--capf-auth '${v}': use one of ${CAPF_AUTH_MODES.join(", ")}`);
-  return v as CapfAuthMode;
+  const mode = parseCapfAuthMode(v);
+  if (mode === undefined) throw new UsageError(`--capf-auth '${v}': use one of ${capfAuthModeChoices()}`);
+  return mode;
 }
 
 export function checkKeySize(v: number): number {
@@ -196,8 +203,8 @@ export function checkKeySize(v: number): number {
 }
 
 export function checkCurve(v: string): Curve {
-  if (!(CURVES as readonly string[]).includes(v)) throw new UsageError(`--curve '${v}': use one of ${CURVES.join(", ")}`);
-  return v as Curve;
+  if (!isCurve(v)) throw new UsageError(`--curve '${v}': use one of ${CURVES.join(", ")}`);
+  return v;
 }
 
 export function checkLscDays(v: number): number {
@@ -206,8 +213,9 @@ export function checkLscDays(v: number): number {
 }
 
 function checkHash(v: string): SigningHash {
-  if (v !== "sha1" && v !== "sha512") throw new UsageError(`--hash '${v}': use sha1 or sha512 (phones accept no other signing hash)`);
-  return v;
+  const problem = signingHashProblem(v);
+  if (problem !== undefined) throw new UsageError(`--hash '${v}': ${problem}`);
+  return v as SigningHash;
 }
 
 function fromRow(r: ProfileRow): SecurityProfile {

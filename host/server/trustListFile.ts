@@ -7,9 +7,9 @@
 // signing: PKCS#1 v1.5 signatures are deterministic, so the list's bytes (and the MD5
 // administrators compare) stay the same across requests and restarts until the PKI changes.
 import { X509Certificate } from "node:crypto";
+import type { SigningHash } from "../shared/hashAlgorithms.js";
 import { type TrustRecord, writeTrustList } from "../shared/signed/trustListWriter.js";
 import type { CertifiedKey, LabPki } from "./labPki.js";
-import type { SigningHash } from "./profileStore.js";
 
 export function trustListFile(pki: LabPki, hash: SigningHash): Uint8Array {
   const records: TrustRecord[] = [

@@ -16,7 +16,7 @@ export function readBoundedFile(path: string, what: string, max = MAX_FILE_BYTES
   try {
     fd = openSync(path, constants.O_RDONLY);
   } catch (e) {
-    throw new IoError(`${label}: ${reasonOf(e)}`);
+    throw new IoError(`${label}: ${fsErrorReason(e)}`);
   }
   try {
     const stat = fstatSync(fd);
@@ -35,7 +35,7 @@ export function readBoundedFile(path: string, what: string, max = MAX_FILE_BYTES
     return Buffer.concat(chunks, total);
   } catch (e) {
     if (e instanceof IoError) throw e;
-    throw new IoError(`${label}: ${reasonOf(e)}`);
+    throw new IoError(`${label}: ${fsErrorReason(e)}`);
   } finally {
     closeSync(fd);
   }
@@ -47,10 +47,18 @@ function tooLarge(label: string, size: string, max: number): IoError {
   );
 }
 
-function reasonOf(e: unknown): string {
+/** What an fs error means for the person who named the file, with the fix in brackets. */
+export function fsErrorReason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  if (err.code === "ENOENT") return "no such file (check the path)";
-  if (err.code === "EISDIR") return "is a directory (name a file)";
-  if (err.code === "EACCES") return "permission denied";
-  return err.message;
+  return (err.code && FS_REASONS[err.code]) ?? err.message;
 }
+
+const FS_REASONS: Record<string, string> = {
+  ENOENT: "no such file (check the path)",
+  EISDIR: "is a directory (name a file)",
+  EACCES: "permission denied (check the file's permissions)",
+  EPERM: "permission denied (check the file's permissions)",
+  ENOTDIR: "a part of the path is not a folder (check the path)",
+  EROFS: "the file system is read-only (write somewhere else)",
+  ENOSPC: "no space left on the device (free some space)",
+};

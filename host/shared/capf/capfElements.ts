@@ -1,5 +1,6 @@
 // The CAPF vocabulary of capf.md: command numbers, element tags, reasons and the codes carried
 // inside elements, with the encodings of the element values both sides build and read.
+import { CURVES, type Curve, NODE_CURVE_NAME } from "../capfVocabulary.js";
 
 /** Command numbers (capf.md, "Commands"). */
 export const CapfCommand = {
@@ -63,16 +64,12 @@ export const CapfCertificateType = { lsc: 1, mic: 2 } as const;
 /** Values of the key type element (tag 17). */
 export const CapfKeyType = { rsa: 0, ec: 1 } as const;
 
-/** The curves of element 18, in code order, by their SEC names. */
-export const capfCurves = ["secp256r1", "secp384r1", "secp521r1"] as const;
-export type CapfCurve = (typeof capfCurves)[number];
+/** The curves of element 18, in code order, by their SEC names (host/shared/capfVocabulary.ts). */
+export const capfCurves = CURVES;
+export type CapfCurve = Curve;
 
 /** node:crypto's name for each curve (its OpenSSL name). */
-export const nodeCurveName: Record<CapfCurve, string> = {
-  secp256r1: "prime256v1",
-  secp384r1: "secp384r1",
-  secp521r1: "secp521r1",
-};
+export const nodeCurveName = NODE_CURVE_NAME;
 
 /** The SHA-2 signed data (tag 20) hash algorithm code for SHA-512, the one in use. */
 export const SHA2_ALGORITHM_SHA512 = 3;

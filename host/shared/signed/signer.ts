@@ -1,5 +1,6 @@
 // Who signs a file: a certificate and its RSA private key, and the hash the header names.
 import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
+import { HEADER_HASH_TAG, type HeaderHash } from "../hashAlgorithms.js";
 import { PemError, readPemBlocks } from "../pem.js";
 
 export interface Signer {
@@ -7,11 +8,14 @@ export interface Signer {
   privateKey: KeyObject;
 }
 
-/** Signed files use SHA-1 or SHA-512 in the field; SHA-256 is accepted for tests. */
-export type FileHash = "sha1" | "sha256" | "sha512";
+/**
+ * A hash a header can name. Phones accept only the signing hashes (SIGNING_HASHES); the writer
+ * takes any header hash so tests can make files phones must refuse.
+ */
+export type FileHash = HeaderHash;
 
-/** Header tag 8 / tag 26 values. */
-export const HASH_ID: Record<FileHash, number> = { sha1: 1, sha256: 2, sha512: 3 };
+/** Header tag 8 / tag 26 values (host/shared/hashAlgorithms.ts). */
+export const HASH_ID: Record<FileHash, number> = HEADER_HASH_TAG;
 
 /** Tag 11's index for each modulus size in bytes. */
 const MODULUS_INDEX: Record<number, number> = { 64: 0, 128: 1, 256: 2, 512: 3 };

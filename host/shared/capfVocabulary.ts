@@ -1,0 +1,100 @@
+// CAPF's words, once: how a phone authenticates to CAPF, what CAPF does to its certificate,
+// and the keys it may ask for — with our short names (the CLI, the database), the numbers the
+// config XML carries, and the words CUCM's phone page shows. The server, the phone and the CLI
+// all read these tables; the CAPF wire codes stay with the codec (capf/capfElements.ts).
+
+/** Certificate Authority Proxy Function authentication modes (Phone Security Profile). */
+const AUTH_MODE_TABLE = {
+  null: { configNumber: 2, cucm: "By Null String" },
+  string: { configNumber: 1, cucm: "By Authentication String" },
+  lsc: { configNumber: 3, cucm: "By Existing Certificate (Precedence to LSC)" },
+  mic: { configNumber: 4, cucm: "By Existing Certificate (Precedence to MIC)" },
+} as const;
+// configNumber: <capfAuthMode> in SEP<MAC>.cnf.xml, formats.md §4.
+
+export type CapfAuthMode = keyof typeof AUTH_MODE_TABLE;
+export const CAPF_AUTH_MODES = Object.keys(AUTH_MODE_TABLE) as readonly CapfAuthMode[];
+
+/** <capfAuthMode> number for each mode. */
+export const CAPF_AUTH_MODE_NUMBER = Object.fromEntries(CAPF_AUTH_MODES.map((m) => [m, AUTH_MODE_TABLE[m].configNumber])) as Record<CapfAuthMode, number>;
+
+/** The seed's captured partial config carries <capfAuthMode>0</capfAuthMode>: phones read it as by null string. */
+const AUTH_MODE_NUMBER_ZERO: CapfAuthMode = "null";
+
+/** The mode a <capfAuthMode> number names; 0 and absent are by null string; undefined for any other number. */
+export function capfAuthModeFromNumber(n: number): CapfAuthMode | undefined {
+  if (n === 0) return AUTH_MODE_NUMBER_ZERO;
+  return CAPF_AUTH_MODES.find((m) => AUTH_MODE_TABLE[m].configNumber === n);
+}
+
+/** CUCM's words for a mode ("By Null String"). */
+export function capfAuthModeLabel(mode: CapfAuthMode): string {
+  return AUTH_MODE_TABLE[mode].cucm;
+}
+
+/**
+ * The mode `text` names: our short name, CUCM's words (any case) or the config XML's number.
+ * Undefined when it names none.
+ */
+export function parseCapfAuthMode(text: string): CapfAuthMode | undefined {
+  const t = text.trim().toLowerCase();
+  const byName = CAPF_AUTH_MODES.find((m) => m === t || AUTH_MODE_TABLE[m].cucm.toLowerCase() === t);
+  if (byName) return byName;
+  return /^[1-4]$/.test(t) ? capfAuthModeFromNumber(Number(t)) : undefined;
+}
+
+/** "null (By Null String), string (By Authentication String), …" for messages and help. */
+export function capfAuthModeChoices(): string {
+  return CAPF_AUTH_MODES.map((m) => `${m} (${AUTH_MODE_TABLE[m].cucm})`).join(", ");
+}
+
+/** Certificate Operation on CUCM's phone page; what the phone's next CAPF session does. */
+const OPERATION_TABLE = {
+  none: { cucm: "No Pending Operation" },
+  install: { cucm: "Install/Upgrade" },
+  fetch: { cucm: "Troubleshoot" },
+  delete: { cucm: "Delete" },
+} as const;
+
+export type CapfOperation = keyof typeof OPERATION_TABLE;
+export const CAPF_OPERATIONS = Object.keys(OPERATION_TABLE) as readonly CapfOperation[];
+
+export function capfOperationLabel(op: CapfOperation): string {
+  return OPERATION_TABLE[op].cucm;
+}
+
+/** The operation `text` names: our short name or CUCM's words (any case). */
+export function parseCapfOperation(text: string): CapfOperation | undefined {
+  const t = text.trim().toLowerCase();
+  return CAPF_OPERATIONS.find((o) => o === t || OPERATION_TABLE[o].cucm.toLowerCase() === t);
+}
+
+/** "none (No Pending Operation), install (Install/Upgrade), …". */
+export function capfOperationChoices(): string {
+  return CAPF_OPERATIONS.map((o) => `${o} (${OPERATION_TABLE[o].cucm})`).join(", ");
+}
+
+/** RSA key sizes a profile (or a device) may ask CAPF for, in bits. */
+export const KEY_SIZES: readonly number[] = [1024, 2048, 3072, 4096];
+export const DEFAULT_KEY_SIZE = 2048;
+
+/** EC curves CAPF may ask for, by SEC name, in the order of CAPF element 18's codes (capf.md). */
+export const CURVES = ["secp256r1", "secp384r1", "secp521r1"] as const;
+export type Curve = (typeof CURVES)[number];
+export const DEFAULT_CURVE: Curve = "secp256r1";
+
+/** node:crypto's (OpenSSL's) name for each curve. */
+export const NODE_CURVE_NAME: Record<Curve, string> = {
+  secp256r1: "prime256v1",
+  secp384r1: "secp384r1",
+  secp521r1: "secp521r1",
+};
+
+export function isCurve(name: string): name is Curve {
+  return (CURVES as readonly string[]).includes(name);
+}
+
+/** The key a CAPF install makes, as people write it: "RSA 2048", "EC secp256r1". */
+export function keyLabel(key: { keySize?: number | null; curve?: Curve | null }): string {
+  return key.curve ? `EC ${key.curve}` : `RSA ${key.keySize ?? DEFAULT_KEY_SIZE}`;
+}
