@@ -69,6 +69,5 @@ export function signingHashChoices(separator = "|"): string {
  */
 export function signingHashProblem(value: string): string | undefined {
   if (isSigningHash(value)) return undefined;
-  const known = isHashAlgorithm(value) ? `${hashDisplayName(value)} is not accepted by phones for signing; ` : "";
-  return `${known}use ${SIGNING_HASHES.join(" or ")} (phones accept no other signing hash)`;
+  return `use ${SIGNING_HASHES.join(" or ")} (phones accept no other signing hash)`;
 }
