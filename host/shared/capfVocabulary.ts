@@ -43,9 +43,9 @@ export function parseCapfAuthMode(text: string): CapfAuthMode | undefined {
   return /^[1-4]$/.test(t) ? capfAuthModeFromNumber(Number(t)) : undefined;
 }
 
-/** "null (By Null String), string (By Authentication String), …" for messages and help. */
+/** "null, string, lsc, mic (CUCM: By Null String, …)" for messages and help. */
 export function capfAuthModeChoices(): string {
-  return CAPF_AUTH_MODES.map((m) => `${m} (${AUTH_MODE_TABLE[m].cucm})`).join(", ");
+  return `${CAPF_AUTH_MODES.join(", ")} (CUCM: ${CAPF_AUTH_MODES.map(capfAuthModeLabel).join(", ")})`;
 }
 
 /** Certificate Operation on CUCM's phone page; what the phone's next CAPF session does. */
@@ -69,9 +69,9 @@ export function parseCapfOperation(text: string): CapfOperation | undefined {
   return CAPF_OPERATIONS.find((o) => o === t || OPERATION_TABLE[o].cucm.toLowerCase() === t);
 }
 
-/** "none (No Pending Operation), install (Install/Upgrade), …". */
+/** "none, install, fetch, delete (CUCM: No Pending Operation, …)". */
 export function capfOperationChoices(): string {
-  return CAPF_OPERATIONS.map((o) => `${o} (${OPERATION_TABLE[o].cucm})`).join(", ");
+  return `${CAPF_OPERATIONS.join(", ")} (CUCM: ${CAPF_OPERATIONS.map(capfOperationLabel).join(", ")})`;
 }
 
 /** RSA key sizes a profile (or a device) may ask CAPF for, in bits. */
