@@ -12,13 +12,13 @@
 // that the background pass stops and on-demand builds evict the oldest devices' files (a
 // miss is then built on demand again). Each rebuild of an encrypted config draws a new AES
 // key (encryptedConfigWriter); trust lists are deterministic (trustListFile).
-import type { Change, ChangeSource } from "./changeSource.js";
 import type { ServiceAddress } from "../shared/configXml.js";
+import { DEFAULT_SIGNING_HASH, type SigningHash } from "../shared/hashAlgorithms.js";
+import type { Change, ChangeSource } from "./changeSource.js";
 import type { Db } from "./database.js";
 import { type Device, findDevice } from "./deviceStore.js";
 import { DEVICE_FILE_KINDS, type DeviceFileKind, type RenderResult, renderDeviceFile } from "./fileRenderer.js";
 import type { LabPki } from "./labPki.js";
-import type { SigningHash } from "./profileStore.js";
 import { parseServedName } from "./servedFileName.js";
 import { trustListFile } from "./trustListFile.js";
 
@@ -110,7 +110,7 @@ export class BuiltFiles {
     this.refresh();
     const wanted = parseServedName(name);
     if (!wanted) return { body: null, note: "no such file" };
-    if (wanted.kind === "trustList") return { body: this.trustList("sha1"), note: "trust list" };
+    if (wanted.kind === "trustList") return { body: this.trustList(DEFAULT_SIGNING_HASH), note: "trust list" };
     const entry = this.entry(wanted.device);
     if (!entry) return { body: null, note: `unknown device ${wanted.device}` };
     return this.file(entry, wanted.kind);
