@@ -2,7 +2,7 @@
 // show exactly what the CLI changes and the phones are served), the evidence recorder, and the
 // request in hand with its session.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ServiceAddress } from "../configXml.js";
+import type { ServiceAddress } from "../../shared/configXml.js";
 import type { Db } from "../database.js";
 import type { EventRecorder } from "../deviceEvents.js";
 import type { RenderResult } from "../fileRenderer.js";
