@@ -20,6 +20,7 @@ function device(mode: CapfAuthMode, md5hash: string | null, encrypted: boolean):
   const profile: SecurityProfile = {
     pkid: 1,
     name: "p",
+    description: "",
     producttype: "Cisco 7942",
     deviceprotocol: "SIP",
     devicesecuritymode: 1,
