@@ -1,7 +1,8 @@
 // The words CUCM's administration pages use for the stored values: option texts of the
 // selects. (The admin pages' one list until host/shared/capfVocabulary.ts holds them.)
-import type { CapfOperation } from "../deviceStore.js";
+
 import type { SigningHash } from "../../shared/hashAlgorithms.js";
+import type { CapfOperation } from "../deviceStore.js";
 import type { CapfAuthMode, Curve } from "../profileStore.js";
 
 export const AUTH_MODE_LABEL: Record<CapfAuthMode, string> = {
