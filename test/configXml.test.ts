@@ -9,7 +9,7 @@ import { readPhoneConfig } from "../host/phone/phoneConfig.js";
 import type { Device } from "../host/server/deviceStore.js";
 import { fullConfigXml } from "../host/server/fullConfig.js";
 import { partialConfigXml } from "../host/server/partialConfig.js";
-import type { SecurityProfile } from "../host/server/profileStore.js";
+import { defaultProfile, type SecurityProfile } from "../host/server/profileStore.js";
 import { CAPF_AUTH_MODES, type CapfAuthMode, capfAuthModeFromNumber, parseCapfAuthMode } from "../host/shared/capfVocabulary.js";
 import { partialConfigXml as writePartialConfig } from "../host/shared/configXml.js";
 
@@ -17,19 +17,7 @@ import { partialConfigXml as writePartialConfig } from "../host/shared/configXml
 const FORMATS_MD_NUMBER: Record<CapfAuthMode, number> = { string: 1, null: 2, lsc: 3, mic: 4 };
 
 function device(mode: CapfAuthMode, md5hash: string | null, encrypted: boolean): Device {
-  const profile: SecurityProfile = {
-    pkid: 1,
-    name: "p",
-    description: "",
-    producttype: "Cisco 7942",
-    deviceprotocol: "SIP",
-    devicesecuritymode: 1,
-    tftpencryptedconfig: encrypted,
-    capfauthmode: mode,
-    keysize: 2048,
-    keycurve: null,
-    signinghash: "sha1",
-  };
+  const profile: SecurityProfile = { ...defaultProfile("p"), pkid: 1, tftpencryptedconfig: encrypted, capfauthmode: mode };
   return {
     name: "SEPA45630BBFA40",
     description: "Line <1> & 'two'",
@@ -48,6 +36,11 @@ function device(mode: CapfAuthMode, md5hash: string | null, encrypted: boolean):
     sippassword: "p<w>d",
     sshuserid: "admin",
     sshpassword: "s'e\"cret",
+    capfoperationdeadline: null,
+    certificateOperationStatus: "none",
+    certificateoperationstatusat: null,
+    lscnotbefore: null,
+    lscnotafter: null,
   };
 }
 

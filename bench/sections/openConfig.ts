@@ -19,6 +19,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { newCore } from "../../host/core.js";
 import { vectorsDir } from "../../host/paths.js";
+import { headerHashFromTag } from "../../host/shared/hashAlgorithms.js";
 import { derFromPemOrDer } from "../../host/shared/pem.js";
 import { type BenchCase, type BenchSection, bestOfInterleaved, cpuClock } from "../harness.js";
 
@@ -27,7 +28,12 @@ const FILE = join(PEER, "enc/big/SEPA45630BBFA40.cnf.xml.enc.sgn");
 const DEVICE = join(PEER, "devices/SEPA45630BBFA40.pem");
 const ITL = join(PEER, "itl/ITLSEPA45630BBFA40.tlv");
 const SIGNER = join(PEER, "pki/tftp.pem");
-const HASHES: Record<number, string> = { 1: "sha1", 2: "sha256", 3: "sha512" };
+/** Header tag 8 / 26 value → node:crypto's name (the one vocabulary's, as the header names it). */
+function hashOfTag(tag: number): string {
+  const name = headerHashFromTag(tag);
+  if (name === undefined) throw new Error(`header names an unknown hash ${tag}`);
+  return name;
+}
 
 /** The header elements the node:crypto pipeline needs, found by walking the TLVs. */
 function readHeader(file: Buffer) {
@@ -67,7 +73,7 @@ function stripType2(block: Buffer): Buffer {
 function openWithNode(file: Buffer, signerKey: KeyObject, deviceKey: KeyObject): Buffer {
   const h = readHeader(file);
   const v = h.values;
-  const verify = createVerify(HASHES[v.get(8)![0]]);
+  const verify = createVerify(hashOfTag(v.get(8)![0]));
   verify.update(file.subarray(0, h.signatureStart)).update(file.subarray(h.signatureEnd));
   if (!verify.verify(signerKey, v.get(12)!)) throw new Error("bad signature");
   const aesKey = stripType2(privateDecrypt({ key: deviceKey, padding: constants.RSA_NO_PADDING }, v.get(25)!));
@@ -75,7 +81,9 @@ function openWithNode(file: Buffer, signerKey: KeyObject, deviceKey: KeyObject):
   const d = createDecipheriv("aes-128-cbc", aesKey, v.get(19)!).setAutoPadding(false);
   const padded = Buffer.concat([d.update(file.subarray(h.headerLength)), d.final()]);
   const plain = padded.subarray(0, padded.length - v.get(20)!.readUInt16BE(0));
-  const digest = createHash(HASHES[v.get(26)![0]]).update(plain).digest();
+  const digest = createHash(hashOfTag(v.get(26)![0]))
+    .update(plain)
+    .digest();
   if (!timingSafeEqual(digest, v.get(27)!)) throw new Error("content hash");
   return plain;
 }

@@ -5,8 +5,8 @@
 import { CoreError } from "../core.js";
 import { derFromPemOrDer, PemError } from "../shared/pem.js";
 import { writeFileSafely } from "../shared/safeWrite.js";
-import { type Command, Exit, parse, UsageError } from "./common.js";
 import { coreWithTrustList, readInput } from "./cliInput.js";
+import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard decrypt FILE.enc.sgn --key DEVICE_KEY --itl INSTALLED.tlv [-o OUT]
 

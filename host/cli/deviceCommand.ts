@@ -5,6 +5,7 @@ import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { type Db, DEFAULT_DATA_DIR } from "../server/database.js";
 import type { Device } from "../server/deviceStore.js";
 import { DEFAULT_OPERATION_DAYS, GENERATED_AUTH_STRING_DIGITS } from "../shared/capfStatus.js";
+import { capfAuthModeNames, keySizeChoices } from "../shared/capfVocabulary.js";
 import { classRule, DEVICE_CLASSES, DEVICE_NAME_MAX_LENGTH } from "../shared/deviceNames.js";
 import { fixHints } from "../shared/fixHints.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
@@ -49,7 +50,7 @@ capf    schedules the certificate operation the device's next CAPF session perfo
                               status is operationTimedOut.
         --auth-string DIGITS  4–16 digits; switches the device to by-authentication-string.
                               'generate' makes ${GENERATED_AUTH_STRING_DIGITS} random digits, printed here once (not by list/show).
-        --capf-auth MODE      null | string | lsc | mic, overriding the profile's
+        --capf-auth MODE      ${capfAuthModeNames()}, overriding the profile's
         --key-size / --curve  the key an install makes, overriding the profile's
         Scheduling install again renews the LSC.
 --json  certificateOperationStatus is one of none, operationPending, upgradeSuccess, upgradeFailed,
@@ -172,7 +173,7 @@ const ACTIONS: Record<string, Action> = {
     const { setCapfOperation } = await import("../server/deviceStore.js");
     const { checkCapfAuthMode } = await import("../server/profileStore.js");
     const keySize = v["key-size"];
-    if (keySize !== undefined && !/^[0-9]+$/.test(keySize)) throw new UsageError(`--key-size '${keySize}': use 1024, 2048, 3072 or 4096`);
+    if (keySize !== undefined && !/^[0-9]+$/.test(keySize)) throw new UsageError(`--key-size '${keySize}': use ${keySizeChoices()}`);
     if (v.until !== undefined) {
       const { operationDeadline } = await import("../server/deviceStore.js");
       const at = operationDeadline(v.until, new Date());

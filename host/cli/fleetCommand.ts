@@ -2,6 +2,8 @@
 // a live progress line on a terminal, a summary (one JSON object with --json).
 import { mkdirSync } from "node:fs";
 import type { Transport } from "../phone/fileFetcher.js";
+import { AUTH_STRING_RULE, DEFAULT_KEY_SIZE, isAuthenticationString, KEY_SIZES, keySizeChoices } from "../shared/capfVocabulary.js";
+import { requireMac } from "../shared/deviceNames.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard fleet --server HOST --state-root DIR [--count N] [--first-mac HEX12] [--concurrency N]
@@ -20,7 +22,7 @@ does, each phone with its own state folder DIR/SEP<MAC>. The server must know th
   --auth-string S     the CAPF authentication string every phone answers with (capfAuthMode 1)
   --keys-ahead        make every MIC and LSC key before the storm, so the rate measured is the
                       server's (key generation is reported apart either way)
-  --key-size BITS     RSA size of the MIC keys and of the LSC keys made ahead (default 2048; match the
+  --key-size BITS     RSA size of the MIC keys and of the LSC keys made ahead (default ${DEFAULT_KEY_SIZE}; match the
                       profile's CAPF key size, else LSC keys are made during the boot)
   --attempts N        boots per phone before it counts as failed (default 3): like a real phone, a
                       phone whose server was busy or slow reboots after a pause
@@ -55,12 +57,11 @@ export const command: Command = {
     if (!v["state-root"]) throw new UsageError("--state-root DIR is required (each phone keeps its flash in DIR/SEP<MAC>)");
     const transport = v.transport ?? "auto";
     if (!["auto", "http", "tftp"].includes(transport)) throw new UsageError(`--transport '${transport}': use auto, http or tftp`);
-    const firstMac = (v["first-mac"] ?? "00FF00000000").replace(/[:.-]/g, "");
-    if (!/^[0-9A-Fa-f]{12}$/.test(firstMac)) throw new UsageError(`--first-mac '${v["first-mac"]}': give 12 hex digits, e.g. 00FF00000000`);
+    const firstMac = requireMac(v["first-mac"] ?? "00FF00000000", "--first-mac");
     const authString = v["auth-string"];
-    if (authString !== undefined && !/^[0-9]{4,16}$/.test(authString)) throw new UsageError("--auth-string: an authentication string is 4–16 digits");
+    if (authString !== undefined && !isAuthenticationString(authString)) throw new UsageError(`--auth-string: ${AUTH_STRING_RULE}`);
     const keySize = integer("--key-size", v["key-size"], 2048, 1024, 4096);
-    if (keySize % 1024 !== 0) throw new UsageError(`--key-size ${keySize}: use 1024, 2048, 3072 or 4096`);
+    if (!KEY_SIZES.includes(keySize)) throw new UsageError(`--key-size ${keySize}: use ${keySizeChoices()}`);
     const stateRoot = v["state-root"];
     try {
       mkdirSync(stateRoot, { recursive: true, mode: 0o700 });

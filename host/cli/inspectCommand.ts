@@ -4,8 +4,8 @@
 
 import type { InspectResult, TrustRecord } from "../core/fileFacet.js";
 import { type Core, CoreError, newCore } from "../core.js";
-import { coreWithTrustList, readInput } from "./cliInput.js";
 import { fixHints } from "../shared/fixHints.js";
+import { coreWithTrustList, readInput } from "./cliInput.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard inspect FILE [--itl INSTALLED.tlv] [--json]

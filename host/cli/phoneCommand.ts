@@ -4,6 +4,7 @@ import { bootPhone, type PhoneOptions } from "../phone/bootFlow.js";
 import type { Transport } from "../phone/fileFetcher.js";
 import { readCertifiedPem } from "../phone/phoneState.js";
 import { isNetworkFailure, stepLine } from "../phone/trace.js";
+import { AUTH_STRING_RULE, isAuthenticationString } from "../shared/capfVocabulary.js";
 import { checkDeviceName, requireMac } from "../shared/deviceNames.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
@@ -70,7 +71,7 @@ export function phoneOptions(values: Record<string, string | boolean | undefined
   if (mac !== undefined) requireMac(mac);
   if (name !== undefined) checkDeviceName(name);
   const authString = values["auth-string"] as string | undefined;
-  if (authString !== undefined && !/^[0-9]{4,16}$/.test(authString)) throw new UsageError(`--auth-string: an authentication string is 4–16 digits`);
+  if (authString !== undefined && !isAuthenticationString(authString)) throw new UsageError(`--auth-string: ${AUTH_STRING_RULE}`);
   let mic: PhoneOptions["mic"];
   if (typeof values.mic === "string") {
     try {

@@ -3,7 +3,9 @@
 import { DEFAULT_DATA_DIR } from "../server/database.js";
 import type { ProfileChanges, SecurityProfile } from "../server/profileStore.js";
 import { DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
+import { CURVES, capfAuthModeNames, DEFAULT_KEY_SIZE, KEY_SIZES, keySizeChoices } from "../shared/capfVocabulary.js";
 import { DEFAULT_SIGNING_HASH, signingHashChoices } from "../shared/hashAlgorithms.js";
+import { SECURITY_MODE_NAMES, securityModeFromName, securityModeName } from "../shared/securityModes.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard profile add NAME  [settings] [--data DIR] [--json]
@@ -13,11 +15,11 @@ const help = `usage: cnfguard profile add NAME  [settings] [--data DIR] [--json]
 settings:
   --tftp-encrypted-config      tick TFTP Encrypted Config (phones get a partial config, then an encrypted one)
   --no-tftp-encrypted-config   untick it
-  --security-mode MODE         non-secure | authenticated | encrypted (device security mode; default
+  --security-mode MODE         ${SECURITY_MODE_NAMES.join(" | ")} (device security mode; default
                                non-secure — TFTP Encrypted Config works without mixed mode)
-  --capf-auth MODE             null | string | lsc | mic (CAPF authentication mode; default null)
-  --key-size BITS              1024 | 2048 | 3072 | 4096 (RSA key the phone generates; default 2048)
-  --curve NAME                 secp256r1 | secp384r1 | secp521r1 (EC key instead of RSA)
+  --capf-auth MODE             ${capfAuthModeNames()} (CAPF authentication mode; default null)
+  --key-size BITS              ${KEY_SIZES.join(" | ")} (RSA key the phone generates; default ${DEFAULT_KEY_SIZE})
+  --curve NAME                 ${CURVES.join(" | ")} (EC key instead of RSA)
   --protocol SIP|SCCP          device protocol (default SIP)
   --product TYPE               product type (default "Cisco 7942")
   --hash ${signingHashChoices()}           signing hash of the device's files (default ${DEFAULT_SIGNING_HASH})
@@ -43,9 +45,6 @@ const options = {
 } as const;
 
 type Values = ReturnType<typeof parse<typeof options>>["values"];
-
-const SECURITY_MODES: Record<string, number> = { "non-secure": 1, authenticated: 2, encrypted: 3 };
-const SECURITY_MODE_NAMES = ["", "non-secure", "authenticated", "encrypted"];
 
 export const command: Command = {
   summary: "phone security profiles: add|list|edit",
@@ -88,7 +87,7 @@ function profileChanges(v: Values): ProfileChanges {
   if (v["tftp-encrypted-config"]) c.tftpencryptedconfig = true;
   if (v["no-tftp-encrypted-config"]) c.tftpencryptedconfig = false;
   if (v["key-size"] !== undefined) {
-    if (!/^[0-9]+$/.test(v["key-size"])) throw new UsageError(`--key-size '${v["key-size"]}': use 1024, 2048, 3072 or 4096`);
+    if (!/^[0-9]+$/.test(v["key-size"])) throw new UsageError(`--key-size '${v["key-size"]}': use ${keySizeChoices()}`);
     c.keysize = Number(v["key-size"]);
   }
   const days = v["lsc-days"];
@@ -97,8 +96,8 @@ function profileChanges(v: Values): ProfileChanges {
     c.lscvaliditydays = days === "server" ? null : Number(days);
   }
   if (v["security-mode"] !== undefined) {
-    const mode = SECURITY_MODES[v["security-mode"]];
-    if (!mode) throw new UsageError(`--security-mode '${v["security-mode"]}': use non-secure, authenticated or encrypted`);
+    const mode = securityModeFromName(v["security-mode"]);
+    if (mode === undefined) throw new UsageError(`--security-mode '${v["security-mode"]}': use ${SECURITY_MODE_NAMES.join(", ")}`);
     c.devicesecuritymode = mode;
   }
   return c;
@@ -117,7 +116,7 @@ async function print(profiles: SecurityProfile[], json: boolean): Promise<number
         p.name,
         p.producttype,
         p.deviceprotocol,
-        SECURITY_MODE_NAMES[p.devicesecuritymode],
+        securityModeName(p.devicesecuritymode),
         p.tftpencryptedconfig,
         p.capfauthmode,
         p.keysize ?? p.keycurve,

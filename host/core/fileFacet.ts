@@ -4,8 +4,8 @@
 
 import { HeaderBytes as B, Bank, Event, FileRegister, HeaderRegister, Mode, RecordBytes, RecordRegister, Role } from "../generated/abi.js";
 import { STATUS } from "../generated/status.js";
-import { toHex } from "./hex.js";
 import { type HeaderHash, headerHashFromTag } from "../shared/hashAlgorithms.js";
+import { toHex } from "./hex.js";
 import { RsaFacet, type RsaKeyInfo } from "./rsaFacet.js";
 import { CoreError, type WasmCore } from "./wasmInstance.js";
 

@@ -8,6 +8,7 @@
 import type { KeyObject } from "node:crypto";
 import type { SignedOpenResult } from "../core/fileFacet.js";
 import { type Core, CoreError, newCore } from "../core.js";
+import { isAuthenticationString } from "../shared/capfVocabulary.js";
 import { checkDeviceName, deviceFileNames, macDeviceName, SHARED_TRUST_LIST } from "../shared/deviceNames.js";
 import { fixHints } from "../shared/fixHints.js";
 import { type CapfAuthMode, CapfClientError, type CapfClientResult, type CapfKeyRequest, runCapfSession } from "./capfClient.js";
@@ -353,7 +354,7 @@ export class BootFlow {
   private async authStringFor(view: PhoneConfigView): Promise<string | undefined> {
     if (view.capfAuthMode !== "string") return undefined;
     const given = this.o.authString ?? (await this.o.askAuthString?.());
-    if (given && /^[0-9]{4,16}$/.test(given)) return given;
+    if (given && isAuthenticationString(given)) return given;
     const step = {
       step: "capf-session",
       check: "capfAuthMode 1 (by authentication string)",

@@ -28,10 +28,10 @@ import {
 } from "../shared/capf/capfElements.js";
 import { type CapfElement, CapfFormatError, type CapfMessage, findElement, requireElement } from "../shared/capf/capfMessage.js";
 import { AUTHENTICATION_FAILURE_STATUS, type CertificateOperationStatus, DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
+import { type CapfAuthMode, type CapfOperation, DEFAULT_CURVE, DEFAULT_KEY_SIZE, keyLabel } from "../shared/capfVocabulary.js";
 import { limitConnections } from "../shared/connectionLimit.js";
 import { fixHints } from "../shared/fixHints.js";
 import { logLine, printable } from "../shared/logText.js";
-import { type CapfAuthMode, type CapfOperation, DEFAULT_CURVE, DEFAULT_KEY_SIZE, keyLabel } from "../shared/capfVocabulary.js";
 import { createCertificate, type DistinguishedName } from "../shared/pki/certificateBuilder.js";
 
 /** A device as CAPF needs it (the server's device table, CUCM's CAPF fields). */

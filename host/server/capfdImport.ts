@@ -10,6 +10,7 @@
 import { createHash, X509Certificate } from "node:crypto";
 import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
+import { AUTH_STRING_RULE, CAPF_OPERATIONS, isAuthenticationString, isCapfOperation } from "../shared/capfVocabulary.js";
 import { checkDeviceName } from "../shared/deviceNames.js";
 import { IoError, UsageError } from "../shared/errors.js";
 import type { Db } from "./database.js";
@@ -88,12 +89,12 @@ function readRow(r: CapfdRow): ImportedDevice {
   if (typeof r.device_name !== "string") throw new Error("device_name is not text");
   const name = checkDeviceName(r.device_name);
   const operation = text(r.operation, "operation");
-  if (!["install", "fetch", "delete", "none"].includes(operation)) throw new Error(`operation '${printable(operation)}' is not install, fetch, delete or none`);
+  if (!isCapfOperation(operation)) throw new Error(`operation '${printable(operation)}' is not ${CAPF_OPERATIONS.join(", ")}`);
   const authentication = r.authentication === null ? "no password" : text(r.authentication, "authentication");
   const authMode = AUTH[authentication];
   if (!authMode) throw new Error(`authentication '${printable(authentication)}' is not password, no password or certificate`);
   const authString = authMode === "string" ? text(r.password, "password") : null;
-  if (authString !== null && !/^[0-9]{4,16}$/.test(authString)) throw new Error("password is not 4–16 digits (an authentication string)");
+  if (authString !== null && !isAuthenticationString(authString)) throw new Error(`password is not 4–16 digits (${AUTH_STRING_RULE})`);
   const curveName = r.curve_name === null ? null : text(r.curve_name, "curve_name").toLowerCase();
   const curve = curveName === null ? null : CURVES[curveName];
   if (curve === undefined) throw new Error(`curve_name '${printable(curveName!)}' is not secp256r1, secp384r1 or secp521r1`);
@@ -102,7 +103,7 @@ function readRow(r: CapfdRow): ImportedDevice {
     if (typeof r.key_size !== "number" && typeof r.key_size !== "bigint") throw new Error("key_size is not an integer");
     keySize = checkKeySize(Number(r.key_size));
   }
-  return { name, operation: operation as ImportedDevice["operation"], authMode, authString, keySize, curve, certificateDer: certificateOf(r.certificate) };
+  return { name, operation, authMode, authString, keySize, curve, certificateDer: certificateOf(r.certificate) };
 }
 
 /** capfd stores the PEM as a BLOB; text is accepted too. */

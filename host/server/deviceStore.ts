@@ -2,8 +2,15 @@
 // profile's settings applied where the device has no override of its own.
 import { randomBytes, randomInt } from "node:crypto";
 import { type CertificateOperationStatus, DEFAULT_OPERATION_DAYS, GENERATED_AUTH_STRING_DIGITS } from "../shared/capfStatus.js";
+import {
+  type CapfAuthMode,
+  type CapfOperation,
+  type Curve,
+  capfOperationChoices,
+  isAuthenticationString,
+  parseCapfOperation,
+} from "../shared/capfVocabulary.js";
 import { canonicalDeviceName, checkDeviceName, deviceClassOf } from "../shared/deviceNames.js";
-import { type CapfAuthMode, type CapfOperation, type Curve, capfOperationChoices, parseCapfOperation } from "../shared/capfVocabulary.js";
 import { UsageError } from "../shared/errors.js";
 import type { Db } from "./database.js";
 import { checkCurve, checkDescription, checkKeySize, findProfile, requireProfile, type SecurityProfile } from "./profileStore.js";
@@ -155,7 +162,7 @@ export function setCapfOperation(db: Db, typed: string, c: CapfChange): Device {
   const operation = parseCapfOperation(c.operation);
   if (operation === undefined) throw new UsageError(`operation '${c.operation}': use one of ${capfOperationChoices()}`);
   const authString = c.authString === "generate" ? generateAuthString() : c.authString;
-  if (authString !== undefined && !/^[0-9]{4,16}$/.test(authString)) {
+  if (authString !== undefined && !isAuthenticationString(authString)) {
     throw new UsageError(`--auth-string: an authentication string is 4–16 digits (the user types it on the phone's keypad), or 'generate'`);
   }
   if (c.keySize !== undefined && c.curve !== undefined) throw new UsageError("--key-size and --curve exclude each other: give one");

@@ -13,13 +13,13 @@ import {
 } from "../shared/capfVocabulary.js";
 import { UsageError } from "../shared/errors.js";
 import { DEFAULT_SIGNING_HASH, type SigningHash, signingHashProblem } from "../shared/hashAlgorithms.js";
+import { SECURITY_MODE } from "../shared/securityModes.js";
 import type { Db } from "./database.js";
 
 export type DeviceProtocol = "SIP" | "SCCP";
 export { CAPF_AUTH_MODES, type CapfAuthMode, CURVES, type Curve, KEY_SIZES } from "../shared/capfVocabulary.js";
 
-/** CUCM's device security modes. */
-export const SECURITY_MODE = { nonSecure: 1, authenticated: 2, encrypted: 3 } as const;
+export { SECURITY_MODE } from "../shared/securityModes.js";
 
 export interface SecurityProfile {
   pkid: number;

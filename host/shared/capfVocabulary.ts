@@ -43,9 +43,24 @@ export function parseCapfAuthMode(text: string): CapfAuthMode | undefined {
   return /^[1-4]$/.test(t) ? capfAuthModeFromNumber(Number(t)) : undefined;
 }
 
+/** CUCM's words for each mode, for the admin pages' selects and tables. */
+export const CAPF_AUTH_MODE_LABEL = Object.fromEntries(CAPF_AUTH_MODES.map((m) => [m, AUTH_MODE_TABLE[m].cucm])) as Record<CapfAuthMode, string>;
+
+/** "null | string | lsc | mic", for usage lines. */
+export function capfAuthModeNames(separator = " | "): string {
+  return CAPF_AUTH_MODES.join(separator);
+}
+
 /** "null, string, lsc, mic (CUCM: By Null String, …)" for messages and help. */
 export function capfAuthModeChoices(): string {
   return `${CAPF_AUTH_MODES.join(", ")} (CUCM: ${CAPF_AUTH_MODES.map(capfAuthModeLabel).join(", ")})`;
+}
+
+/** An authentication string: what the user types on the phone's keypad for "By Authentication String". */
+export const AUTH_STRING_RULE = "an authentication string is 4–16 digits";
+
+export function isAuthenticationString(s: string): boolean {
+  return /^[0-9]{4,16}$/.test(s);
 }
 
 /** Certificate Operation on CUCM's phone page; what the phone's next CAPF session does. */
@@ -63,6 +78,17 @@ export function capfOperationLabel(op: CapfOperation): string {
   return OPERATION_TABLE[op].cucm;
 }
 
+/** CUCM's words for each operation, for the admin pages. */
+export const CAPF_OPERATION_LABEL = Object.fromEntries(CAPF_OPERATIONS.map((o) => [o, OPERATION_TABLE[o].cucm])) as Record<CapfOperation, string>;
+
+/** The order of CUCM's Certificate Operation select on the phone page. */
+export const CUCM_OPERATION_ORDER: readonly CapfOperation[] = ["none", "install", "delete", "fetch"];
+
+/** Exactly one of our short names (none, install, fetch, delete). */
+export function isCapfOperation(text: string): text is CapfOperation {
+  return (CAPF_OPERATIONS as readonly string[]).includes(text);
+}
+
 /** The operation `text` names: our short name or CUCM's words (any case). */
 export function parseCapfOperation(text: string): CapfOperation | undefined {
   const t = text.trim().toLowerCase();
@@ -78,6 +104,14 @@ export function capfOperationChoices(): string {
 export const KEY_SIZES: readonly number[] = [1024, 2048, 3072, 4096];
 export const DEFAULT_KEY_SIZE = 2048;
 
+/** "1024, 2048, 3072 or 4096", for messages. */
+export function keySizeChoices(): string {
+  return `${KEY_SIZES.slice(0, -1).join(", ")} or ${KEY_SIZES[KEY_SIZES.length - 1]}`;
+}
+
+/** CUCM's "Key Order": which kind of key CAPF asks the phone to make. */
+export const KEY_ORDER_LABEL = { rsa: "RSA Only", ec: "EC Only" } as const;
+
 /** EC curves CAPF may ask for, by SEC name, in the order of CAPF element 18's codes (capf.md). */
 export const CURVES = ["secp256r1", "secp384r1", "secp521r1"] as const;
 export type Curve = (typeof CURVES)[number];
@@ -89,6 +123,9 @@ export const NODE_CURVE_NAME: Record<Curve, string> = {
   secp384r1: "secp384r1",
   secp521r1: "secp521r1",
 };
+
+/** CUCM's "EC Key Size (Bits)" for each curve. */
+export const CURVE_BITS_LABEL: Record<Curve, string> = { secp256r1: "256", secp384r1: "384", secp521r1: "521" };
 
 export function isCurve(name: string): name is Curve {
   return (CURVES as readonly string[]).includes(name);

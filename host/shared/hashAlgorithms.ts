@@ -45,6 +45,9 @@ export function hashDisplayName(name: HashAlgorithm): string {
   return TABLE[name].display;
 }
 
+/** How CUCM's pages write each signing hash (SHA-1, SHA-512). */
+export const SIGNING_HASH_LABEL = Object.fromEntries(SIGNING_HASHES.map((n) => [n, TABLE[n].display])) as Record<SigningHash, string>;
+
 export function isHashAlgorithm(name: string): name is HashAlgorithm {
   return Object.hasOwn(TABLE, name);
 }

@@ -2,14 +2,15 @@
 // the device form with its CAPF Information section. Changes go through
 // host/server/deviceStore.ts in one transaction, as `cnfguard device` does.
 import { randomInt } from "node:crypto";
+import { CAPF_AUTH_MODE_LABEL, CAPF_OPERATION_LABEL, CUCM_OPERATION_ORDER } from "../../shared/capfVocabulary.js";
 import { UsageError } from "../../shared/errors.js";
 import type { Db } from "../database.js";
 import { addDevice, CAPF_OPERATIONS, type Device, findDevice, listDevices, setCapfOperation, setDeviceDescription, setDeviceProfile } from "../deviceStore.js";
 import { listProfiles } from "../profileStore.js";
 import { type AdminContext, type PageRequest, param, sendPage } from "./adminContext.js";
 import { redirect } from "./adminHttp.js";
-import { AUTH_MODE_LABEL, CERTIFICATE_OPERATION_LABEL, options } from "./cucmLabels.js";
 import { keyFields, keyFromForm, keyText } from "./profilePages.js";
+import { options } from "./selectOptions.js";
 
 const LIST = "/phone";
 const TITLE = "Phone";
@@ -117,8 +118,8 @@ function showForm(ctx: AdminContext, r: PageRequest, d: DeviceFormValues, origin
       original,
       saved: m.saved,
       profiles: listProfiles(ctx.db).map((p) => ({ value: p.name, label: p.name })),
-      operations: options(CERTIFICATE_OPERATION_LABEL, ["none", "install", "delete", "fetch"]),
-      authModes: options(AUTH_MODE_LABEL),
+      operations: options(CAPF_OPERATION_LABEL, CUCM_OPERATION_ORDER),
+      authModes: options(CAPF_AUTH_MODE_LABEL),
       key: keyFields(d),
       deadlines: false,
     },
@@ -196,8 +197,8 @@ function savedText(d: Device): Array<[string, string]> {
     ["Device Name", d.name],
     ["Description", d.description],
     ["Device Security Profile", d.profile.name],
-    ["Certificate Operation", CERTIFICATE_OPERATION_LABEL[d.capfoperation]],
-    ["Authentication Mode", AUTH_MODE_LABEL[d.capfauthmode]],
+    ["Certificate Operation", CAPF_OPERATION_LABEL[d.capfoperation]],
+    ["Authentication Mode", CAPF_AUTH_MODE_LABEL[d.capfauthmode]],
     ["Authentication String", d.authenticationstring ?? ""],
     ["Key", keyText(d)],
     ["md5hash", d.md5hash ?? "none recorded"],

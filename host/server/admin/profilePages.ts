@@ -1,7 +1,11 @@
 // System > Security > Phone Security Profile: the list with a search box and Add New, and the
 // profile form (Save, Copy, Delete). Every change goes through host/server/profileStore.ts, as
 // `cnfguard profile` does, so the served files change exactly as with the CLI.
+
+import { CAPF_AUTH_MODE_LABEL, CURVE_BITS_LABEL, KEY_ORDER_LABEL } from "../../shared/capfVocabulary.js";
 import { UsageError } from "../../shared/errors.js";
+import { DEFAULT_SIGNING_HASH, isSigningHash, SIGNING_HASH_LABEL } from "../../shared/hashAlgorithms.js";
+import { SECURITY_MODE_LABEL } from "../../shared/securityModes.js";
 import {
   addProfile,
   CURVES,
@@ -16,7 +20,7 @@ import {
 } from "../profileStore.js";
 import { type AdminContext, type PageRequest, param, sendPage } from "./adminContext.js";
 import { redirect } from "./adminHttp.js";
-import { AUTH_MODE_LABEL, CURVE_BITS_LABEL, KEY_ORDER_LABEL, options, SECURITY_MODE_LABEL, SIGNING_HASH_LABEL } from "./cucmLabels.js";
+import { options } from "./selectOptions.js";
 
 const LIST = "/phonesecurityprofile";
 const TITLE = "Phone Security Profile";
@@ -40,7 +44,7 @@ export function profileList(ctx: AdminContext, r: PageRequest): void {
           p.description,
           SECURITY_MODE_LABEL[p.devicesecuritymode],
           p.tftpencryptedconfig ? "Yes" : "No",
-          AUTH_MODE_LABEL[p.capfauthmode],
+          CAPF_AUTH_MODE_LABEL[p.capfauthmode],
           keyText(p),
         ]),
         empty: search ? `No profile's name or description contains "${search}"` : "No profiles yet: Add New creates one",
@@ -107,7 +111,7 @@ function showForm(r: PageRequest, p: SecurityProfile, original: string, m: Messa
       saved: m.saved,
       protocols: options({ SIP: "SIP", SCCP: "SCCP" }),
       securityModes: options(SECURITY_MODE_LABEL),
-      authModes: options(AUTH_MODE_LABEL),
+      authModes: options(CAPF_AUTH_MODE_LABEL),
       hashes: options(SIGNING_HASH_LABEL),
       key: keyFields(p),
     },
@@ -157,7 +161,7 @@ function formProfile(r: PageRequest, name: string): SecurityProfile {
     devicesecuritymode: c.devicesecuritymode ?? 1,
     tftpencryptedconfig: c.tftpencryptedconfig ?? false,
     capfauthmode: (c.capfauthmode as SecurityProfile["capfauthmode"]) ?? "null",
-    signinghash: c.signinghash === "sha512" ? "sha512" : "sha1",
+    signinghash: c.signinghash !== undefined && isSigningHash(c.signinghash) ? c.signinghash : DEFAULT_SIGNING_HASH,
     keysize: c.keysize ?? null,
     keycurve: (c.keycurve as SecurityProfile["keycurve"]) ?? null,
   };
@@ -175,7 +179,7 @@ function savedText(p: SecurityProfile): Array<[string, string]> {
     ["Device Protocol", p.deviceprotocol],
     ["Device Security Mode", SECURITY_MODE_LABEL[p.devicesecuritymode]],
     ["TFTP Encrypted Config", p.tftpencryptedconfig ? "Yes" : "No"],
-    ["Authentication Mode", AUTH_MODE_LABEL[p.capfauthmode]],
+    ["Authentication Mode", CAPF_AUTH_MODE_LABEL[p.capfauthmode]],
     ["Key", keyText(p)],
     ["Signing Hash", SIGNING_HASH_LABEL[p.signinghash]],
   ];

@@ -1,9 +1,9 @@
 // Reports: the LSC report (each device's recorded certificate: subject, issuer, validity, and
 // whether its MD5 is the stored md5hash) and the CAPF report (operations waiting for phones).
 import { createHash, X509Certificate } from "node:crypto";
+import { CAPF_AUTH_MODE_LABEL, CAPF_OPERATION_LABEL } from "../../shared/capfVocabulary.js";
 import { type Device, listDevices } from "../deviceStore.js";
 import { type AdminContext, type PageRequest, sendPage } from "./adminContext.js";
-import { AUTH_MODE_LABEL, CERTIFICATE_OPERATION_LABEL } from "./cucmLabels.js";
 import { operationStatus } from "./phonePages.js";
 import { keyText } from "./profilePages.js";
 
@@ -25,7 +25,7 @@ export function reports(ctx: AdminContext, r: PageRequest): void {
       capf: {
         caption: `${pending.length} pending operation(s)`,
         columns: ["Device Name", "Certificate Operation", "Authentication Mode", "Key", "Certificate Operation Status"],
-        rows: pending.map((d) => [d.name, CERTIFICATE_OPERATION_LABEL[d.capfoperation], AUTH_MODE_LABEL[d.capfauthmode], keyText(d), operationStatus(d)]),
+        rows: pending.map((d) => [d.name, CAPF_OPERATION_LABEL[d.capfoperation], CAPF_AUTH_MODE_LABEL[d.capfauthmode], keyText(d), operationStatus(d)]),
         empty: "No CAPF operation is pending",
       },
     },
