@@ -1,10 +1,12 @@
 // cnfguard's command line. Each subcommand lives in its own module and is imported
 // only when named, so `cnfguard hash` never loads the server, SQLite or TLS code.
+import { readFileSync } from "node:fs";
 import { type Command, Exit, IoError, UsageError, wantsHelp } from "./cli/common.js";
+import { didYouMean } from "./cli/didYouMean.js";
 import { HASH_ALGORITHMS } from "./shared/hashAlgorithms.js";
 
 /** Subcommand → module (relative to this file) exporting `command: Command`. */
-const COMMANDS: Record<string, { module: string; summary: string }> = {
+export const COMMANDS: Record<string, { module: string; summary: string }> = {
   hash: { module: "./cli/hashCommand.js", summary: `hash files (or - for stdin) with ${HASH_ALGORITHMS.join("|")}, like md5sum` },
   certhash: { module: "./cli/certhashCommand.js", summary: "print the certHash (MD5 of the certificate DER) of a PEM or DER certificate" },
   inspect: { module: "./cli/inspectCommand.js", summary: "print a signed file's or trust list's header and records" },
@@ -23,12 +25,14 @@ const COMMANDS: Record<string, { module: string; summary: string }> = {
   fleet: { module: "./cli/fleetCommand.js", summary: "boot a fleet of virtual phones at once against a server (load test)" },
   diagnose: { module: "./cli/diagnoseCommand.js", summary: "run the encrypted-config troubleshooting checklist as a phone" },
   demo: { module: "./cli/demoCommand.js", summary: "run the whole seed end to end on loopback" },
+  completion: { module: "./cli/completionCommand.js", summary: "print a bash completion script (source <(cnfguard completion bash))" },
 };
 
 function topHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
   return [
-    "usage: cnfguard <command> [options]   (cnfguard <command> --help for details)",
+    "usage: cnfguard <command> [options]   (cnfguard help <command>, or cnfguard <command> --help, for details)",
+    "       cnfguard --version",
     "",
     "commands:",
     ...Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(width)}  ${v.summary}`),
@@ -37,24 +41,66 @@ function topHelp(): string {
   ].join("\n");
 }
 
+/** The version package.json names (two folders up from dist/host/cli.js). */
+function version(): string {
+  const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+/** A command's module, or undefined (and a message) when it does not load. */
+async function loadCommand(name: string): Promise<Command | undefined> {
+  try {
+    return ((await import(COMMANDS[name].module)) as { command: Command }).command;
+  } catch (e) {
+    process.stderr.write(`cnfguard ${name}: not available in this build (${(e as Error).message})\n`);
+    return undefined;
+  }
+}
+
+function unknownCommand(name: string): number {
+  process.stderr.write(`cnfguard: unknown command '${name}'${didYouMean(name, Object.keys(COMMANDS))}\n\n${topHelp()}\n`);
+  return Exit.USAGE;
+}
+
+/**
+ * The usage lines of `help` for the action argv names (`device capf …` → its line and the lines
+ * that continue it); all of the usage block when no line names that action.
+ */
+export function usageFor(help: string, name: string, argv: readonly string[]): string {
+  const block = help.split("\n\n")[0].split("\n");
+  const entries: string[][] = [];
+  for (const line of block) {
+    if (/^(usage:)?\s*cnfguard /.test(line)) entries.push([line]);
+    else entries.at(-1)?.push(line);
+  }
+  const actionOf = (entry: string[]) => new RegExp(`cnfguard ${name} ([\\w-]+)`).exec(entry[0])?.[1];
+  const actions = new Set(entries.map(actionOf));
+  const action = argv.find((a) => actions.has(a));
+  const named = action === undefined ? undefined : entries.find((e) => actionOf(e) === action);
+  const lines = named ?? entries.flat();
+  return lines.map((l, i) => (i === 0 ? l.replace(/^\s*(usage:\s*)?/, "usage: ") : l)).join("\n");
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V") {
+    process.stdout.write(`cnfguard ${version()}\n`);
+    return Exit.OK;
+  }
+  if (name === "help" && rest.length > 0) {
+    if (!COMMANDS[rest[0]]) return unknownCommand(rest[0]);
+    const command = await loadCommand(rest[0]);
+    if (!command) return Exit.USAGE;
+    process.stdout.write(command.help.trimEnd() + "\n");
+    return Exit.OK;
+  }
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(topHelp() + "\n");
     return name ? Exit.OK : Exit.USAGE;
   }
-  const entry = COMMANDS[name];
-  if (!entry) {
-    process.stderr.write(`cnfguard: unknown command '${name}'\n\n${topHelp()}\n`);
-    return Exit.USAGE;
-  }
-  let command: Command;
-  try {
-    command = ((await import(entry.module)) as { command: Command }).command;
-  } catch (e) {
-    process.stderr.write(`cnfguard ${name}: not available in this build (${(e as Error).message})\n`);
-    return Exit.USAGE;
-  }
+  if (!COMMANDS[name]) return unknownCommand(name);
+  const command = await loadCommand(name);
+  if (!command) return Exit.USAGE;
   if (wantsHelp(rest)) {
     process.stdout.write(command.help.trimEnd() + "\n");
     return Exit.OK;
@@ -63,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`cnfguard ${name}: ${e.message}\n${command.help.split("\n")[0]}\n`);
+      process.stderr.write(`cnfguard ${name}: ${e.message}\n${usageFor(command.help, name, rest)}\n`);
       return Exit.USAGE;
     }
     if (e instanceof IoError) {

@@ -33,11 +33,14 @@ export function certificateDer(data: Uint8Array, source: string): { der: Uint8Ar
   return { der, pemLine: block?.line };
 }
 
+const OPTIONS = { json: { type: "boolean" } } as const;
+
 export const command: Command = {
   summary: "print the certHash (MD5 of the certificate DER) of a PEM or DER certificate",
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values, positionals } = parse(argv, { json: { type: "boolean" } });
+    const { values, positionals } = parse(argv, OPTIONS);
     if (positionals.length !== 1)
       throw new UsageError(positionals.length ? `one CERT at a time (got ${positionals.length})` : "name the certificate file (PEM or DER)");
     const file = positionals[0];

@@ -6,7 +6,7 @@ import { type Db, DEFAULT_DATA_DIR } from "../server/database.js";
 import type { Device } from "../server/deviceStore.js";
 import { DEFAULT_OPERATION_DAYS, GENERATED_AUTH_STRING_DIGITS } from "../shared/capfStatus.js";
 import { capfAuthModeNames, keySizeChoices } from "../shared/capfVocabulary.js";
-import { classRule, DEVICE_CLASSES, DEVICE_NAME_MAX_LENGTH } from "../shared/deviceNames.js";
+import { classRule, DEVICE_CLASSES, DEVICE_NAME_MAX_LENGTH, deviceNameFromInput } from "../shared/deviceNames.js";
 import { fixHints } from "../shared/fixHints.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
@@ -78,14 +78,19 @@ const options = {
 
 type Values = ReturnType<typeof parse<typeof options>>["values"];
 
-const ACTION_NAMES = "add, edit, list, show, delete, export, import or capf";
+const ACTION_LIST = ["add", "edit", "list", "show", "delete", "export", "import", "capf"] as const;
+const ACTION_NAMES = `${ACTION_LIST.slice(0, -1).join(", ")} or ${ACTION_LIST.at(-1)}`;
 
 export const command: Command = {
   summary: "devices: add|edit|list|show|delete|export|import|capf",
   help,
+  options: options,
+  actions: ACTION_LIST,
   async run(argv) {
     const { values, positionals } = parse(argv, options);
-    const [action, ...args] = positionals;
+    const [action, ...named] = positionals;
+    // The device's name in any case, or a phone's MAC in any spelling (A4:56:30:BB:FA:40 …), as `phone --mac` takes it.
+    const args = action === "import" ? named : named.map((a, i) => (i === 0 ? deviceNameFromInput(a) : a));
     const { openDatabase } = await import("../server/database.js");
     const run = ACTIONS[action ?? ""];
     if (action === "import" && values["from-capfd"] === undefined) return importAction(args, values);

@@ -41,11 +41,15 @@ async function hashOne(hashes: HashFacet, alg: HashAlgorithm, file: string): Pro
   return Buffer.from(bytes).toString("hex");
 }
 
+const OPTIONS = { json: { type: "boolean" } } as const;
+
 export const command: Command = {
   summary: `hash files with ${ALGORITHMS} (like md5sum)`,
   help,
+  options: OPTIONS,
+  actions: HASH_ALGORITHMS,
   async run(argv) {
-    const { values, positionals } = parse(argv, { json: { type: "boolean" } });
+    const { values, positionals } = parse(argv, OPTIONS);
     const [alg, ...named] = positionals;
     if (!alg) throw new UsageError(`name an algorithm: ${ALGORITHMS}`);
     if (!isHashAlgorithm(alg)) throw new UsageError(`unknown algorithm '${alg}': use one of ${ALGORITHMS}`);

@@ -95,11 +95,14 @@ export function inspectText(r: InspectResult, file = "FILE"): string {
   return blocks.join("\n\n") + "\n";
 }
 
+const OPTIONS = { json: { type: "boolean" }, itl: { type: "string" } } as const;
+
 export const command: Command = {
   summary: "print a signed file's or trust list's header and records",
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values, positionals } = parse(argv, { json: { type: "boolean" }, itl: { type: "string" } });
+    const { values, positionals } = parse(argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError("name exactly one FILE to inspect");
     const file = positionals[0];
     const bytes = await readInput(file, "FILE");

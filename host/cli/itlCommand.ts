@@ -5,12 +5,12 @@ import { DEFAULT_SIGNING_HASH, signingHashChoices } from "../shared/hashAlgorith
 import { ROLE, type RoleName, type TrustRecord, writeTrustList } from "../shared/signed/trustListWriter.js";
 import { certificateDer } from "./certhashCommand.js";
 import { readInput, writeOutput } from "./cliInput.js";
-import { type Command, Exit, parse, UsageError } from "./common.js";
+import { type Command, Exit, eitherName, parse, UsageError } from "./common.js";
 import { hashOption, loadSigner, report, signingOptions, timestampOption } from "./signCommand.js";
 
 const ROLES = Object.keys(ROLE).join(", ");
 
-const help = `usage: cnfguard itl --sast SAST.pem --record ROLE:CERT … [-o OUT] [--hash ${signingHashChoices()}] [--filename NAME] [--timestamp SECONDS] [--json]
+const help = `usage: cnfguard itl --sast SAST.pem --record ROLE:CERT … [-o|--out|--output OUT] [--hash ${signingHashChoices()}] [--filename NAME] [--timestamp SECONDS] [--json]
 
 Writes a trust list (version 1.2) signed by SAST. Records are written in the order given; the
 SAST certificate is added first as a SAST record unless a --record already lists it so. The
@@ -22,21 +22,24 @@ options:
                           ROLE is one of ${ROLES}, or a number; one certificate may be
                           listed under several roles (e.g. CCM:tftp.pem --record TFTP:tftp.pem)
   --hash ${signingHashChoices()}      signature hash (default ${DEFAULT_SIGNING_HASH})
-  -o, --out OUT           output file (default ITLFile.tlv)
+  -o, --out, --output OUT output file (default ITLFile.tlv)
   --filename NAME         the name written into the header (default ITLFile.tlv, also for ITLSEP<MAC>.tlv)
   --timestamp SECONDS     header timestamp, seconds since 1970 UTC (default now)
   --json                  print {"file","out","bytes","headerLength","hash","signer","records"} instead
 
 exit codes: 0 written · 1 a certificate or SAST unusable · 2 bad arguments · 3 a file could not be read or written`;
 
+const OPTIONS = { ...signingOptions, sast: { type: "string" }, record: { type: "string", multiple: true } } as const;
+
 export const command: Command = {
   summary: "write a signed trust list (ITLFile.tlv) from a SAST and role:certificate records",
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values, positionals } = parse(argv, { ...signingOptions, sast: { type: "string" }, record: { type: "string", multiple: true } });
+    const { values, positionals } = parse(argv, OPTIONS);
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]} (records are given as --record ROLE:CERT)`);
     if (!values.sast) throw new UsageError("--sast SAST.pem is required (the SAST certificate and its private key)");
-    const out = values.out ?? "ITLFile.tlv";
+    const out = eitherName(values, "out", "output") ?? "ITLFile.tlv";
     const hash = hashOption(values.hash);
     const timestamp = timestampOption(values.timestamp);
     const requested = (values.record ?? []).map(parseRecordOption);

@@ -138,6 +138,7 @@ export function terminalPrompt(): (() => Promise<string | undefined>) | undefine
 export const command: Command = {
   summary: "boot as a phone: trust list, partial config, CAPF, encrypted config",
   help,
+  options: PHONE_OPTIONS,
   async run(argv) {
     const { values } = parse(argv, PHONE_OPTIONS, false);
     const options = phoneOptions(values);

@@ -49,6 +49,8 @@ type Values = ReturnType<typeof parse<typeof options>>["values"];
 export const command: Command = {
   summary: "phone security profiles: add|list|edit",
   help,
+  options: options,
+  actions: ["add", "edit", "list"],
   async run(argv) {
     const { values, positionals } = parse(argv, options);
     const [action, name, ...extra] = positionals;
@@ -65,6 +67,7 @@ export const command: Command = {
       if (action === "list") return print(store.listProfiles(db), values.json ?? false);
       const changes = profileChanges(values);
       const profile = action === "add" ? store.addProfile(db, name, changes) : store.editProfile(db, name, changes);
+      warnEcEncrypted(profile);
       return print([profile], values.json ?? false);
     } finally {
       db.close();
@@ -101,6 +104,17 @@ function profileChanges(v: Values): ProfileChanges {
     c.devicesecuritymode = mode;
   }
   return c;
+}
+
+/**
+ * Said at once, not as a 404 when a phone asks: the config's AES key is wrapped with the phone's RSA
+ * key, so a phone enrolled with an EC key never gets SEP<MAC>.cnf.xml.enc.sgn.
+ */
+function warnEcEncrypted(p: SecurityProfile): void {
+  if (!p.tftpencryptedconfig || p.keycurve === null) return;
+  process.stderr.write(
+    `cnfguard profile: warning: '${p.name}' has an EC key (${p.keycurve}) and TFTP Encrypted Config: phones with an EC key cannot receive an encrypted config (its key is wrapped with the phone's RSA key) — they get their partial config and a 404 for SEP<MAC>.cnf.xml.enc.sgn. Use --key-size 2048, or --no-tftp-encrypted-config\n`,
+  );
 }
 
 async function print(profiles: SecurityProfile[], json: boolean): Promise<number> {

@@ -2,9 +2,17 @@
 // HTTP, TFTP and CAPF services over one in the foreground until SIGINT/SIGTERM, or replace
 // one of its certificates without stranding phones (docs/rotation.md).
 
+import { X509Certificate } from "node:crypto";
 import { DEFAULT_DATA_DIR } from "../server/database.js";
+import type { RunningServer } from "../server/startServer.js";
 import { DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
+import { fileErrorMessage } from "./cliInput.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
+import { environmentName, withOptionSources } from "./optionSources.js";
+import { checkLogFormat, checkLogLevel, type ServerLog, serverLog } from "./serverLog.js";
+
+/** How long a stopping server waits for transfers and CAPF sessions in flight. */
+const DRAIN_MS = 10_000;
 
 /** Room for a storm: 10,000 phones whose fetches take a few ms each rarely hold more than a few hundred at once. */
 const DEFAULT_MAX_TRANSFERS = 1024;
@@ -19,6 +27,7 @@ const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--impo
                              [--max-transfers N] [--tftp-deadline 30] [--header-timeout 10]
                              [--http-max-connections 256] [--http-max-per-source 16]
                              [--capf-max-connections 64] [--capf-max-per-source 8]
+                             [--config FILE] [--log-format text|json] [--log-level debug|info|warn|error]
 
 init   creates DIR (which must not exist or be empty) with the database (DIR/cnfguard.db) and a lab PKI
        like a fresh CUCM's: DIR/pki/sast.pem (signs trust lists), tftp.pem (signs configs), capf.pem
@@ -44,8 +53,10 @@ init-recovery  makes DIR/pki/itlrecovery.pem in a folder made before it existed 
 init-admin  the same for an existing folder: makes tomcat.pem if missing, sets the administrator's
        password (a folder made before the admin pages, or a forgotten password)
 start  serves ITLFile.tlv, ITL<NAME>.tlv, <NAME>.cnf.xml[.sgn|.enc.sgn] (every device class) over HTTP and TFTP and runs
-       the CAPF service; one log line per request. Port 0 = any free port; the bound ports are printed
-       first (--json: as one JSON line). Admin commands on the same DIR take effect at once.
+       the CAPF service; one log line per request. Port 0 = any free port. The first line names the
+       data folder, every bound address, the advertised host and the PKI's SHA-256 fingerprints
+       (--json: as one JSON object). SIGTERM or SIGINT: transfers and CAPF sessions in flight finish
+       (at most ${DRAIN_MS / 1000} s), then "stopped". Admin commands on the same DIR take effect at once.
        --mic-ca CA.pem   also trust this manufacturing CA for MIC authentication (repeatable;
                          DIR/pki/mic-ca.pem is always trusted)
        --admin-port PORT the admin pages over HTTPS (default 8443): Phone Security Profile, Phone,
@@ -64,6 +75,13 @@ start  serves ITLFile.tlv, ITL<NAME>.tlv, <NAME>.cnf.xml[.sgn|.enc.sgn] (every d
        --capf-max-connections N    CAPF connections at once, TLS handshakes included (default 64) …
        --capf-max-per-source N     … and from one address once half are taken (default 8)
        Files are built when the database changes and served from memory (docs/architecture.md).
+       --config FILE     a JSON object with any of these flags as keys, e.g. {"http-port": 6970,
+                         "bind": "0.0.0.0", "mic-ca": ["a.pem"]}; flags on the command line win
+       environment       every flag also as CNFGUARD_<FLAG> (CNFGUARD_HTTP_PORT=6970, CNFGUARD_DATA=DIR,
+                         CNFGUARD_CONFIG=FILE; a repeatable flag's values separated by ','): the command
+                         line wins over the environment, the environment over --config
+       --log-format      text (default) or json: every standard-output line one JSON object
+       --log-level       info (default), debug, warn (refusals and failures only) or error
 --data DIR defaults to ${DEFAULT_DATA_DIR}.`;
 
 const options = {
@@ -88,14 +106,24 @@ const options = {
   "capf-max-connections": { type: "string" },
   "capf-max-per-source": { type: "string" },
   json: { type: "boolean" },
+  config: { type: "string" },
+  "log-format": { type: "string" },
+  "log-level": { type: "string" },
 } as const;
+
+type Values = ReturnType<typeof parse<typeof options>>["values"];
 
 export const command: Command = {
   summary: "server init|start|rotate: the reference CUCM TFTP/HTTP/CAPF services",
   help,
+  options,
+  actions: ["init", "init-admin", "init-recovery", "rotate", "start"],
   async run(argv) {
-    const { values, positionals } = parse(argv, options);
-    const [action, ...rest] = positionals;
+    const first = parse(argv, options);
+    const [action, ...rest] = first.positionals;
+    // start takes every flag also from --config FILE and CNFGUARD_* (optionSources.ts); flags win.
+    const configFile = first.values.config ?? process.env[environmentName("config")];
+    const values = action === "start" ? parse(withOptionSources(argv, options, { configFile, skip: ["config"] }), options).values : first.values;
     const data = values.data ?? DEFAULT_DATA_DIR;
     if (action === "rotate") return rotate(data, rest, values.json);
     if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
@@ -165,7 +193,12 @@ async function init(data: string, v: AdminValues): Promise<number> {
   const password = v["admin-password-file"] === undefined ? undefined : readPasswordFile(v["admin-password-file"]);
   const importPki = v["import-pki"];
   const imported = importPki === undefined ? undefined : (await import("../server/importPki.js")).readImportedPki(importPki);
-  initDataFolder(data, v.advertise, imported);
+  try {
+    initDataFolder(data, v.advertise, imported);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code) throw new IoError(`${fileErrorMessage(e, data)}; choose a folder you may write, e.g. --data ~/cnfguard-data`);
+    throw e;
+  }
   const admin = await initAdmin(data, { user: v["admin-user"], password });
   const host = v.advertise ?? DEFAULT_ADVERTISE;
   if (v.json) {
@@ -201,26 +234,6 @@ function adminLine(a: { user: string; generatedPassword?: string }): string {
     : `administrator ${a.user}, password from the file\n`;
 }
 
-interface StartValues {
-  bind?: string;
-  advertise?: string;
-  "http-port"?: string;
-  "tftp-port"?: string;
-  "capf-port"?: string;
-  "mic-ca"?: string[];
-  "admin-port"?: string;
-  "admin-bind"?: string;
-  "lsc-days"?: string;
-  "max-transfers"?: string;
-  "tftp-deadline"?: string;
-  "header-timeout"?: string;
-  "http-max-connections"?: string;
-  "http-max-per-source"?: string;
-  "capf-max-connections"?: string;
-  "capf-max-per-source"?: string;
-  json?: boolean;
-}
-
 /** --lsc-days N: the LSC validity for devices whose profile sets none. */
 async function lscDays(value: string | undefined): Promise<number | undefined> {
   if (value === undefined) return undefined;
@@ -229,7 +242,8 @@ async function lscDays(value: string | undefined): Promise<number | undefined> {
   return checkLscDays(Number(value));
 }
 
-async function start(data: string, v: StartValues): Promise<number> {
+async function start(data: string, v: Values): Promise<number> {
+  const log = serverLog(checkLogFormat(v["log-format"]), checkLogLevel(v["log-level"]));
   const { startServer } = await import("../server/startServer.js");
   const { readCertificateFile } = await import("../server/labPki.js");
   const options = {
@@ -249,9 +263,9 @@ async function start(data: string, v: StartValues): Promise<number> {
     httpMaxPerSource: count("--http-max-per-source", v["http-max-per-source"], 16, 65535),
     capfMaxConnections: count("--capf-max-connections", v["capf-max-connections"], 64, 65535),
     capfMaxPerSource: count("--capf-max-per-source", v["capf-max-per-source"], 8, 65535),
-    log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    log: (line: string) => log.line(line),
   };
-  let server;
+  let server: RunningServer;
   try {
     server = await startServer(options);
   } catch (e) {
@@ -263,18 +277,48 @@ async function start(data: string, v: StartValues): Promise<number> {
     }
     throw e;
   }
-  const { http, tftp, capf, admin } = server.ports;
-  if (v.json) process.stdout.write(JSON.stringify({ bind: server.bind, http, tftp, capf, admin: admin ?? null }) + "\n");
-  else {
-    process.stdout.write(`cnfguard server on ${server.bind}: HTTP ${http}, TFTP ${tftp}, CAPF ${capf} (Ctrl-C stops)\n`);
-    process.stdout.write(admin ? `admin pages: https://${hostPart(options.admin.bind)}:${admin}/\n` : `${server.adminOff}\n`);
-  }
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
+  announce(server, data, options.admin.bind, v, log);
+  const signal = await new Promise<string>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
   });
+  log.write("info", `shutting down (${signal}): letting transfers and CAPF sessions in flight finish, at most ${DRAIN_MS / 1000} s`, {
+    event: "stopping",
+    signal,
+  });
+  const drained = await server.drain(DRAIN_MS);
   await server.close();
+  log.write("info", drained ? "stopped" : `stopped (after ${DRAIN_MS / 1000} s, with transfers or sessions cut off)`, { event: "stopped", drained });
   return Exit.OK;
+}
+
+/** The start-up line: data folder, bound addresses, advertised host, PKI fingerprints (and the admin pages). */
+function announce(server: RunningServer, data: string, adminBind: string, v: Values, log: ServerLog): void {
+  const { http, tftp, capf, admin } = server.ports;
+  const pki = pkiFingerprints(server.pki());
+  const listening = [`http://${hostPart(server.bind)}:${http}`, `tftp://${hostPart(server.bind)}:${tftp}`, `capf://${hostPart(server.bind)}:${capf}`];
+  if (admin) listening.push(`https://${hostPart(adminBind)}:${admin}/`);
+  const facts = { data, bind: server.bind, http, tftp, capf, admin: admin ?? null, listening, advertise: server.advertise(), pki };
+  if (v.json && v["log-format"] !== "json") {
+    process.stdout.write(JSON.stringify(facts) + "\n");
+    return;
+  }
+  const prints = Object.entries(pki)
+    .map(([k, f]) => `${k} ${f}`)
+    .join(", ");
+  log.write(
+    "info",
+    `cnfguard server on ${server.bind}: HTTP ${http}, TFTP ${tftp}, CAPF ${capf}; data ${data}; phones told ${facts.advertise}; PKI SHA-256 ${prints} (Ctrl-C stops)`,
+    { event: "started", ...facts },
+  );
+  if (admin) log.write("info", `admin pages: https://${hostPart(adminBind)}:${admin}/`);
+  else if (server.adminOff) log.write("warn", server.adminOff);
+}
+
+/** SHA-256 fingerprints (colon hex, as openssl x509 -fingerprint prints them) of the lab PKI's certificates. */
+function pkiFingerprints(pki: ReturnType<RunningServer["pki"]>): Record<string, string> {
+  const held = { sast: pki.sast, tftp: pki.tftp, capf: pki.capf, micCa: pki.micCa, itlRecovery: pki.itlRecovery };
+  return Object.fromEntries(Object.entries(held).flatMap(([k, c]) => (c === undefined ? [] : [[k, new X509Certificate(c.certificateDer).fingerprint256]])));
 }
 
 function hostPart(bind: string): string {

@@ -6,9 +6,9 @@ import { DEFAULT_SIGNING_HASH, type SigningHash, signingHashChoices, signingHash
 import { PemError } from "../shared/pem.js";
 import { type FileHash, type Signer, signerFromPem, signFile } from "../shared/signed/signedFileWriter.js";
 import { readInput, writeOutput } from "./cliInput.js";
-import { type Command, Exit, parse, UsageError } from "./common.js";
+import { type Command, Exit, eitherName, parse, UsageError } from "./common.js";
 
-const help = `usage: cnfguard sign FILE --cert SIGNER.pem [--hash ${signingHashChoices()}] [-o OUT] [--filename NAME] [--timestamp SECONDS] [--json]
+const help = `usage: cnfguard sign FILE --cert SIGNER.pem [--hash ${signingHashChoices()}] [-o|--out|--output OUT] [--filename NAME] [--timestamp SECONDS] [--json]
 
 Signs FILE as a version 1.0 signed file (.sgn): a header naming the signer, then FILE's bytes.
 Phones accept it when SIGNER's certificate is in their trust list with role TFTP or CCM+TFTP.
@@ -17,7 +17,7 @@ options:
   --cert SIGNER.pem     the signing certificate and its RSA private key in one PEM file
                         (e.g. the server's pki/tftp.pem)
   --hash ${signingHashChoices()}    signature hash (default ${DEFAULT_SIGNING_HASH}; phones accept only these)
-  -o, --out OUT         output file (default FILE.sgn)
+  -o, --out, --output OUT output file (default FILE.sgn)
   --filename NAME       the name written into the header (default OUT's base name)
   --timestamp SECONDS   header timestamp, seconds since 1970 UTC (default now)
   --json                print {"file","out","bytes","headerLength","hash","signer"} instead
@@ -28,20 +28,24 @@ exit codes: 0 written · 1 SIGNER unusable · 2 bad arguments · 3 a file could 
 export const signingOptions = {
   hash: { type: "string" },
   out: { type: "string", short: "o" },
+  output: { type: "string" },
   filename: { type: "string" },
   timestamp: { type: "string" },
   json: { type: "boolean" },
 } as const;
 
+const OPTIONS = { ...signingOptions, cert: { type: "string" } } as const;
+
 export const command: Command = {
   summary: "sign a file as a version 1.0 .sgn with a TFTP certificate and key",
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values, positionals } = parse(argv, { ...signingOptions, cert: { type: "string" } });
+    const { values, positionals } = parse(argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one FILE at a time (got ${positionals.length})` : "name the FILE to sign");
     if (!values.cert) throw new UsageError("--cert SIGNER.pem is required (the signing certificate and its private key)");
     const file = positionals[0];
-    const out = values.out ?? `${file}.sgn`;
+    const out = eitherName(values, "out", "output") ?? `${file}.sgn`;
     const hash = hashOption(values.hash);
     const timestamp = timestampOption(values.timestamp);
     const body = await readInput(file);

@@ -13,11 +13,14 @@ would write are refused. Example:
 Tables: device, phonesecurityprofile, processnode, deviceevent (what 'cnfguard trace' prints).
 --data DIR defaults to ${DEFAULT_DATA_DIR}.`;
 
+const OPTIONS = { data: { type: "string" }, json: { type: "boolean" } } as const;
+
 export const command: Command = {
   summary: "run a read-only SQL query on the server database",
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values, positionals } = parse(argv, { data: { type: "string" }, json: { type: "boolean" } });
+    const { values, positionals } = parse(argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError('give the query as one argument, in quotes: sql "select name from device"');
     const { runReadOnlyQuery } = await import("../server/sqlQuery.js");
     const result = runReadOnlyQuery(values.data ?? DEFAULT_DATA_DIR, positionals[0]);

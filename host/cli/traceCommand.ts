@@ -15,11 +15,14 @@ A running server writes its records in batches, at most a fraction of a second b
 --json      an array of events: devicename, at, transport, filename, outcome, bytes, detail, remote, steps
 --data DIR defaults to ${DEFAULT_DATA_DIR}.`;
 
+const OPTIONS = { data: { type: "string" }, json: { type: "boolean" }, limit: { type: "string" } } as const;
+
 export const command: Command = {
   summary: "print the server's timeline of one device: files served or refused, CAPF sessions",
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values, positionals } = parse(argv, { data: { type: "string" }, json: { type: "boolean" }, limit: { type: "string" } });
+    const { values, positionals } = parse(argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError("give one device name: trace SEPA45630BBFA40");
     const name = positionals[0];
     const limit = values.limit === undefined ? 1000 : Number(values.limit);

@@ -24,11 +24,14 @@ export function isTrustList(bytes: Uint8Array): boolean {
   return bytes.length >= 5 && bytes[0] === 1 && bytes[3] === 1 && bytes[4] === 2;
 }
 
+const OPTIONS = { itl: { type: "string" }, json: { type: "boolean" } } as const;
+
 export const command: Command = {
   summary: "verify a signed file or trust list against a trust list",
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values, positionals } = parse(argv, { itl: { type: "string" }, json: { type: "boolean" } });
+    const { values, positionals } = parse(argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError("name exactly one FILE to verify");
     const file = positionals[0];
     const bytes = await readInput(file, "FILE");

@@ -26,7 +26,7 @@ const DEVICE = macDeviceName(DEMO_MAC);
 const PROFILE = "Cisco 7942 - Encrypted Config";
 
 /** Runs the demo, writing to `out`; returns 0 when the phone ends with a verified config. */
-export async function runDemo(out: (line: string) => void = (l) => process.stdout.write(l + "\n")): Promise<number> {
+export async function runDemo(out: (line: string) => void = (l) => process.stdout.write(l + "\n"), o: { keep?: boolean } = {}): Promise<number> {
   const started = Date.now();
   const root = mkdtempSync(join(tmpdir(), "cnfguard-demo-"));
   const data = join(root, "data");
@@ -73,12 +73,13 @@ export async function runDemo(out: (line: string) => void = (l) => process.stdou
     out(`== done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    if (o.keep) out(`== kept ${root}: the server's data folder is ${data}, the phone's flash ${join(root, "phone")} (rm -r ${root} removes it)`);
+    else rmSync(root, { recursive: true, force: true });
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  runDemo().then(
+  runDemo(undefined, { keep: process.argv.includes("--keep") }).then(
     (code) => (process.exitCode = code),
     (e) => {
       process.stderr.write(`demo: ${(e as Error).stack ?? e}\n`);

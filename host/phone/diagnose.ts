@@ -3,11 +3,12 @@
 // Checks after a failure are reported as skipped, with the reason as evidence. Nothing on the
 // phone's flash changes: no enrolment, and trust lists and configs are never written.
 import net from "node:net";
+import { join } from "node:path";
 import tls from "node:tls";
 import { fixHints } from "../shared/fixHints.js";
 import { BootFlow, type PhoneOptions } from "./bootFlow.js";
 import type { CapfEntry, PhoneConfigView } from "./phoneConfig.js";
-import { PhoneFailure, type TraceStep } from "./trace.js";
+import { isNetworkFailure, PhoneFailure, type TraceStep } from "./trace.js";
 
 export const CHECK_NAMES = ["partial-config", "capf-service", "capf-tls", "cert-hash", "encrypted-config"] as const;
 
@@ -18,13 +19,25 @@ export interface Check {
   expected?: string;
   seen?: string;
   fix?: string;
+  /** not run because an earlier check failed */
+  skipped?: true;
+  /** the boot flow's failure name when the check failed on one (trust-list-unavailable, capf-unreachable, …) */
+  failure?: string;
 }
 
 type Outcome = Omit<Check, "name">;
 
 const CONNECT_TIMEOUT_MS = 3000;
 
-export async function diagnose(o: PhoneOptions): Promise<{ ok: boolean; checks: Check[]; timedOut: boolean }> {
+export interface DiagnoseReport {
+  ok: boolean;
+  checks: Check[];
+  timedOut: boolean;
+  /** the server could not be reached (or --timeout passed): exit 3, not 1 */
+  unreachable: boolean;
+}
+
+export async function diagnose(o: PhoneOptions): Promise<DiagnoseReport> {
   const steps: TraceStep[] = [];
   const flow = new BootFlow({ ...o, onStep: (s) => steps.push(s) });
   flow.prepare();
@@ -40,7 +53,7 @@ export async function diagnose(o: PhoneOptions): Promise<{ ok: boolean; checks: 
   let failed: string | undefined;
   for (const name of CHECK_NAMES) {
     if (failed) {
-      checks.push({ name, ok: false, evidence: `skipped: the ${failed} check failed` });
+      checks.push({ name, ok: false, skipped: true, evidence: `skipped: the ${failed} check failed` });
       continue;
     }
     let outcome: Outcome;
@@ -54,7 +67,8 @@ export async function diagnose(o: PhoneOptions): Promise<{ ok: boolean; checks: 
     if (!outcome.ok) failed = name;
   }
   flow.dispose();
-  return { ok: checks.every((c) => c.ok), checks, timedOut: flow.timedOut };
+  const unreachable = flow.timedOut || checks.some((c) => c.failure !== undefined && isNetworkFailure(c.failure));
+  return { ok: checks.every((c) => c.ok), checks, timedOut: flow.timedOut, unreachable };
 }
 
 function lastSteps(steps: TraceStep[], from: number): string {
@@ -98,20 +112,26 @@ async function checkPartialConfig(flow: BootFlow, steps: TraceStep[], context: {
       evidence: lastSteps(steps, from) || e.message,
       expected: "the trust list and SEP<MAC>.cnf.xml.sgn download and verify",
       seen: e.message,
-      fix: fixFor(e.failure),
+      fix: fixFor(e.failure, flow.state.dir),
+      failure: e.failure,
     };
   }
 }
 
-function fixFor(failure: string): string {
+/** After a server re-init the phone still trusts the old SAST: only erasing its trust list lets it take the new one. */
+function eraseTrustList(stateDir: string): string {
+  return `if the server was re-initialised (new PKI), erase the phone's trust list so it takes the new one on first use: rm ${join(stateDir, "ITL.tlv")} (a real phone: erase the ITL File under its Security Configuration > Trust List menu, or factory-reset it), then boot again`;
+}
+
+function fixFor(failure: string, stateDir: string): string {
   switch (failure) {
     case "trust-list-unavailable":
     case "config-unavailable":
       return "check the server address and ports (--server, --http-port, --tftp-port) and that the device exists on the server";
     case "trust-list-refused":
-      return "the trust list is not signed by a SAST the phone trusts: restore the old SAST, or clear the phone's stored ITL.tlv (factory reset)";
+      return `the trust list is not signed by a SAST the phone trusts: ${eraseTrustList(stateDir)}; or restore the old SAST`;
     case "config-refused":
-      return "the config is not signed by a TFTP record of the phone's trust list: check the server's TFTP certificate against the ITL";
+      return `the config is not signed by a TFTP record of the phone's trust list: ${eraseTrustList(stateDir)}`;
     default:
       return "see the evidence";
   }
@@ -133,6 +153,7 @@ async function checkCapfService(context: { view?: PhoneConfigView; reachable?: C
     expected: "the CAPF service accepting TCP connections",
     seen: tried.join("; "),
     fix: `start the CAPF service on the publisher (${fixHints.startServer().text}), and check firewalls between phone and port`,
+    failure: "capf-unreachable",
   };
 }
 

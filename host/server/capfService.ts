@@ -118,6 +118,8 @@ export interface CapfService {
   port: number;
   /** a new CAPF key/certificate (and previous ones) for the sessions that start from now; running sessions keep theirs */
   reload(pki: Pick<CapfServiceOptions, "key" | "cert" | "previousCapf">): void;
+  /** connections (sessions) open now */
+  activeSessions(): number;
   close(): Promise<void>;
 }
 
@@ -221,6 +223,7 @@ export async function startCapfService(o: CapfServiceOptions): Promise<CapfServi
         `capf: CAPF certificate ${next.context.capfCertificate.serialNumber} for new sessions; ${next.context.lscIssuers.length - 1} previous certificate(s) still trusted for LSCs`,
       );
     },
+    activeSessions: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -73,8 +73,17 @@ export interface RunningServer {
   buildStats(): BuiltFilesStats;
   /** resolves when the background build has nothing left to do */
   whenBuilt(): Promise<void>;
+  /** the lab PKI the services use now (a rotation seen on the 'pki' change replaces it) */
+  pki(): LabPki;
+  /** the host phones are told to reach now (the option, else the one stored by init) */
+  advertise(): string;
+  /** Resolves true once no TFTP transfer or CAPF session is in flight, false when `ms` pass first. */
+  drain(ms: number): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** How often drain() looks at what is in flight. */
+const DRAIN_POLL_MS = 50;
 
 export async function startServer(o: StartServerOptions): Promise<RunningServer> {
   const bind = o.bind ?? "127.0.0.1";
@@ -147,7 +156,23 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
     });
     closers.push(() => tftp.close());
     const ports = { http: http.port, tftp: tftp.port, capf: capf.port };
-    const running = { bind, ports, events, buildStats: () => files.stats(), whenBuilt: () => files.whenBuilt(), close: closeAll };
+    const drain = async (ms: number) => {
+      const deadline = Date.now() + ms;
+      const busy = () => tftp.activeTransfers() + capf.activeSessions() > 0;
+      while (busy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
+      return !busy();
+    };
+    const running = {
+      bind,
+      ports,
+      events,
+      buildStats: () => files.stats(),
+      whenBuilt: () => files.whenBuilt(),
+      pki: () => pki,
+      advertise: () => o.advertise ?? advertisedHost(db),
+      drain,
+      close: closeAll,
+    };
     if (!o.admin) return running;
     const adminOff = adminNotReady(o.data, () => adminCount(db) > 0);
     if (adminOff) {

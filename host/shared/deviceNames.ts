@@ -177,3 +177,17 @@ function shown(s: string): string {
   const printable = s.replace(/[^\x20-\x7e]/g, "?");
   return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
 }
+
+/**
+ * A device named the way people type it: a device name in any case (sepa45630bbfa40, csfjdoe)
+ * or a phone's MAC in any spelling (A4:56:30:BB:FA:40, a456.30bb.fa40, A45630BBFA40) — the same
+ * forms `phone --mac` takes. The canonical name, or `text` unchanged when it is neither (the
+ * store then refuses it with the rules).
+ */
+export function deviceNameFromInput(text: string): string {
+  const canonical = canonicalDeviceName(text.trim());
+  if (canonical !== undefined) return canonical;
+  const mac = normalizeMac(text);
+  if (mac === undefined) return text;
+  return /^ATA/i.test(text.trim()) ? `ATA${mac}` : `SEP${mac}`;
+}
