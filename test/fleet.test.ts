@@ -22,6 +22,10 @@ import { type RunningServer, startServer } from "../host/server/startServer.js";
 const COUNT = 50;
 const HTTP_FIRST = "00CC00000000";
 const TFTP_FIRST = "00CC00001000";
+/** a few devices of other classes (fleet --class), named by the same rule */
+const CLASS_COUNT = 3;
+const CLASS_FIRST = "00CC00002000";
+const OTHER_CLASSES = ["ata", "csf", "tab"] as const;
 
 let dir: string;
 let db: Db;
@@ -34,6 +38,7 @@ before(async () => {
   db = openDatabase(data);
   addProfile(db, "Encrypted", { tftpencryptedconfig: true, keysize: 1024 });
   const names = [HTTP_FIRST, TFTP_FIRST].flatMap((first) => Array.from({ length: COUNT }, (_, i) => fleetPhoneName(first, i)));
+  for (const c of OTHER_CLASSES) names.push(...Array.from({ length: CLASS_COUNT }, (_, i) => fleetPhoneName(CLASS_FIRST, i, c)));
   importDevices(
     db,
     names.map((name) => ({ where: name, name, profile: "Encrypted", capf: "install" })),
@@ -47,9 +52,9 @@ after(async () => {
 });
 
 /** Every phone's LSC is the certificate the server recorded, and its stored config is that device's. */
-function assertEnrolled(stateRoot: string, first: string): void {
-  for (let i = 0; i < COUNT; i += 7) {
-    const name = fleetPhoneName(first, i);
+function assertEnrolled(stateRoot: string, first: string, deviceClass: (typeof OTHER_CLASSES)[number] | "sep" = "sep", count = COUNT, step = 7): void {
+  for (let i = 0; i < count; i += step) {
+    const name = fleetPhoneName(first, i, deviceClass);
     const lsc = new X509Certificate(readFileSync(join(stateRoot, name, "lsc.pem")));
     const device = findDevice(db, name)!;
     assert.equal(device.md5hash, createHash("md5").update(lsc.raw).digest("hex"), name);
@@ -93,6 +98,37 @@ test("a fleet of 50 phones boots over TFTP with 0 failures (the CLI, --json)", a
   for (const field of ["count", "booted", "failed", "failures", "seconds", "phonesPerSecond", "bootSeconds"]) assert.ok(field in s, field);
   assert.deepEqual([s.count, s.booted, s.failed], [COUNT, COUNT, 0]);
   assertEnrolled(stateRoot, TFTP_FIRST);
+});
+
+test("fleet --class: ATA adapters and softphone-class devices boot through the same flow (the CLI, --json)", async () => {
+  for (const c of OTHER_CLASSES) {
+    const stateRoot = join(dir, `class-${c}`);
+    const args = ["fleet", "--server", "127.0.0.1", "--http-port", String(server.ports.http), "--tftp-port", String(server.ports.tftp), "--transport", "http"];
+    args.push(
+      "--class",
+      c,
+      "--count",
+      String(CLASS_COUNT),
+      "--first-mac",
+      CLASS_FIRST,
+      "--state-root",
+      stateRoot,
+      "--key-size",
+      "1024",
+      "--attempts",
+      "5",
+      "--json",
+    );
+    const { code, stdout, stderr } = await run(args);
+    assert.equal(code, 0, `${c}: ${stderr}${stdout}`);
+    assert.deepEqual(((s) => [s.booted, s.failed])(JSON.parse(stdout)), [CLASS_COUNT, 0], c);
+    assertEnrolled(stateRoot, CLASS_FIRST, c, CLASS_COUNT, 1);
+  }
+  assert.match(fleetPhoneName(CLASS_FIRST, 1, "ata"), /^ATA00CC00002001$/);
+  assert.match(fleetPhoneName(CLASS_FIRST, 1, "csf"), /^CSF00CC00002001$/);
+  const bad = await run(["fleet", "--server", "127.0.0.1", "--state-root", dir, "--class", "xyz"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /device class 'xyz': use one of sep, ata, csf, bot, tct, tab/);
 });
 
 test("fleet: usage errors exit 2; phones the server does not know fail with the step named, exit 1", async () => {

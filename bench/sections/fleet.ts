@@ -1,10 +1,12 @@
 // The fleet: BENCH_FLEET_PHONES (default 1,000) virtual phones through the whole seed flow —
 // trust list, partial config, CAPF install (RSA-1024 LSCs, keys made ahead so the rate is the
 // server's), reset, encrypted config — against `cnfguard server start` in a child process.
+// BENCH_FLEET_CLASS (sep by default; ata, csf, bot, tct, tab) boots devices of that class.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fleetPhoneName, runFleet } from "../../host/phone/fleet.js";
+import { requireDeviceClass } from "../../host/shared/deviceNames.js";
 import { benchFolder } from "../benchFolder.js";
 import type { BenchCase, BenchSection } from "../harness.js";
 import { startServerProcess } from "../serverProcess.js";
@@ -12,11 +14,12 @@ import { startServerProcess } from "../serverProcess.js";
 const PHONES = Number(process.env.BENCH_FLEET_PHONES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 100);
 const FIRST = "00BB00000000";
+const CLASS = requireDeviceClass(process.env.BENCH_FLEET_CLASS ?? "sep");
 
 export const section: BenchSection = {
-  title: `Fleet: ${PHONES} phones through trust list, partial config, CAPF install, encrypted config (${CONCURRENCY} at once, HTTP)`,
+  title: `Fleet: ${PHONES} ${CLASS.id === "sep" ? "phones" : `${CLASS.prefix} devices`} through trust list, partial config, CAPF install, encrypted config (${CONCURRENCY} at once, HTTP)`,
   async run(): Promise<BenchCase[]> {
-    const names = Array.from({ length: PHONES }, (_, i) => fleetPhoneName(FIRST, i));
+    const names = Array.from({ length: PHONES }, (_, i) => fleetPhoneName(FIRST, i, CLASS.id));
     const lab = await benchFolder(names, { certificates: 0, capf: "install", profile: { keysize: 1024 } });
     lab.db.close();
     const server = await startServerProcess(lab.data);
@@ -29,6 +32,7 @@ export const section: BenchSection = {
         transport: "http",
         count: PHONES,
         firstMac: FIRST,
+        deviceClass: CLASS.id,
         concurrency: CONCURRENCY,
         stateRoot,
         keysAhead: true,

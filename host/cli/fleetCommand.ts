@@ -3,20 +3,23 @@
 import { mkdirSync } from "node:fs";
 import type { Transport } from "../phone/fileFetcher.js";
 import { AUTH_STRING_RULE, DEFAULT_KEY_SIZE, isAuthenticationString, KEY_SIZES, keySizeChoices } from "../shared/capfVocabulary.js";
-import { requireMac } from "../shared/deviceNames.js";
+import { requireDeviceClass, requireMac } from "../shared/deviceNames.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
-const help = `usage: cnfguard fleet --server HOST --state-root DIR [--count N] [--first-mac HEX12] [--concurrency N]
+const help = `usage: cnfguard fleet --server HOST --state-root DIR [--count N] [--first-mac HEX12] [--class CLASS] [--concurrency N]
                      [--http-port 6970] [--tftp-port 69] [--transport auto|http|tftp] [--auth-string S]
                      [--keys-ahead] [--key-size BITS] [--attempts N] [--json]
 
 Boots N virtual phones against a TFTP/HTTP/CAPF server through the whole seed flow — trust list,
 partial config, CAPF, reset, encrypted config — each file verified by the core exactly as 'phone'
-does, each phone with its own state folder DIR/SEP<MAC>. The server must know the devices
+does, each phone with its own state folder DIR/<NAME>. The server must know the devices
 (e.g. 'cnfguard device import FILE.csv' with capf=install for a first boot).
 
   --count N           phones (default 10, at most 100000)
   --first-mac HEX12   phone i gets MAC first+i (default 00FF00000000)
+  --class CLASS       the devices' class: sep (IP phones, the default), ata (ATA 191/192 port 1: ATA<MAC>),
+                      or a softphone class csf, bot, tct, tab (the prefix + the same 12 hex digits,
+                      e.g. CSF00FF00000000) — names as host/shared/deviceNames.ts rules them
   --concurrency N     phones booting at once (default 50)
   --transport         auto (HTTP first, then TFTP; default), http or tftp
   --auth-string S     the CAPF authentication string every phone answers with (capfAuthMode 1)
@@ -39,6 +42,7 @@ const options = {
   transport: { type: "string" },
   count: { type: "string" },
   "first-mac": { type: "string" },
+  class: { type: "string" },
   concurrency: { type: "string" },
   "auth-string": { type: "string" },
   "state-root": { type: "string" },
@@ -54,10 +58,11 @@ export const command: Command = {
   async run(argv) {
     const { values: v } = parse(argv, options, false);
     if (!v.server) throw new UsageError("--server HOST is required (the TFTP/HTTP server the phones boot from)");
-    if (!v["state-root"]) throw new UsageError("--state-root DIR is required (each phone keeps its flash in DIR/SEP<MAC>)");
+    if (!v["state-root"]) throw new UsageError("--state-root DIR is required (each phone keeps its flash in DIR/<NAME>)");
     const transport = v.transport ?? "auto";
     if (!["auto", "http", "tftp"].includes(transport)) throw new UsageError(`--transport '${transport}': use auto, http or tftp`);
     const firstMac = requireMac(v["first-mac"] ?? "00FF00000000", "--first-mac");
+    const deviceClass = requireDeviceClass(v.class ?? "sep").id;
     const authString = v["auth-string"];
     if (authString !== undefined && !isAuthenticationString(authString)) throw new UsageError(`--auth-string: ${AUTH_STRING_RULE}`);
     const keySize = integer("--key-size", v["key-size"], 2048, 1024, 4096);
@@ -77,6 +82,7 @@ export const command: Command = {
       transport: transport as Transport,
       count: integer("--count", v.count, 10, 1, 100_000),
       firstMac: firstMac.toUpperCase(),
+      deviceClass,
       concurrency: integer("--concurrency", v.concurrency, 50, 1, 10_000),
       authString,
       stateRoot,

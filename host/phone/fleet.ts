@@ -6,6 +6,7 @@
 import { createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { type DeviceClassId, requireDeviceClass } from "../shared/deviceNames.js";
 import { createCertificate } from "../shared/pki/certificateBuilder.js";
 import { type BootResult, bootPhone } from "./bootFlow.js";
 import { type CapfKeyRequest, generateKey } from "./capfClient.js";
@@ -21,10 +22,12 @@ export interface FleetOptions {
   count: number;
   /** 12 hex digits; phone i has MAC first + i */
   firstMac: string;
+  /** the class of every device (deviceNames.ts): its prefix + the 12 hex digits of first + i; default "sep" */
+  deviceClass?: DeviceClassId;
   /** phones booting at the same time */
   concurrency: number;
   authString?: string;
-  /** phone i keeps its flash in stateRoot/SEP<MAC> */
+  /** phone i keeps its flash in stateRoot/<its device name> */
   stateRoot: string;
   /** make every phone's MIC key and LSC key before the storm */
   keysAhead?: boolean;
@@ -80,10 +83,14 @@ const RETRYABLE = new Set([
 ]);
 const MAX_EXAMPLES = 20;
 
-/** MAC `first` + i as SEP + 12 upper-case hex digits (wrapping at 2^48). */
-export function fleetPhoneName(first: string, i: number): string {
+/**
+ * Device i's name: the class's prefix + `first` + i as 12 upper-case hex digits (wrapping at 2^48)
+ * — SEP/ATA + a MAC, or a softphone name of the same 15 characters (CSF00FF00000001), valid in
+ * every class's rule.
+ */
+export function fleetPhoneName(first: string, i: number, deviceClass: DeviceClassId = "sep"): string {
   const mac = (BigInt(`0x${first}`) + BigInt(i)) % (1n << 48n);
-  return `SEP${mac.toString(16).toUpperCase().padStart(12, "0")}`;
+  return `${requireDeviceClass(deviceClass).prefix}${mac.toString(16).toUpperCase().padStart(12, "0")}`;
 }
 
 export async function runFleet(o: FleetOptions): Promise<FleetSummary> {
@@ -108,7 +115,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetSummary> {
   const ticker = o.onProgress ? setInterval(() => o.onProgress!(progress()), 250) : undefined;
   const worker = async () => {
     while (next < o.count) {
-      const name = fleetPhoneName(o.firstMac, next++);
+      const name = fleetPhoneName(o.firstMac, next++, o.deviceClass);
       inFlight++;
       const t0 = performance.now();
       const result = await bootWithRetries(o, name, await issueMic(ca, name, keys), keys);
@@ -149,7 +156,7 @@ async function bootWithRetries(o: FleetOptions, name: string, mic: { certificate
   for (let attempt = 1; attempt <= attempts; attempt++) {
     result = await bootPhone({
       server: o.server,
-      mac: name,
+      name,
       state: join(o.stateRoot, name),
       httpPort: o.httpPort,
       tftpPort: o.tftpPort,

@@ -4,7 +4,7 @@
 // Certificate Operation Status (capfStatus.ts) with its time. Failures record their status too.
 import { X509Certificate } from "node:crypto";
 import { type CertificateOperationStatus, SUCCESS_STATUS } from "../shared/capfStatus.js";
-import { isDeviceName } from "../shared/deviceNames.js";
+import { canonicalDeviceName } from "../shared/deviceNames.js";
 import type { CapfCompletion, CapfDevice, CapfStore } from "./capfService.js";
 import type { Db } from "./database.js";
 import { findDevice } from "./deviceStore.js";
@@ -49,8 +49,10 @@ export function capfDeviceStore(db: Db): SqliteCapfStore {
   });
   return {
     findDevice(name: string): CapfDevice | undefined {
-      // The name a client sends must be a device name as stored, exactly (a variant is no device).
-      const d = isDeviceName(name) ? findDevice(db, name) : undefined;
+      // CUCM's device names are case-insensitive: a client's name in any case finds the device
+      // by the rule of its class (deviceNames.ts); the session then uses the canonical spelling.
+      const canonical = canonicalDeviceName(name);
+      const d = canonical ? findDevice(db, canonical) : undefined;
       if (!d) return undefined;
       return {
         name: d.name,
@@ -71,7 +73,7 @@ export function capfDeviceStore(db: Db): SqliteCapfStore {
     recordStatus(name: string, status: CertificateOperationStatus, at = new Date()): void {
       // An unknown device has no row: its (peer-supplied) name is kept, printable and capped, apart.
       if (status === "unknownDevice") unknown(name.replace(/[^\x20-\x7e]/g, "?").slice(0, 64), at.toISOString());
-      else setStatus.run(status, at.toISOString(), name);
+      else setStatus.run(status, at.toISOString(), canonicalDeviceName(name) ?? name);
     },
   };
 }

@@ -15,10 +15,12 @@
 //        iPad: the prefix + 1–12 characters A–Z, 0–9 (15 characters in all, CUCM's device
 //        name limit), e.g. CSFJSMITH. Not a MAC: these devices enrol through CAPF by name.
 //
-// Case: names are stored and served in CUCM's canonical upper case. A served file name and the
-// name a CAPF client sends must match exactly (a variant is no file and no device here). A
-// name an administrator types to find an existing device is matched case-insensitively, as
-// CUCM's Find and List Phones does (`canonicalDeviceName`); a new name must be canonical.
+// Case: names are stored and served in CUCM's canonical upper case. A served file name must
+// match exactly (a case or suffix variant is no file: phones ask for the canonical name, and one
+// spelling per file keeps the build layer and the evidence one entry per file). The name a CAPF
+// client sends, and a name an administrator types to find an existing device, are matched
+// case-insensitively, as CUCM's device table and Find and List Phones do (`canonicalDeviceName`);
+// a new name must be canonical.
 import { UsageError } from "./errors.js";
 
 export type DeviceClassId = "sep" | "ata" | "csf" | "bot" | "tct" | "tab";
