@@ -161,7 +161,8 @@ test("CAPF store: the device's settings fall back to its profile; an outcome is 
       ["install", "string", "1234", "rsa", 2048],
     );
     assert.equal(store.findDevice("SEP0A1B2C3D4E5G"), undefined);
-    assert.equal(store.findDevice("sep0a1b2c3d4e5f"), undefined);
+    // CUCM's device names are case-insensitive: a client's name in any case finds the canonical row
+    assert.equal(store.findDevice("sep0a1b2c3d4e5f")?.name, "SEP0A1B2C3D4E5F");
 
     const peer = peerDevice("SEP0A1B2C3D4E5F");
     store.completeOperation("SEP0A1B2C3D4E5F", { certificateDer: peer.der, publicKeyDer: Buffer.from([1, 2, 3]), md5hash: peer.md5hash });
