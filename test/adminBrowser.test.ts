@@ -12,8 +12,8 @@ import type { Browser, Page } from "playwright-core";
 import { findDevice } from "../host/server/deviceStore.js";
 import { findProfile } from "../host/server/profileStore.js";
 import { browserMissing, launchChromium } from "./helpers/browser.js";
-import { boot, md5, scratchDir } from "./phoneFixtures.js";
-import { type LabServer, labServer } from "./serverFixtures.js";
+import { boot, md5, scratchDir } from "./helpers/phoneFixtures.js";
+import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 
 const missing = browserMissing();
 let lab: LabServer;

@@ -11,8 +11,8 @@ import { PAGE_SIZE } from "../host/server/admin/phonePages.js";
 import { findDevice } from "../host/server/deviceStore.js";
 import { findProfile } from "../host/server/profileStore.js";
 import { type AdminClient, adminClient, inputValue, profileFields } from "./helpers/adminClient.js";
-import { addPhone, boot, nextMac, scratchDir } from "./phoneFixtures.js";
-import { httpFile, type LabServer, labServer, signedBody } from "./serverFixtures.js";
+import { addPhone, boot, nextMac, scratchDir } from "./helpers/phoneFixtures.js";
+import { httpFile, type LabServer, labServer, signedBody } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 let client: AdminClient;

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { repoRoot } from "../host/paths.js";
 import { setCapfOperation } from "../host/server/deviceStore.js";
 import { browserMissing, launchChromium } from "./helpers/browser.js";
-import { addPhone, boot } from "./phoneFixtures.js";
-import { labServer } from "./serverFixtures.js";
+import { addPhone, boot } from "./helpers/phoneFixtures.js";
+import { labServer } from "./helpers/serverFixtures.js";
 
 const out = join(repoRoot, "docs", "screenshots");
 

@@ -16,7 +16,7 @@ import { addDevice, findDevice } from "../host/server/deviceStore.js";
 import { findProfile } from "../host/server/profileStore.js";
 import { runReadOnlyQuery } from "../host/server/sqlQuery.js";
 import { type AdminClient, adminClient, cookieOf, hiddenToken, profileFields } from "./helpers/adminClient.js";
-import { type LabServer, labServer } from "./serverFixtures.js";
+import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 let client: AdminClient;

@@ -4,15 +4,13 @@
 // encrypted config. Oracles: the core opening the files, node:crypto keys, the byte counts.
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { newCore } from "../host/core.js";
-import { repoRoot } from "../host/paths.js";
 import { addDevice } from "../host/server/deviceStore.js";
 import { startServer } from "../host/server/startServer.js";
-import { enrol, httpFile, type LabServer, labServer, signedBody, tftpFile } from "./serverFixtures.js";
+import { runCli } from "./helpers/cliRun.js";
+import { enrol, httpFile, type LabServer, labServer, signedBody, tftpFile } from "./helpers/serverFixtures.js";
 
 const A = "SEPB00000000001";
 const B = "SEPB00000000002";
@@ -29,17 +27,9 @@ after(async () => lab.close());
 const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
 
 /** Runs bin/cnfguard in another process on the lab's folder; resolves when it has exited 0. */
-function cli(...args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, "bin", "cnfguard"), ...args, "--data", lab.dir], { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (c) => (err += c));
-    const timer = setTimeout(() => child.kill(), 20_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      code === 0 ? resolve() : reject(new Error(`cnfguard ${args.join(" ")} exited ${code}: ${err}`));
-    });
-  });
+async function cli(...args: string[]): Promise<void> {
+  const r = await runCli([...args, "--data", lab.dir], 20_000);
+  if (r.code !== 0) throw new Error(`cnfguard ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
 }
 
 test("trust lists: the same bytes on every request, over HTTP and TFTP, and after a restart", async () => {

@@ -11,9 +11,9 @@ import net from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { signFile } from "../host/shared/signed/signedFileWriter.js";
+import { addPhone, alteringFront, bodyOf, boot, dbRow, md5, nextMac, scratchDir } from "./helpers/phoneFixtures.js";
+import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 import { closeWithConnections } from "./helpers/tcpPeer.js";
-import { addPhone, alteringFront, bodyOf, boot, dbRow, md5, nextMac, scratchDir } from "./phoneFixtures.js";
-import { type LabServer, labServer } from "./serverFixtures.js";
 
 let lab: LabServer;
 

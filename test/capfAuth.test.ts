@@ -8,7 +8,7 @@ import { p256 } from "@noble/curves/nist.js";
 import { checkCertificateProof, checkIssuedBy, checkSudiData, makeCertificateProof, makeSudiData, signedDataInput } from "../host/shared/capf/capfAuth.js";
 import { CapfTag, readCertificateValue, readSha2SignedDataValue } from "../host/shared/capf/capfElements.js";
 import { decodeCapfMessage, findElement } from "../host/shared/capf/capfMessage.js";
-import { capfLab, makeCa, makePhoneCertificate, readPemFile, readRecording } from "./capfFixtures.js";
+import { capfLab, makeCa, makePhoneCertificate, readPemFile, readRecording } from "./helpers/capfFixtures.js";
 
 const recorded = decodeCapfMessage(Buffer.from(readRecording("reinstall-auth-by-lsc")[1].hex, "hex"));
 const old = readPemFile("old-SEP58971ECC97C1.pem");

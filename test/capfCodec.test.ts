@@ -6,7 +6,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { CapfTag, certificateValue, readCertificateValue, readSha2SignedDataValue, readStringValue, stringValue } from "../host/shared/capf/capfElements.js";
 import { CapfFormatError, CapfFrameReader, type CapfMessage, decodeCapfMessage, encodeCapfMessage } from "../host/shared/capf/capfMessage.js";
-import { capfVectorsDir, elementTags, readRecording } from "./capfFixtures.js";
+import { capfVectorsDir, elementTags, readRecording } from "./helpers/capfFixtures.js";
 
 const recordings = readdirSync(capfVectorsDir)
   .filter((f) => f.endsWith(".json"))

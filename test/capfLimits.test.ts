@@ -13,7 +13,7 @@ import type { CapfServiceOptions } from "../host/server/capfService.js";
 import { CapfChannel } from "../host/shared/capf/capfChannel.js";
 import { CapfCommand, CapfTag, stringValue, u8Value } from "../host/shared/capf/capfElements.js";
 import { MAX_LOG_LINE } from "../host/shared/logText.js";
-import { capfLab, MemoryCapfStore, withCapfService } from "./capfFixtures.js";
+import { capfLab, MemoryCapfStore, withCapfService } from "./helpers/capfFixtures.js";
 import { closesWithin, connectFrom } from "./helpers/tcpPeer.js";
 
 const lab = capfLab();

@@ -11,7 +11,7 @@ import type { CapfDevice, CapfServiceOptions } from "../host/server/capfService.
 import { CapfChannel } from "../host/shared/capf/capfChannel.js";
 import { CapfTag, stringValue, u8Value } from "../host/shared/capf/capfElements.js";
 import { type CapfMessage, encodeCapfMessage } from "../host/shared/capf/capfMessage.js";
-import { capfLab, MemoryCapfStore, makeCa, makePhoneCertificate, md5Hex, readPemFile, recordedMd5Hashes, withCapfService } from "./capfFixtures.js";
+import { capfLab, MemoryCapfStore, makeCa, makePhoneCertificate, md5Hex, readPemFile, recordedMd5Hashes, withCapfService } from "./helpers/capfFixtures.js";
 
 const lab = capfLab();
 const labCertificate = new crypto.X509Certificate(lab.certificateDer);

@@ -13,10 +13,10 @@ import { runReadOnlyQuery } from "../host/server/sqlQuery.js";
 import { CapfCommand, CapfReason, CapfTag, readStringValue, readU8Value } from "../host/shared/capf/capfElements.js";
 import { decodeCapfMessage, findElement } from "../host/shared/capf/capfMessage.js";
 import { CERTIFICATE_OPERATION_STATUS_IDS, type CertificateOperationStatus } from "../host/shared/capfStatus.js";
-import { makeCa, makePhoneCertificate } from "./capfFixtures.js";
-import { rawAuthResponse, rawCapfSession, rawMessage, rawReason } from "./capfRawClient.js";
-import { addNamedDevice } from "./phoneFixtures.js";
-import { type LabServer, labServer } from "./serverFixtures.js";
+import { makeCa, makePhoneCertificate } from "./helpers/capfFixtures.js";
+import { rawAuthResponse, rawCapfSession, rawMessage, rawReason } from "./helpers/capfRawClient.js";
+import { addNamedDevice } from "./helpers/phoneFixtures.js";
+import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 const reached = new Set<CertificateOperationStatus>();

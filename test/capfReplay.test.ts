@@ -16,7 +16,7 @@ import { type CapfDevice, startCapfService } from "../host/server/capfService.js
 import { CapfChannel } from "../host/shared/capf/capfChannel.js";
 import { readCertificateValue } from "../host/shared/capf/capfElements.js";
 import { decodeCapfMessage, encodeCapfMessage } from "../host/shared/capf/capfMessage.js";
-import { capfLab, capfVectorsDir, elementTags, MemoryCapfStore, md5Hex, readPemFile, readRecording, recordedMd5Hashes } from "./capfFixtures.js";
+import { capfLab, capfVectorsDir, elementTags, MemoryCapfStore, md5Hex, readPemFile, readRecording, recordedMd5Hashes } from "./helpers/capfFixtures.js";
 
 interface RecordedSession {
   /** the device as the peer's server had it configured (absent: unknown device) */

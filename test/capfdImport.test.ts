@@ -14,8 +14,8 @@ import { initDataFolder } from "../host/server/dataFolder.js";
 import { findDevice, listDevices } from "../host/server/deviceStore.js";
 import { addProfile } from "../host/server/profileStore.js";
 import { certificatePem, createCertificate } from "../host/shared/pki/certificateBuilder.js";
-import { makeCa } from "./capfFixtures.js";
-import { cnfguardCli as cnfguard } from "./cliRun.js";
+import { makeCa } from "./helpers/capfFixtures.js";
+import { cnfguardCli as cnfguard } from "./helpers/cliRun.js";
 
 let tmp: string;
 let data: string;

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { vectorsDir } from "../host/paths.js";
-import { runCnfguard, withScratchDir } from "./hashScratch.js";
+import { runCnfguard, withScratchDir } from "./helpers/hashScratch.js";
 
 const DEVICES = join(vectorsDir, "peer", "devices");
 const cnfguard = (args: string[]) => runCnfguard(["certhash", ...args]);

@@ -2,17 +2,16 @@
 // failure nothing is written and no partial file is left behind.
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { repoRoot } from "../host/paths.js";
 import { deviceKeyDer, ITL_SHA1, ITL_SHA512, PEER, peerFile } from "./fuzz/signedCorpus.js";
+import { cnfguardSync } from "./helpers/cliRun.js";
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, "bin", "cnfguard"), ...args], { maxBuffer: 1 << 24 });
-  return { code: r.status, out: r.stdout, err: r.stderr.toString() };
+  const r = cnfguardSync(args);
+  return { code: r.code, out: r.stdoutBytes, err: r.stderr };
 }
 const at = (rel: string) => join(PEER, rel);
 

@@ -13,7 +13,7 @@ import { openDatabase } from "../host/server/database.js";
 import { renderFile } from "../host/server/fileRenderer.js";
 import { readLabPki } from "../host/server/labPki.js";
 import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
-import { cnfguardCli as cnfguard } from "./cliRun.js";
+import { cnfguardCli as cnfguard } from "./helpers/cliRun.js";
 
 let tmp: string;
 let data: string;

@@ -12,9 +12,9 @@ import { setCapfOperation } from "../host/server/deviceStore.js";
 import { CapfCommand, CapfReason, CapfTag, readU8Value } from "../host/shared/capf/capfElements.js";
 import { decodeCapfMessage, findElement } from "../host/shared/capf/capfMessage.js";
 import { ataPortDeviceName, deviceFileNames } from "../host/shared/deviceNames.js";
-import { rawAuthResponse, rawCapfSession, rawReason } from "./capfRawClient.js";
-import { addNamedDevice, boot, dbRow, md5, scratchDir } from "./phoneFixtures.js";
-import { type LabServer, labServer } from "./serverFixtures.js";
+import { rawAuthResponse, rawCapfSession, rawReason } from "./helpers/capfRawClient.js";
+import { addNamedDevice, boot, dbRow, md5, scratchDir } from "./helpers/phoneFixtures.js";
+import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 

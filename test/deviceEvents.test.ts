@@ -5,16 +5,15 @@
 // `cnfguard trace` prints the same timeline.
 
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { repoRoot } from "../host/paths.js";
 import { eventRecorder, printable } from "../host/server/deviceEvents.js";
 import { readTimeline } from "../host/server/deviceTimeline.js";
-import { addPhone, boot, md5, nextMac, scratchDir } from "./phoneFixtures.js";
-import { httpFile, type LabServer, labServer, tftpFile } from "./serverFixtures.js";
+import { type CliRun, runCli } from "./helpers/cliRun.js";
+import { addPhone, boot, md5, nextMac, scratchDir } from "./helpers/phoneFixtures.js";
+import { httpFile, type LabServer, labServer, tftpFile } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 before(async () => {
@@ -27,12 +26,8 @@ function timeline(device: string) {
   return readTimeline(lab.db, device);
 }
 
-function cnfguard(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, "bin", "cnfguard"), ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+function cnfguard(...args: string[]): Promise<CliRun> {
+  return runCli(args, 60_000);
 }
 
 test("a new phone's boot: partial config, CAPF session, encrypted config — in order, with sizes and outcomes", async (t) => {

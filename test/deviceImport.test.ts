@@ -4,13 +4,11 @@
 // with its line and column and nothing changed; `device list --name --limit --json`.
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { createHash, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { repoRoot } from "../host/paths.js";
 import { type Db, openDatabase } from "../host/server/database.js";
 import { initDataFolder } from "../host/server/dataFolder.js";
 import { devicesFromCsv } from "../host/server/deviceCsv.js";
@@ -18,6 +16,7 @@ import { importDevices } from "../host/server/deviceImport.js";
 import { addDevice, findDevice } from "../host/server/deviceStore.js";
 import { addProfile } from "../host/server/profileStore.js";
 import { certificatePem, createCertificate } from "../host/shared/pki/certificateBuilder.js";
+import { cnfguardSync } from "./helpers/cliRun.js";
 
 let dir: string;
 let data: string;
@@ -50,7 +49,8 @@ function csv(name: string, text: string): string {
 const count = () => (db.prepare("SELECT count(*) AS n FROM device").get() as { n: number }).n;
 
 function cnfguard(...args: string[]) {
-  return spawnSync(process.execPath, [join(repoRoot, "bin", "cnfguard"), ...args, "--data", data], { encoding: "utf8", timeout: 30_000 });
+  const r = cnfguardSync([...args, "--data", data], { timeoutMs: 30_000 });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 test("a CSV imports every row: certificates recorded as CAPF would, one file shared, CAPF operations scheduled", () => {

@@ -25,7 +25,7 @@ import {
   normalizeMac,
 } from "../host/shared/deviceNames.js";
 import { UsageError } from "../host/shared/errors.js";
-import { enrol, httpFile, type LabServer, labServer, rawHttp, tftpFile } from "./serverFixtures.js";
+import { enrol, httpFile, type LabServer, labServer, rawHttp, tftpFile } from "./helpers/serverFixtures.js";
 
 /** One valid name per class, and names each class must refuse. */
 const CASES: Record<string, { good: string[]; bad: string[] }> = {

@@ -3,13 +3,13 @@
 // the lab's own TFTP key (a file the phone must accept), served through an HTTP front.
 
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { CHECK_NAMES, type Check, diagnose } from "../host/phone/diagnose.js";
 import { signFile } from "../host/shared/signed/signedFileWriter.js";
-import { addPhone, alteringFront, bodyOf, boot, nextMac, scratchDir } from "./phoneFixtures.js";
-import { enrol, type LabServer, labServer } from "./serverFixtures.js";
+import { addPhone, alteringFront, bodyOf, boot, nextMac, scratchDir } from "./helpers/phoneFixtures.js";
+import { enrol, type LabServer, labServer } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 
@@ -117,4 +117,25 @@ test("a missing state folder is created (with a MIC) and the checks still run", 
   assert.ok(existsSync(join(state, "mic.pem")));
   assert.equal(r.checks[3].ok, false, "the server has no certificate for a new phone");
   assert.match(r.checks[3].fix!, /install/);
+});
+
+test("a server re-initialised with a new PKI: the trust list is refused, and the printed fix (erase the phone's ITL.tlv) works", async (t) => {
+  const phone = await enrolledPhone(t);
+  const fresh = await labServer({ enc: { tftpencryptedconfig: true, capfauthmode: "null", keysize: 2048 } }, {});
+  t.after(() => fresh.close());
+  addPhone(fresh, phone.mac, "enc");
+  const stale = await run(phone.mac, phone.state, fresh.server.ports.http);
+  assertShape(stale.checks);
+  const first = stale.checks[0];
+  assert.equal(first.ok, false);
+  // The new list is not signed by the SAST the phone holds, so the phone keeps its old list and
+  // then refuses the new server's config (or the list itself): either way the same fix.
+  assert.ok(first.failure === "trust-list-refused" || first.failure === "config-refused", first.failure);
+  assert.equal(stale.unreachable, false, "the server answered: a refusal, not a network failure");
+  const itl = join(phone.state, "ITL.tlv");
+  assert.ok(first.fix?.includes(`rm ${itl}`), first.fix);
+  assert.ok(stale.checks.slice(1).every((c) => c.skipped === true));
+  rmSync(itl);
+  const after = await run(phone.mac, phone.state, fresh.server.ports.http);
+  assert.equal(after.checks[0].ok, true, JSON.stringify(after.checks[0]));
 });

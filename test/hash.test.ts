@@ -14,8 +14,8 @@ import { HashFacet } from "../host/core/hashFacet.js";
 import { newWasmCore } from "../host/core/wasmCore.js";
 import { Status } from "../host/generated/status.js";
 import { CORE_HASH_SELECTOR, HASH_ALGORITHMS, type HashAlgorithm } from "../host/shared/hashAlgorithms.js";
-import { withScratchDir } from "./hashScratch.js";
-import { HASH_VECTOR_FILES, readHashVectors } from "./hashVectors.js";
+import { withScratchDir } from "./helpers/hashScratch.js";
+import { HASH_VECTOR_FILES, readHashVectors } from "./helpers/hashVectors.js";
 
 const core = newWasmCore();
 const hashes = new HashFacet(core);

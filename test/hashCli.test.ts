@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { runCnfguard as cnfguard, withScratchDir } from "./hashScratch.js";
+import { runCnfguard as cnfguard, withScratchDir } from "./helpers/hashScratch.js";
 
 const coreutils = (alg: string, args: string[], opts: { cwd?: string; input?: Uint8Array } = {}) =>
   spawnSync(`${alg}sum`, args, { cwd: opts.cwd, input: opts.input, encoding: "utf8" });

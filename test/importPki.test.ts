@@ -12,7 +12,7 @@ import { newCore } from "../host/core.js";
 import { readLabPki } from "../host/server/labPki.js";
 import { trustListFile } from "../host/server/trustListFile.js";
 import { type CertificateOptions, certificatePem, createCertificate, privateKeyPem } from "../host/shared/pki/certificateBuilder.js";
-import { cnfguardCli as cnfguard } from "./cliRun.js";
+import { cnfguardCli as cnfguard } from "./helpers/cliRun.js";
 
 let tmp: string;
 before(() => {

@@ -2,17 +2,16 @@
 // parser, JSON with the fields issue 3 lists, exit codes 0/1/2/3.
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { repoRoot } from "../host/paths.js";
 import { ITL_RESIGNED, ITL_SHA1, ITL_SHA512, PEER, parsedText, peerFile, signedVectors } from "./fuzz/signedCorpus.js";
+import { cnfguardSync } from "./helpers/cliRun.js";
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, "bin", "cnfguard"), ...args], { encoding: "utf8" });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  const r = cnfguardSync(args);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 const at = (rel: string) => join(PEER, rel);
 

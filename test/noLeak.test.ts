@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { findDevice } from "../host/server/deviceStore.js";
 import { encodeRequest } from "../host/shared/tftp/tftpPacket.js";
+import { enrol, type LabServer, labServer, rawHttp, tftpFile } from "./helpers/serverFixtures.js";
 import { UdpPeer } from "./helpers/udpPeer.js";
-import { enrol, type LabServer, labServer, rawHttp, tftpFile } from "./serverFixtures.js";
 
 const MAC = "A45630BBFA40";
 const DEVICE = `SEP${MAC}`;

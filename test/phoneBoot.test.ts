@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { BootFlow } from "../host/phone/bootFlow.js";
 import { findDevice } from "../host/server/deviceStore.js";
-import { addPhone, boot, dbRow, md5, nextMac, scratchDir } from "./phoneFixtures.js";
-import { enrol, type LabServer, labServer } from "./serverFixtures.js";
+import { addPhone, boot, dbRow, md5, nextMac, scratchDir } from "./helpers/phoneFixtures.js";
+import { enrol, type LabServer, labServer } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 

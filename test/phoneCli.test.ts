@@ -2,13 +2,11 @@
 // authentication-string stop when there is no terminal to ask on (a spawned child has none).
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { addPhone, nextMac, scratchDir } from "./phoneFixtures.js";
-import { type LabServer, labServer } from "./serverFixtures.js";
+import { type CliRun, runCli } from "./helpers/cliRun.js";
+import { addPhone, nextMac, scratchDir } from "./helpers/phoneFixtures.js";
+import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 
-const BIN = fileURLToPath(new URL("../../bin/cnfguard", import.meta.url));
 let lab: LabServer;
 
 before(async () => {
@@ -16,15 +14,8 @@ before(async () => {
 });
 after(() => lab.close());
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<CliRun> {
+  return runCli(args);
 }
 
 function phoneArgs(mac: string, state: string): string[] {

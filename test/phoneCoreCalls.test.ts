@@ -9,8 +9,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { BootFlow, type PhoneOptions } from "../host/phone/bootFlow.js";
-import { addPhone, dbRow, nextMac, scratchDir } from "./phoneFixtures.js";
-import { type LabServer, labServer } from "./serverFixtures.js";
+import { addPhone, dbRow, nextMac, scratchDir } from "./helpers/phoneFixtures.js";
+import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 

@@ -7,9 +7,9 @@ import net from "node:net";
 import { after, before, test } from "node:test";
 import { bootPhone } from "../host/phone/bootFlow.js";
 import { runCli } from "./helpers/cliRun.js";
+import { addPhone, boot, nextMac, scratchDir, snapshot } from "./helpers/phoneFixtures.js";
+import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 import { closeWithConnections } from "./helpers/tcpPeer.js";
-import { addPhone, boot, nextMac, scratchDir, snapshot } from "./phoneFixtures.js";
-import { type LabServer, labServer } from "./serverFixtures.js";
 
 const cli = (args: string[]) => runCli(args);
 let lab: LabServer;

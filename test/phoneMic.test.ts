@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { PhoneState } from "../host/phone/phoneState.js";
 import { startServer } from "../host/server/startServer.js";
-import { addPhone, boot, dbRow, md5, nextMac, scratchDir } from "./phoneFixtures.js";
-import { type LabServer, labServer } from "./serverFixtures.js";
+import { addPhone, boot, dbRow, md5, nextMac, scratchDir } from "./helpers/phoneFixtures.js";
+import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 

@@ -8,8 +8,8 @@ import { BootFlow } from "../host/phone/bootFlow.js";
 import { PhoneFailure } from "../host/phone/trace.js";
 import { addDevice } from "../host/server/deviceStore.js";
 import { signFile } from "../host/shared/signed/signedFileWriter.js";
-import { addPhone, alteringFront, bodyOf, boot, nextMac, scratchDir, silentCapf, snapshot } from "./phoneFixtures.js";
-import { type LabServer, labServer } from "./serverFixtures.js";
+import { addPhone, alteringFront, bodyOf, boot, nextMac, scratchDir, silentCapf, snapshot } from "./helpers/phoneFixtures.js";
+import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 

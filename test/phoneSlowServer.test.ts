@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { signFile } from "../host/shared/signed/signedFileWriter.js";
-import { addPhone, alteringFront, bodyOf, boot, nextMac, scratchDir } from "./phoneFixtures.js";
-import { type LabServer, labServer } from "./serverFixtures.js";
+import { addPhone, alteringFront, bodyOf, boot, nextMac, scratchDir } from "./helpers/phoneFixtures.js";
+import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 

@@ -15,8 +15,8 @@ import { addDevice, setCapfOperation } from "../host/server/deviceStore.js";
 import { readLabPki } from "../host/server/labPki.js";
 import { addProfile } from "../host/server/profileStore.js";
 import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
-import { makeCa } from "./capfFixtures.js";
-import { cnfguardCli as cnfguard } from "./cliRun.js";
+import { makeCa } from "./helpers/capfFixtures.js";
+import { cnfguardCli as cnfguard } from "./helpers/cliRun.js";
 
 let tmp: string;
 let data: string;

@@ -20,8 +20,8 @@ import { CheckFailedError } from "../host/shared/errors.js";
 import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
 import { writeTrustList } from "../host/shared/signed/trustListWriter.js";
 import { runCli } from "./helpers/cliRun.js";
-import { addPhone, alteringFront, boot, dbRow, md5, nextMac, scratchDir } from "./phoneFixtures.js";
-import { enrol, httpFile, type LabServer, labServer } from "./serverFixtures.js";
+import { addPhone, alteringFront, boot, dbRow, md5, nextMac, scratchDir } from "./helpers/phoneFixtures.js";
+import { enrol, httpFile, type LabServer, labServer } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 

@@ -3,31 +3,22 @@
 // start the server and stop it with SIGTERM. Exit codes and messages are checked too.
 
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { repoRoot } from "../host/paths.js";
-import { rawHttp } from "./serverFixtures.js";
+import { type CliRun, runCli } from "./helpers/cliRun.js";
+import { rawHttp } from "./helpers/serverFixtures.js";
 
 const BIN = join(repoRoot, "bin", "cnfguard");
 let tmp: string;
 let data: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cnfguard(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+function cnfguard(...args: string[]): Promise<CliRun> {
+  return runCli(args, 60_000);
 }
 
 before(async () => {

@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import { runCapfSession } from "../host/phone/capfClient.js";
 import { setCapfOperation } from "../host/server/deviceStore.js";
 import { runReadOnlyQuery } from "../host/server/sqlQuery.js";
-import { httpFile, type LabServer, labServer, signedBody } from "./serverFixtures.js";
+import { httpFile, type LabServer, labServer, signedBody } from "./helpers/serverFixtures.js";
 
 const PHONES = Array.from({ length: 20 }, (_, i) => `SEP0000000010${i.toString(16).toUpperCase().padStart(2, "0")}`);
 let lab: LabServer;

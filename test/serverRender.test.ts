@@ -12,7 +12,7 @@ import { findDevice, setCapfOperation } from "../host/server/deviceStore.js";
 import { editProfile } from "../host/server/profileStore.js";
 import { runReadOnlyQuery } from "../host/server/sqlQuery.js";
 import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
-import { enrol, httpFile, type LabServer, labServer, rawHttp, signedBody, tftpFile } from "./serverFixtures.js";
+import { enrol, httpFile, type LabServer, labServer, rawHttp, signedBody, tftpFile } from "./helpers/serverFixtures.js";
 
 const ENC = "SEPA45630BBFA40";
 const ENC512 = "SEP0A1B2C3D4E5F";

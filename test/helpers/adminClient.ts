@@ -4,7 +4,7 @@
 import https from "node:https";
 import { readTomcat } from "../../host/server/admin/adminSetup.js";
 import { certificatePem } from "../../host/shared/pki/certificateBuilder.js";
-import type { LabServer } from "../serverFixtures.js";
+import type { LabServer } from "./serverFixtures.js";
 
 export interface Reply {
   status: number;

@@ -2,8 +2,8 @@
 // response before the request, a failure reason, a silent close) and records every chunk the
 // socket delivers, so a test can check that each server message arrived as one whole read.
 import tls from "node:tls";
-import { CAPF_VERSION, CapfCommand, CapfReason, CapfTag, stringValue, u8Value } from "../host/shared/capf/capfElements.js";
-import { CAPF_HEADER_LENGTH, type CapfElement, encodeCapfMessage } from "../host/shared/capf/capfMessage.js";
+import { CAPF_VERSION, CapfCommand, CapfReason, CapfTag, stringValue, u8Value } from "../../host/shared/capf/capfElements.js";
+import { CAPF_HEADER_LENGTH, type CapfElement, encodeCapfMessage } from "../../host/shared/capf/capfMessage.js";
 
 /** What the client writes next: bytes, "close" to hang up, or undefined to wait. */
 export type RawReply = Buffer | "close" | undefined;

@@ -7,16 +7,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initAdmin } from "../host/server/admin/adminSetup.js";
-import { capfDeviceStore } from "../host/server/capfDeviceStore.js";
-import { type Db, openDatabase } from "../host/server/database.js";
-import { initDataFolder } from "../host/server/dataFolder.js";
-import { addDevice } from "../host/server/deviceStore.js";
-import { type LabPki, readLabPki } from "../host/server/labPki.js";
-import { addProfile, type ProfileChanges } from "../host/server/profileStore.js";
-import { type RunningServer, startServer } from "../host/server/startServer.js";
-import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
-import { tftpGet } from "../host/shared/tftp/tftpClient.js";
+import { initAdmin } from "../../host/server/admin/adminSetup.js";
+import { capfDeviceStore } from "../../host/server/capfDeviceStore.js";
+import { type Db, openDatabase } from "../../host/server/database.js";
+import { initDataFolder } from "../../host/server/dataFolder.js";
+import { addDevice } from "../../host/server/deviceStore.js";
+import { type LabPki, readLabPki } from "../../host/server/labPki.js";
+import { addProfile, type ProfileChanges } from "../../host/server/profileStore.js";
+import { type RunningServer, startServer } from "../../host/server/startServer.js";
+import { createCertificate } from "../../host/shared/pki/certificateBuilder.js";
+import { tftpGet } from "../../host/shared/tftp/tftpClient.js";
 
 export interface LabServer {
   dir: string;

@@ -7,9 +7,9 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tls from "node:tls";
-import { type BootResult, bootPhone, type PhoneOptions } from "../host/phone/bootFlow.js";
-import { addDevice, type CapfChange, setCapfOperation } from "../host/server/deviceStore.js";
-import { certificatePem, privateKeyPem } from "../host/shared/pki/certificateBuilder.js";
+import { type BootResult, bootPhone, type PhoneOptions } from "../../host/phone/bootFlow.js";
+import { addDevice, type CapfChange, setCapfOperation } from "../../host/server/deviceStore.js";
+import { certificatePem, privateKeyPem } from "../../host/shared/pki/certificateBuilder.js";
 import { httpFile, type LabServer } from "./serverFixtures.js";
 
 let macCounter = 0x100;

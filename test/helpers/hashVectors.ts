@@ -3,8 +3,8 @@
 // same files for the as-pect specs.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { vectorsDir } from "../host/paths.js";
-import type { HashAlgorithm } from "../host/shared/hashAlgorithms.js";
+import { vectorsDir } from "../../host/paths.js";
+import type { HashAlgorithm } from "../../host/shared/hashAlgorithms.js";
 
 export interface HashVector {
   file: string;

@@ -3,7 +3,7 @@
 import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../host/paths.js";
+import { repoRoot } from "../../host/paths.js";
 
 const BIN = join(repoRoot, "bin", "cnfguard");
 

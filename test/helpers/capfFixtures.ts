@@ -3,9 +3,9 @@
 import crypto, { type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { vectorsDir } from "../host/paths.js";
-import { type CapfCompletion, type CapfDevice, type CapfServiceOptions, type CapfStore, startCapfService } from "../host/server/capfService.js";
-import { createCertificate } from "../host/shared/pki/certificateBuilder.js";
+import { vectorsDir } from "../../host/paths.js";
+import { type CapfCompletion, type CapfDevice, type CapfServiceOptions, type CapfStore, startCapfService } from "../../host/server/capfService.js";
+import { createCertificate } from "../../host/shared/pki/certificateBuilder.js";
 
 export const capfVectorsDir = resolve(vectorsDir, "peer", "capf");
 
