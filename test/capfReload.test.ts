@@ -11,7 +11,7 @@ import { type CapfCompletion, type CapfDevice, startCapfService } from "../host/
 import { createRoleCertificate } from "../host/server/labPki.js";
 import { CapfCommand, CapfTag, readCertificateValue, readU8Value } from "../host/shared/capf/capfElements.js";
 import { decodeCapfMessage, findElement } from "../host/shared/capf/capfMessage.js";
-import { rawAuthResponse, rawCapfSession, rawMessage, rawReason } from "./capfRawClient.js";
+import { rawAuthResponse, rawCapfSession, rawMessage, rawReason } from "./helpers/capfRawClient.js";
 
 const DEVICE = "SEPA45630CAFE01";
 

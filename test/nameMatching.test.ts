@@ -9,9 +9,9 @@ import { setCapfOperation } from "../host/server/deviceStore.js";
 import { CapfCommand, CapfReason, CapfTag, readU8Value } from "../host/shared/capf/capfElements.js";
 import { decodeCapfMessage, findElement } from "../host/shared/capf/capfMessage.js";
 import { ataPortDeviceName, DEVICE_CLASSES, deviceFileNames } from "../host/shared/deviceNames.js";
-import { rawAuthResponse, rawCapfSession, rawReason } from "./capfRawClient.js";
-import { addNamedDevice, dbRow } from "./phoneFixtures.js";
-import { enrol, type LabServer, labServer, rawHttp, tftpFile } from "./serverFixtures.js";
+import { rawAuthResponse, rawCapfSession, rawReason } from "./helpers/capfRawClient.js";
+import { addNamedDevice, dbRow } from "./helpers/phoneFixtures.js";
+import { enrol, type LabServer, labServer, rawHttp, tftpFile } from "./helpers/serverFixtures.js";
 
 let lab: LabServer;
 /** one device of every class, on an encrypted profile */
