@@ -7,6 +7,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { IoError } from "../shared/errors.js";
 import { fixHints } from "../shared/fixHints.js";
+import { readDatabasePointer, redactUrl } from "./db/databasePointer.js";
+import { PgDatabase } from "./db/pgEngine.js";
+import { pgMigrate, pgUserVersion } from "./db/pgMigrate.js";
 import type { SqlDatabase } from "./db/sqlDatabase.js";
 import { openSqlite, type SqliteDatabase } from "./db/sqliteEngine.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
@@ -26,6 +29,8 @@ export function databasePath(dataDir: string): string {
  * engine level, so no statement can write; otherwise pending migrations are run first.
  */
 export function openDatabase(dataDir: string, options: { readonly?: boolean } = {}): Db {
+  const url = readDatabasePointer(dataDir);
+  if (url !== undefined) return openPostgres(url, options);
   const path = databasePath(dataDir);
   if (!existsSync(path)) {
     throw new IoError(`${path}: no database here — run '${fixHints.initDataFolder(dataDir).text}' first, or pass the right --data`);
@@ -36,6 +41,24 @@ export function openDatabase(dataDir: string, options: { readonly?: boolean } = 
     return db;
   }
   migrate(db);
+  return db;
+}
+
+/** Opens a PostgreSQL database by URL: migrated, or for `readonly` checked to be at this build's version. */
+export function openPostgres(url: string, options: { readonly?: boolean } = {}): PgDatabase {
+  let db: PgDatabase;
+  try {
+    db = new PgDatabase(url, { readonly: options.readonly });
+  } catch (e) {
+    throw new IoError(`${redactUrl(url)}: ${(e as Error).message} — is PostgreSQL running there, and may this user connect (pg_hba.conf)?`);
+  }
+  try {
+    if (options.readonly) checkVersion(db, redactUrl(url));
+    else pgMigrate(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   return db;
 }
 
@@ -59,6 +82,7 @@ function checkVersion(db: Db, where: string): void {
 
 /** Runs the migrations the database has not seen, each with its version bump in one transaction. */
 export function migrate(db: Db): void {
+  if (db instanceof PgDatabase) return pgMigrate(db);
   const sqlite = db as SqliteDatabase;
   const from = userVersion(db);
   if (from > SCHEMA_VERSION) {
@@ -73,5 +97,6 @@ export function migrate(db: Db): void {
 }
 
 export function userVersion(db: Db): number {
+  if (db instanceof PgDatabase) return pgUserVersion(db);
   return (db as SqliteDatabase).pragma("user_version", { simple: true }) as number;
 }

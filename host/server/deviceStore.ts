@@ -13,6 +13,7 @@ import {
 import { canonicalDeviceName, checkDeviceName, deviceClassOf } from "../shared/deviceNames.js";
 import { UsageError } from "../shared/errors.js";
 import type { Db } from "./database.js";
+import { globMatch, globValue, integerOf, noLimit } from "./db/dialect.js";
 import { checkCurve, checkDescription, checkKeySize, findProfile, requireProfile, type SecurityProfile } from "./profileStore.js";
 
 export { CAPF_OPERATIONS, type CapfOperation } from "../shared/capfVocabulary.js";
@@ -125,8 +126,8 @@ export function listDevices(db: Db, filter: DeviceFilter = {}): Device[] {
   const pattern = filter.name === undefined ? "*" : /[*?[]/.test(filter.name) ? filter.name.toUpperCase() : `${filter.name.toUpperCase()}*`;
   const profiles = new Map<string, SecurityProfile>();
   return db
-    .prepare<DeviceRow>(`${SELECT_DEVICE} WHERE d.name GLOB ? ORDER BY d.name LIMIT ?`)
-    .all(pattern, filter.limit ?? -1)
+    .prepare<DeviceRow>(`${SELECT_DEVICE} WHERE ${globMatch(db, "d.name")} ORDER BY d.name LIMIT ?`)
+    .all(globValue(db, pattern), filter.limit ?? noLimit(db))
     .map((r) => fromRow(db, r, profiles));
 }
 
@@ -310,7 +311,7 @@ function checkDirectoryNumber(dn: string): string {
 
 /** The directory number after the highest in use (from 1001). */
 export function nextDirectoryNumber(db: Db): string {
-  const row = db.prepare<{ top: number | null }>("SELECT MAX(CAST(directorynumber AS INTEGER)) AS top FROM device").get();
+  const row = db.prepare<{ top: number | null }>(`SELECT MAX(${integerOf(db, "directorynumber")}) AS top FROM device`).get();
   return String(Math.max(1000, row?.top ?? 1000) + 1);
 }
 

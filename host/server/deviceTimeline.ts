@@ -9,7 +9,7 @@ type EventRow = Omit<DeviceEvent, "steps"> & { steps: string | null };
 /** The device's last `limit` events (default all that the table keeps), oldest first. */
 export function readTimeline(db: Db, device: string, limit = 1000): DeviceEvent[] {
   const rows = db
-    .prepare<EventRow>("SELECT * FROM (SELECT * FROM deviceevent WHERE devicename = ? ORDER BY pkid DESC LIMIT ?) ORDER BY pkid")
+    .prepare<EventRow>("SELECT * FROM (SELECT * FROM deviceevent WHERE devicename = ? ORDER BY pkid DESC LIMIT ?) AS newest ORDER BY pkid")
     .all(device, limit);
   return rows.map((r) => ({ ...r, steps: r.steps === null ? null : (JSON.parse(r.steps) as string[]) }));
 }

@@ -148,6 +148,8 @@ export class PgDatabase implements SqlDatabase {
     const worker = new Worker(new URL("./pgWorker.js", import.meta.url), {
       workerData: { url: this.url, port: port2, signal, statementTimeoutMs: this.timeoutMs - 500, readonly: this.readonly },
       transferList: [port2],
+      // not the parent's flags: `node --input-type=module -e …` (how the tests run the CLI) would stop the worker starting
+      execArgv: [],
     });
     worker.unref();
     port1.unref();

@@ -51,10 +51,12 @@ async function answer(r: PgRequest): Promise<PgReply> {
       return { id: r.id, ok: true, rows: [], rowCount: 0, fields: [] };
     }
     const values = r.params.map((v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v));
-    const res: pg.QueryResult<pg.QueryResultRow> = r.rowMode
+    const answered: pg.QueryResult<pg.QueryResultRow> | pg.QueryResult<pg.QueryResultRow>[] = r.rowMode
       ? await c.query({ text: r.sql, values, rowMode: "array" })
       : await c.query({ text: r.sql, values });
-    return { id: r.id, ok: true, rows: res.rows, rowCount: res.rowCount ?? 0, fields: res.fields.map((f) => f.name) };
+    // several statements in one text (only the `sql` command sends such): the last one's answer
+    const res = Array.isArray(answered) ? answered[answered.length - 1] : answered;
+    return { id: r.id, ok: true, rows: res?.rows ?? [], rowCount: res?.rowCount ?? 0, fields: (res?.fields ?? []).map((f: pg.FieldDef) => f.name) };
   } catch (e) {
     const err = e as Error & { code?: string };
     // A broken connection (not a statement the server refused) is dropped, so the next request reconnects.
