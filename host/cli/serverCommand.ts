@@ -18,6 +18,8 @@ const DRAIN_MS = 10_000;
 const DEFAULT_MAX_TRANSFERS = 1024;
 
 const help = `usage: cnfguard server init  --data DIR [--advertise HOST] [--import-pki DIR] [--admin-user NAME] [--admin-password-file FILE] [--json]
+                             [--database postgres://USER@HOST:PORT/DB [--node NAME]]
+       cnfguard server join  --data DIR --database postgres://USER@HOST:PORT/DB [--advertise HOST] [--node NAME] [--json]
        cnfguard server init-admin --data DIR [--admin-user NAME] [--admin-password-file FILE] [--json]
        cnfguard server rotate sast|tftp|capf --data DIR [--json]
        cnfguard server init-recovery --data DIR [--json]
@@ -42,6 +44,13 @@ init   creates DIR (which must not exist or be empty) with the database (DIR/cnf
        administrator: --admin-user NAME (default admin) with the password in --admin-password-file FILE
        (its trailing newline ignored); without that file a password is generated and printed once.
        Passwords are stored as scrypt hashes.
+       --database URL    a cluster on PostgreSQL instead of SQLite: the schema, the PKI (tomcat too) and the
+                         administrator go into that (empty) database, and DIR holds only DIR/database.json
+                         pointing at it and naming this node (--node NAME, default HOST-NAME-xxxxxx).
+                         Whoever can read the database can read the private keys: README "A cluster on PostgreSQL".
+join   makes DIR for one more node of the cluster in --database URL: the PKI, devices and settings stay in the
+       database; --advertise HOST is the address phones reach THIS node at (default the cluster's). Each
+       node's partial configs list its own CAPF first, then the other live nodes'.
 rotate ROLE  a new certificate and key for the SAST, the TFTP (config signer) or the CAPF service; the
        old certificate is kept in DIR/pki/retired/. The next trust list carries the new certificate and
        is signed so that a phone holding the previous list accepts it: by the SAST after a TFTP or CAPF
@@ -105,6 +114,8 @@ const options = {
   "http-max-per-source": { type: "string" },
   "capf-max-connections": { type: "string" },
   "capf-max-per-source": { type: "string" },
+  database: { type: "string" },
+  node: { type: "string" },
   json: { type: "boolean" },
   config: { type: "string" },
   "log-format": { type: "string" },
@@ -114,7 +125,7 @@ const options = {
 type Values = ReturnType<typeof parse<typeof options>>["values"];
 
 export const command: Command = {
-  summary: "server init|start|rotate: the reference CUCM TFTP/HTTP/CAPF services",
+  summary: "server init|join|start|rotate: the reference CUCM TFTP/HTTP/CAPF services",
   help,
   options,
   actions: ["init", "init-admin", "init-recovery", "rotate", "start"],
@@ -130,9 +141,12 @@ export const command: Command = {
     if (action === "init") return init(data, values);
     if (action === "init-admin") return initAdminOnly(data, values);
     if (action === "init-recovery") return initRecovery(data, values.json);
+    if (action === "join") return join(data, values);
     if (action === "start") return start(data, values);
     throw new UsageError(
-      action ? `unknown action '${action}': use init, init-admin, init-recovery, rotate or start` : "say init, init-admin, init-recovery, rotate or start",
+      action
+        ? `unknown action '${action}': use init, join, init-admin, init-recovery, rotate or start`
+        : "say init, join, init-admin, init-recovery, rotate or start",
     );
   },
 };
@@ -177,6 +191,8 @@ async function initRecovery(data: string, json?: boolean): Promise<number> {
 }
 
 interface AdminValues {
+  database?: string;
+  node?: string;
   "import-pki"?: string;
   "admin-user"?: string;
   "admin-password-file"?: string;
@@ -193,24 +209,39 @@ async function init(data: string, v: AdminValues): Promise<number> {
   const password = v["admin-password-file"] === undefined ? undefined : readPasswordFile(v["admin-password-file"]);
   const importPki = v["import-pki"];
   const imported = importPki === undefined ? undefined : (await import("../server/importPki.js")).readImportedPki(importPki);
+  if (v.node !== undefined && v.database === undefined) throw new UsageError("--node names a node of a --database cluster: give --database too");
   try {
-    initDataFolder(data, v.advertise, imported);
+    initDataFolder(data, v.advertise, imported, v.database === undefined ? undefined : { url: v.database, node: v.node });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code) throw new IoError(`${fileErrorMessage(e, data)}; choose a folder you may write, e.g. --data ~/cnfguard-data`);
     throw e;
   }
   const admin = await initAdmin(data, { user: v["admin-user"], password });
   const host = v.advertise ?? DEFAULT_ADVERTISE;
+  const { readDatabasePointer, readNodeIdentity, redactUrl } = await import("../server/db/databasePointer.js");
+  const url = readDatabasePointer(data);
   if (v.json) {
     const pki = ["sast.pem", "tftp.pem", "capf.pem", "mic-ca.pem", "itlrecovery.pem", "tomcat.pem"];
-    process.stdout.write(JSON.stringify({ data, advertise: host, pki, admin: adminJson(admin) }) + "\n");
+    const cluster = url === undefined ? {} : { database: redactUrl(url), node: readNodeIdentity(data)?.node };
+    process.stdout.write(JSON.stringify({ data, advertise: host, pki, ...cluster, admin: adminJson(admin) }) + "\n");
   } else {
     const made = imported
       ? `SAST, TFTP and CAPF imported from ${importPki}; lab MIC CA, ITLRecovery, tomcat`
       : "lab PKI (SAST, TFTP, CAPF, MIC CA, ITLRecovery, tomcat)";
-    process.stdout.write(`created ${data}: database and ${made}; phones reach ${host}\n`);
+    const where = url === undefined ? "database" : `a pointer to ${redactUrl(url)} (node ${readNodeIdentity(data)?.node}), which holds the database and`;
+    process.stdout.write(`created ${data}: ${where} ${made}; phones reach ${host}\n`);
     process.stdout.write(adminLine(admin));
   }
+  return Exit.OK;
+}
+
+async function join(data: string, v: AdminValues): Promise<number> {
+  if (v.database === undefined) throw new UsageError("join needs --database postgres://USER@HOST:PORT/DB (the cluster's database)");
+  const { joinDataFolder } = await import("../server/dataFolder.js");
+  const { redactUrl } = await import("../server/db/databasePointer.js");
+  const node = joinDataFolder(data, v.database, { advertise: v.advertise, node: v.node });
+  if (v.json) process.stdout.write(JSON.stringify({ data, database: redactUrl(v.database), ...node }) + "\n");
+  else process.stdout.write(`created ${data}: node ${node.node} of the cluster in ${redactUrl(v.database)}; phones reach this node at ${node.advertise}\n`);
   return Exit.OK;
 }
 

@@ -12,15 +12,28 @@ import { findDevice } from "./deviceStore.js";
 /** The CapfStore over SQLite: synchronous, as better-sqlite3 is. */
 export interface SqliteCapfStore extends CapfStore {
   findDevice(name: string): CapfDevice | undefined;
-  completeOperation(name: string, completion: CapfCompletion): void;
+  completeOperation(name: string, completion: CapfCompletion, scheduled?: CapfDevice["operation"]): void;
   recordStatus(name: string, status: CertificateOperationStatus, at?: Date): void;
+}
+
+/** Another session (on this node or another) recorded this device's outcome first. */
+export class CapfOutcomeSupersededError extends Error {
+  constructor(name: string, scheduled: string, now: string | undefined) {
+    super(`CAPF: outcome superseded — ${name}'s ${scheduled} operation was completed by another session first (now ${now ?? "no device"}); nothing recorded`);
+    this.name = "CapfOutcomeSupersededError";
+  }
 }
 
 /** Unknown names kept for `report capf`; the oldest go first beyond this. */
 const MAX_UNKNOWN_DEVICES = 1000;
 
 export function capfDeviceStore(db: Db): SqliteCapfStore {
-  const operationOf = db.prepare<{ capfoperation: keyof typeof SUCCESS_STATUS | "none" }>("SELECT capfoperation FROM device WHERE name = ?");
+  // The row is locked (PostgreSQL: FOR UPDATE; SQLite takes the one write lock) before the
+  // operation is read, so of two nodes finishing the same device's session at once one records
+  // and the other finds the operation done and ends by name (CapfOutcomeSupersededError).
+  const operationOf = db.prepare<{ capfoperation: keyof typeof SUCCESS_STATUS | "none" }>(
+    `SELECT capfoperation FROM device WHERE name = ?${db.engine === "postgres" ? " FOR UPDATE" : ""}`,
+  );
   const record = db.prepare(
     `UPDATE device SET certificate = ?, publickey = ?, md5hash = ?, lscnotbefore = ?, lscnotafter = ?, capfoperation = 'none',
        capfoperationdeadline = NULL WHERE name = ?`,
@@ -37,8 +50,9 @@ export function capfDeviceStore(db: Db): SqliteCapfStore {
   const trimUnknown = db.prepare(
     `DELETE FROM capfunknowndevice WHERE name NOT IN (SELECT name FROM capfunknowndevice ORDER BY lastseen DESC LIMIT ${MAX_UNKNOWN_DEVICES})`,
   );
-  const complete = db.transaction((name: string, c: CapfCompletion) => {
+  const complete = db.transaction((name: string, c: CapfCompletion, scheduled: CapfDevice["operation"] | undefined) => {
     const operation = operationOf.get(name)?.capfoperation;
+    if (scheduled && scheduled !== "none" && operation !== scheduled) throw new CapfOutcomeSupersededError(name, scheduled, operation);
     const result = "deleted" in c ? forget.run(name) : record.run(c.certificateDer, c.publicKeyDer, c.md5hash, ...validity(c.certificateDer), name);
     if (result.changes !== 1) throw new Error(`CAPF: device ${name} vanished before its outcome could be recorded`);
     if (operation && operation !== "none") setStatus.run(SUCCESS_STATUS[operation], new Date().toISOString(), name);
@@ -67,8 +81,8 @@ export function capfDeviceStore(db: Db): SqliteCapfStore {
         lscDays: d.profile.lscvaliditydays ?? undefined,
       };
     },
-    completeOperation(name: string, c: CapfCompletion): void {
-      complete(name, c);
+    completeOperation(name: string, c: CapfCompletion, scheduled?: CapfDevice["operation"]): void {
+      complete(name, c, scheduled);
     },
     recordStatus(name: string, status: CertificateOperationStatus, at = new Date()): void {
       // An unknown device has no row: its (peer-supplied) name is kept, printable and capped, apart.

@@ -63,7 +63,8 @@ export type CapfCompletion = { certificateDer: Buffer; publicKeyDer: Buffer; md5
  */
 export interface CapfStore {
   findDevice(name: string): CapfDevice | undefined;
-  completeOperation(name: string, completion: CapfCompletion): void;
+  /** `scheduled`: the operation the session read at its start; recorded only if it is still the device's (else it throws) */
+  completeOperation(name: string, completion: CapfCompletion, scheduled?: CapfDevice["operation"]): void;
   /** records a failed session's Certificate Operation Status (successes are recorded by completeOperation) */
   recordStatus?(name: string, status: CertificateOperationStatus, at?: Date): void;
 }
@@ -434,7 +435,7 @@ async function install(session: Session, context: ServiceContext, device: CapfDe
   ]);
   const stored = await expect(session, CapfCommand.storeCertResponse);
   requireSuccess(stored, "store certificate response", "upgradeFailed");
-  context.store.completeOperation(device.name, certificateRecord(certificateDer));
+  context.store.completeOperation(device.name, certificateRecord(certificateDer), device.operation);
   session.log(`installed an LSC (${describeKey(device)}), md5hash ${md5Hex(certificateDer)}`);
   return CapfReason.updateCertificate;
 }
@@ -509,7 +510,7 @@ async function fetch(session: Session, context: ServiceContext, device: CapfDevi
   }
   const untrusted = checkIssuedBy(certificateDer, [...context.lscIssuers, ...context.micIssuers]);
   if (untrusted) throw new SessionEnd(CapfReason.invalidElement, `fetched certificate refused: ${untrusted}`, "fetchFailed");
-  context.store.completeOperation(device.name, certificateRecord(certificateDer));
+  context.store.completeOperation(device.name, certificateRecord(certificateDer), device.operation);
   session.log(`fetched the phone's certificate, md5hash ${md5Hex(certificateDer)}`);
   return CapfReason.noAction;
 }
@@ -518,7 +519,7 @@ async function fetch(session: Session, context: ServiceContext, device: CapfDevi
 async function remove(session: Session, context: ServiceContext, device: CapfDevice): Promise<number> {
   send(session, CapfCommand.deleteCertRequest, []);
   requireSuccess(await expect(session, CapfCommand.deleteCertResponse), "delete certificate response", "deleteFailed");
-  context.store.completeOperation(device.name, { deleted: true });
+  context.store.completeOperation(device.name, { deleted: true }, device.operation);
   session.log("deleted the phone's certificate");
   return CapfReason.updateCertificate;
 }

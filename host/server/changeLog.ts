@@ -12,7 +12,8 @@ const KEEP = 10_000;
 /** more new rows than this at once: cheaper to drop everything than to read them */
 const MAX_READ = 50_000;
 
-interface LogRow {
+/** A change-log row as both engines' sources read it. */
+export interface LogRow {
   id: number;
   subject: "device" | "profile" | "address" | "pki";
   key: string | null;
@@ -72,7 +73,7 @@ export function sqliteChangeSource(db: SqliteDatabase, pollMs = POLL_MS): Change
   };
 }
 
-function toChange(r: LogRow): Change {
+export function toChange(r: LogRow): Change {
   if (r.subject === "device") return { subject: "device", name: r.key ?? "" };
   if (r.subject === "profile") return { subject: "profile", pkid: Number(r.key) };
   return { subject: r.subject };

@@ -2,7 +2,7 @@
 // access, firmware load, CAPF list. Its secrets are why an encrypted profile never
 // gets it in clear.
 
-import { capfAuthModeXml, capfEntryAt, capfListXml, type ServiceAddress, xmlText } from "../shared/configXml.js";
+import { capfAuthModeXml, capfEntriesAt, capfListXml, type ServiceAddress, xmlText } from "../shared/configXml.js";
 import type { Device } from "./deviceStore.js";
 
 export function fullConfigXml(device: Device, at: ServiceAddress): string {
@@ -48,7 +48,7 @@ export function fullConfigXml(device: Device, at: ServiceAddress): string {
     `  <loadInformation>${xmlText(device.loadinformation)}</loadInformation>`,
     `  <vendorConfig><webAccess>1</webAccess><sshAccess>0</sshAccess></vendorConfig>`,
     capfAuthModeXml(device.capfauthmode, "  "),
-    capfListXml([capfEntryAt(at)], "  "),
+    capfListXml(capfEntriesAt(at), "  "),
     `  <deviceSecurityMode>${p.devicesecuritymode}</deviceSecurityMode>`,
     `  <encrConfig>${p.tftpencryptedconfig ? "true" : "false"}</encrConfig>`,
     `</device>`,

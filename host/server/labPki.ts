@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { IoError } from "../shared/errors.js";
 import { type CertificateOptions, certificatePem, createCertificate, type DistinguishedName, privateKeyPem } from "../shared/pki/certificateBuilder.js";
+import { type PkiText, readPkiTexts, writePkiTexts } from "./pkiStore.js";
 
 export interface CertifiedKey {
   certificateDer: Uint8Array;
@@ -148,7 +149,7 @@ export function createTomcat(host: string): CertifiedKey {
 
 /** Writes DIR/pki/tomcat.pem (certificate then key), mode 0600, never overwriting. */
 export function writeTomcat(dataDir: string, tomcat: CertifiedKey): void {
-  writeNewCertifiedKey(join(pkiDir(dataDir), TOMCAT_FILE), tomcat);
+  writePkiTexts(dataDir, { [TOMCAT_FILE]: certifiedKeyPem(tomcat) });
 }
 
 export function tomcatPath(dataDir: string): string {
@@ -163,8 +164,10 @@ function selfSigned(o: Omit<CertificateOptions, "publicKey" | "selfSigningKey">)
 
 /** Writes DIR/pki/*.pem (certificate then key), mode 0600, never overwriting. */
 export function writeLabPki(dataDir: string, pki: LabPki): void {
-  for (const [role, file] of Object.entries(PKI_FILES) as [PkiRole, string][]) writeNewCertifiedKey(join(pkiDir(dataDir), file), pki[role]);
-  if (pki.itlRecovery) writeNewCertifiedKey(itlRecoveryPath(dataDir), pki.itlRecovery);
+  const files: Record<string, string> = {};
+  for (const [role, file] of Object.entries(PKI_FILES) as [PkiRole, string][]) files[file] = certifiedKeyPem(pki[role]);
+  if (pki.itlRecovery) files[ITL_RECOVERY_FILE] = certifiedKeyPem(pki.itlRecovery);
+  writePkiTexts(dataDir, files); // DIR/pki, or the database of a --database folder (pkiStore.ts)
 }
 
 /** Certificate then key, mode 0600, never over an existing file. */
@@ -185,9 +188,10 @@ export function retiredDir(dataDir: string): string {
 }
 
 export function readLabPki(dataDir: string): LabPki {
-  const read = (role: PkiRole) => readCertifiedKey(join(pkiDir(dataDir), PKI_FILES[role]));
-  const recovery = itlRecoveryPath(dataDir);
-  const itlRecovery = existsSync(recovery) ? readCertifiedKey(recovery) : undefined;
+  const texts = readPkiTexts(dataDir, Object.values(PKI_FILES), [ITL_RECOVERY_FILE]);
+  const read = (role: PkiRole) => parseCertifiedKey(texts[PKI_FILES[role]]);
+  const recovery = texts[ITL_RECOVERY_FILE];
+  const itlRecovery = recovery ? parseCertifiedKey(recovery) : undefined;
   return { sast: read("sast"), tftp: read("tftp"), capf: read("capf"), micCa: read("micCa"), itlRecovery, retired: readRetired(dataDir) };
 }
 
@@ -212,6 +216,11 @@ export function readCertifiedKey(path: string): CertifiedKey {
   } catch (e) {
     throw new IoError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code}) — was the data folder made by 'server init'?`);
   }
+  return parseCertifiedKey({ text, where: path });
+}
+
+/** PEM text holding one certificate and its private key (either order); `where` names it in errors. */
+export function parseCertifiedKey({ text, where: path }: PkiText): CertifiedKey {
   try {
     return { certificateDer: new Uint8Array(new X509Certificate(text).raw), privateKey: createPrivateKey(text) };
   } catch (e) {

@@ -9,13 +9,14 @@ import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { certificateInfo } from "../shared/certificateInfo.js";
-import { CheckFailedError } from "../shared/errors.js";
+import { CheckFailedError, IoError } from "../shared/errors.js";
 import { fixHints } from "../shared/fixHints.js";
 import { certificatePem } from "../shared/pki/certificateBuilder.js";
 import { writeFileSafely } from "../shared/safeWrite.js";
 import { recordChange } from "./changeLog.js";
 import { openDatabase } from "./database.js";
 import { advertisedHost } from "./dataFolder.js";
+import { readDatabasePointer } from "./db/databasePointer.js";
 import {
   type CertifiedKey,
   certifiedKeyPem,
@@ -54,6 +55,7 @@ export interface RotationResult {
 
 /** Replaces `role`'s certificate and key; the next trust list carries the new certificate. */
 export function rotatePki(dataDir: string, role: RotatableRole, now = new Date()): RotationResult {
+  refuseClusterFolder(dataDir, "rotate");
   const db = openDatabase(dataDir);
   try {
     const before = readLabPki(dataDir);
@@ -90,6 +92,7 @@ export interface RecoveryResult {
 
 /** Makes DIR/pki/itlrecovery.pem when missing (a folder made before it existed); the next lists carry it. */
 export function initRecovery(dataDir: string): RecoveryResult {
+  refuseClusterFolder(dataDir, "init-recovery");
   const db = openDatabase(dataDir);
   try {
     const file = itlRecoveryPath(dataDir);
@@ -125,4 +128,13 @@ export function summarize(certificateDer: Uint8Array): CertificateSummary {
     notBefore: new Date(c.validFrom).toISOString(),
     notAfter: new Date(c.validTo).toISOString(),
   };
+}
+
+/** A --database folder keeps its PKI in the database (pkiStore.ts), which rotation does not write yet: refused by name, nothing changed. */
+function refuseClusterFolder(dataDir: string, action: string): void {
+  if (readDatabasePointer(dataDir) !== undefined) {
+    throw new IoError(
+      `${dataDir}: server ${action} works on a SQLite data folder only for now — this folder's PKI is in its PostgreSQL database (pkifile), which rotation does not write yet; nothing changed`,
+    );
+  }
 }

@@ -21,6 +21,19 @@ const DEVICE_CHANGELOG_TRIGGERS = `
   CREATE TRIGGER changelog_device_delete AFTER DELETE ON device
     BEGIN INSERT INTO changelog (subject, key) VALUES ('device', OLD.name); END;`;
 
+/** Migration 7's tables, the same text on both engines (db/pgSchema.ts): a --database folder's PEM files, the nodes serving. */
+export const CLUSTER_TABLES = `
+  CREATE TABLE pkifile (
+    name    TEXT PRIMARY KEY,
+    content TEXT NOT NULL
+  );
+  CREATE TABLE node (
+    name      TEXT PRIMARY KEY,
+    host      TEXT NOT NULL,
+    capfport  INTEGER NOT NULL,
+    heartbeat TEXT NOT NULL
+  );`;
+
 /** Migration i brings the schema from version i to i + 1. Append only; never edit one that shipped. */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -171,6 +184,19 @@ ${DEVICE_CHANGELOG_TRIGGERS}
     lastseen TEXT NOT NULL,
     sessions INTEGER NOT NULL
   );
+  `,
+  // 7: what several nodes on one database share (db/pgSchema.ts has the same): the PKI's PEM
+  // files of a folder made with --database (pkiStore.ts; a SQLite folder keeps them in DIR/pki),
+  // and the nodes serving — each with the address and CAPF port phones reach it at and its last
+  // heartbeat (clusterNodes.ts).
+  `
+${CLUSTER_TABLES}
+  CREATE TRIGGER changelog_node_insert AFTER INSERT ON node
+    BEGIN INSERT INTO changelog (subject) VALUES ('address'); END;
+  CREATE TRIGGER changelog_node_update AFTER UPDATE OF host, capfport ON node
+    BEGIN INSERT INTO changelog (subject) VALUES ('address'); END;
+  CREATE TRIGGER changelog_node_delete AFTER DELETE ON node
+    BEGIN INSERT INTO changelog (subject) VALUES ('address'); END;
   `,
 ];
 

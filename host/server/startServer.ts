@@ -10,8 +10,12 @@ import { BuiltFiles, type BuiltFilesOptions, type BuiltFilesStats } from "./buil
 import { capfDeviceStore } from "./capfDeviceStore.js";
 import { startCapfService } from "./capfService.js";
 import { sqliteChangeSource } from "./changeLog.js";
-import { openDatabase, type SqliteDatabase } from "./database.js";
+import { type ClusterNode, HEARTBEAT_MS, heartbeat, otherNodes, registerNode, unregisterNode } from "./clusterNodes.js";
+import { type Db, openDatabase, type SqliteDatabase } from "./database.js";
 import { advertisedHost } from "./dataFolder.js";
+import { readNodeIdentity } from "./db/databasePointer.js";
+import { pgChangeSource } from "./db/pgChangeSource.js";
+import { PgDatabase } from "./db/pgEngine.js";
 import { capfEvent, type EventRecorder, eventRecorder, fileEvent } from "./deviceEvents.js";
 import type { RenderResult } from "./fileRenderer.js";
 import { startHttpService } from "./httpService.js";
@@ -89,6 +93,7 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
   const bind = o.bind ?? "127.0.0.1";
   const log = o.log ?? (() => {});
   const db = openDatabase(o.data);
+  const identity = readNodeIdentity(o.data);
   const events = eventRecorder(db, { log });
   const closers: Array<() => Promise<void>> = [async () => void db.close(), async () => events.close()];
   const closeAll = async () => {
@@ -109,6 +114,14 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
       onSessionEnd: (session) => events.record(capfEvent(session)),
     });
     closers.push(() => capf.close());
+    const node = identity && joinCluster(db, { name: identity.node, host: o.advertise ?? identity.advertise, capfPort: capf.port }, log);
+    if (node) closers.push(async () => node.leave());
+    const address = () => ({
+      host: o.advertise ?? identity?.advertise ?? advertisedHost(db),
+      capfPort: capf.port,
+      others: identity ? otherNodes(db, identity.node) : undefined,
+    });
+    const changes = db instanceof PgDatabase ? await pgChangeSource(db.url, { log }) : sqliteChangeSource(db as SqliteDatabase);
     const files = new BuiltFiles(
       {
         db,
@@ -118,10 +131,10 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
           pki = next;
           capf.reload(capfPki(next));
         },
-        address: () => ({ host: o.advertise ?? advertisedHost(db), capfPort: capf.port }),
+        address,
         log,
       },
-      sqliteChangeSource(db as SqliteDatabase),
+      changes,
       o.build,
     );
     closers.push(async () => files.close());
@@ -187,7 +200,7 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
         db,
         dataDir: o.data,
         files,
-        address: () => ({ host: o.advertise ?? advertisedHost(db), capfPort: capf.port }),
+        address,
         get capfCertificateDer() {
           return pki.capf.certificateDer;
         },
@@ -211,5 +224,32 @@ function capfPki(pki: LabPki) {
     key: pki.capf.privateKey,
     cert: Buffer.from(pki.capf.certificateDer),
     previousCapf: (pki.retired ?? []).filter((r) => r.role === "capf").map((r) => Buffer.from(r.certificateDer)),
+  };
+}
+
+/** This node in the node table while it runs: registered, beating, gone when it stops (a killed node goes stale). */
+function joinCluster(db: Db, self: ClusterNode, log: (line: string) => void): { leave(): void } {
+  registerNode(db, self);
+  let failing = false;
+  const timer = setInterval(() => {
+    try {
+      heartbeat(db, self.name);
+      if (failing) log(`node ${self.name}: heartbeat recorded again`);
+      failing = false;
+    } catch (e) {
+      if (!failing) log(`node ${self.name}: heartbeat not recorded (${(e as Error).message})`);
+      failing = true;
+    }
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return {
+    leave() {
+      clearInterval(timer);
+      try {
+        unregisterNode(db, self.name);
+      } catch {
+        // the database is away: the row goes stale and another node drops it
+      }
+    },
   };
 }

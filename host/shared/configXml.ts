@@ -7,6 +7,8 @@ import { CAPF_AUTH_MODE_NUMBER, type CapfAuthMode, capfAuthModeFromNumber } from
 export interface ServiceAddress {
   host: string;
   capfPort: number;
+  /** the other nodes of a cluster (host/server/clusterNodes.ts), listed after this one so a phone can fall back */
+  others?: readonly { host: string; capfPort: number }[];
 }
 
 /** One <capf> entry of <capfList>. */
@@ -61,6 +63,11 @@ export function capfAuthModeXml(mode: CapfAuthMode, indent: string): string {
 /** The server's one CAPF entry at `at`. */
 export function capfEntryAt(at: ServiceAddress): CapfEntry {
   return { host: at.host, port: at.capfPort };
+}
+
+/** A node's capfList: its own CAPF first, then the other nodes' (none outside a cluster). */
+export function capfEntriesAt(at: ServiceAddress): CapfEntry[] {
+  return [at, ...(at.others ?? [])].map(capfEntryAt);
 }
 
 export function capfListXml(entries: readonly CapfEntry[], indent: string): string {

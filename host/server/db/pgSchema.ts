@@ -6,6 +6,7 @@
 // kept in cnfguard_schema (PostgreSQL has no user_version).
 import { CERTIFICATE_OPERATION_STATUS_IDS } from "../../shared/capfStatus.js";
 import { DEVICE_CLASSES, DEVICE_NAME_MAX_LENGTH } from "../../shared/deviceNames.js";
+import { CLUSTER_TABLES } from "../schema.js";
 
 /** The channel the change log's trigger notifies on. */
 export const CHANGE_CHANNEL = "cnfguard_changelog";
@@ -136,6 +137,11 @@ export const PG_MIGRATIONS: readonly string[] = [
     lastseen TEXT NOT NULL,
     sessions INTEGER NOT NULL
   );
+  `,
+  // 7: the PKI of a --database folder and the nodes serving (schema.ts migration 7)
+  `
+${CLUSTER_TABLES}
+  CREATE TRIGGER changelog_node AFTER INSERT OR DELETE OR UPDATE OF host, capfport ON node FOR EACH ROW EXECUTE FUNCTION changelog_address();
   `,
 ];
 
