@@ -19,11 +19,14 @@ export interface BenchFolder {
   close(): void;
 }
 
-/** Devices `names` in profile "Encrypted"; `certificates` distinct RSA-2048 certificates (0 = none recorded); `capf` scheduled for each. */
-export async function benchFolder(names: string[], o: { certificates?: number; capf?: string; profile?: ProfileChanges } = {}): Promise<BenchFolder> {
+/** Devices `names` in profile "Encrypted" (in `database`, a PostgreSQL URL, when given); `certificates` distinct RSA-2048 certificates (0 = none recorded); `capf` scheduled for each. */
+export async function benchFolder(
+  names: string[],
+  o: { certificates?: number; capf?: string; profile?: ProfileChanges; database?: string } = {},
+): Promise<BenchFolder> {
   const dir = mkdtempSync(join(tmpdir(), "cnfguard-bench-"));
   const data = join(dir, "data");
-  initDataFolder(data);
+  initDataFolder(data, undefined, undefined, o.database === undefined ? undefined : { url: o.database, node: "bench-a" });
   const db = openDatabase(data);
   addProfile(db, "Encrypted", { tftpencryptedconfig: true, ...o.profile });
   const pki = readLabPki(data);

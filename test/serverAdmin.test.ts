@@ -87,7 +87,7 @@ test("usage errors exit 2 and name the field and the fix; a missing folder exits
     [["device", "capf", "SEPA45630BBFA40", "install", "--auth-string", "12", "--data", data], /--auth-string: an authentication string is 4–16 digits/],
     [["sql", "delete from device", "--data", data], /read-only/],
     [["server", "start", "--data", data, "--http-port", "70000"], /--http-port '70000'/],
-    [["server", "restart"], /use init, init-admin, init-recovery, rotate or start/],
+    [["server", "restart"], /use init, join, init-admin, init-recovery, rotate or start/],
     [["server", "start", "--data", data, "--max-transfers", "0"], /--max-transfers '0': give a whole number 1–65535 \(default 1024\)/],
     [["server", "start", "--data", data, "--header-timeout", "ten"], /--header-timeout 'ten'/],
   ];
