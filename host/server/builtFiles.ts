@@ -61,6 +61,8 @@ interface DeviceEntry {
 
 export const DEFAULT_MAX_BYTES = 192 * 1024 * 1024;
 /** what a device entry costs besides its files' bytes (row, strings, maps) */
+/** after a background pass fails (the database is away), the wait before the next try */
+const WARM_RETRY_MS = 2000;
 const ENTRY_OVERHEAD = 2048;
 /** a background slice runs this long before letting requests in */
 const SLICE_MS = 5;
@@ -245,18 +247,25 @@ export class BuiltFiles {
       setTimeout(() => this.warmSlice(), this.quietMs - sinceAsked);
       return;
     }
-    this.refresh();
-    const deadline = performance.now() + SLICE_MS;
-    while (performance.now() < deadline) {
-      if (this.bytes >= this.maxBytes) return this.finishWarm(); // keep what is built; misses build on demand
-      const names = this.nextNames.all(this.cursor, SCAN_BATCH);
-      if (names.length === 0) return this.finishWarm();
-      for (const { name } of names) {
-        this.cursor = name;
-        const entry = this.entry(name);
-        if (entry) for (const kind of DEVICE_FILE_KINDS) this.file(entry, kind);
-        if (performance.now() >= deadline) break;
+    try {
+      this.refresh();
+      const deadline = performance.now() + SLICE_MS;
+      while (performance.now() < deadline) {
+        if (this.bytes >= this.maxBytes) return this.finishWarm(); // keep what is built; misses build on demand
+        const names = this.nextNames.all(this.cursor, SCAN_BATCH);
+        if (names.length === 0) return this.finishWarm();
+        for (const { name } of names) {
+          this.cursor = name;
+          const entry = this.entry(name);
+          if (entry) for (const kind of DEVICE_FILE_KINDS) this.file(entry, kind);
+          if (performance.now() >= deadline) break;
+        }
       }
+    } catch (e) {
+      // The database is away (a PostgreSQL node lost it): keep serving what is built, try again later.
+      this.ctx.log?.(`build: background pass paused (${(e as Error).message}); retrying in ${WARM_RETRY_MS} ms`);
+      setTimeout(() => this.warmSlice(), WARM_RETRY_MS).unref();
+      return;
     }
     setImmediate(() => this.warmSlice());
   }

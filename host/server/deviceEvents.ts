@@ -52,6 +52,8 @@ export interface EventRecorder {
 
 /** Strings from the network are capped and made printable before they are stored. */
 export const MAX_FIELD = 300;
+/** events per INSERT statement (9 values each, well under either engine's parameter limit) */
+const ROWS_PER_INSERT = 100;
 const MAX_STEPS = 32;
 
 export function eventRecorder(db: Db, o: EventRecorderOptions = {}): EventRecorder {
@@ -59,13 +61,29 @@ export function eventRecorder(db: Db, o: EventRecorderOptions = {}): EventRecord
   const maxQueued = o.maxQueued ?? 20_000;
   const batchSize = o.batchSize ?? 500;
   const flushMs = o.flushMs ?? 200;
-  const insert = db.prepare(
-    "INSERT INTO deviceevent (devicename, at, transport, filename, outcome, bytes, detail, remote, steps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-  );
+  // Rows go ROWS_PER_INSERT to a statement: on PostgreSQL each statement is a round trip that
+  // holds the server's thread, and 500 of them per batch held it long enough to stall a storm.
+  const insertRows = (n: number) =>
+    db.prepare(
+      `INSERT INTO deviceevent (devicename, at, transport, filename, outcome, bytes, detail, remote, steps) VALUES ${Array(n).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+    );
+  const fullInsert = insertRows(ROWS_PER_INSERT);
   const prune = db.prepare("DELETE FROM deviceevent WHERE pkid <= (SELECT MAX(pkid) FROM deviceevent) - ?");
   const writeBatch = db.transaction((batch: DeviceEvent[]) => {
-    for (const e of batch) {
-      insert.run(e.devicename, e.at, e.transport, e.filename, e.outcome, e.bytes, e.detail, e.remote, e.steps ? JSON.stringify(e.steps) : null);
+    for (let i = 0; i < batch.length; i += ROWS_PER_INSERT) {
+      const rows = batch.slice(i, i + ROWS_PER_INSERT);
+      const values = rows.flatMap((e) => [
+        e.devicename,
+        e.at,
+        e.transport,
+        e.filename,
+        e.outcome,
+        e.bytes,
+        e.detail,
+        e.remote,
+        e.steps ? JSON.stringify(e.steps) : null,
+      ]);
+      (rows.length === ROWS_PER_INSERT ? fullInsert : insertRows(rows.length)).run(...values);
     }
     prune.run(maxRows);
   });

@@ -49,8 +49,13 @@ export async function pgChangeSource(url: string, o: PgChangeSourceOptions = {})
     c.on("error", () => lost(c, "connection error"));
     c.on("end", () => lost(c, "connection closed"));
     c.on("notification", () => void read());
-    await c.connect();
-    c.query(`LISTEN ${CHANGE_CHANNEL}`);
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${CHANGE_CHANNEL}`);
+    } catch (e) {
+      void c.end().catch(() => {});
+      throw e;
+    }
     return c;
   };
 

@@ -151,6 +151,8 @@ export class PgDatabase implements SqlDatabase {
       // not the parent's flags: `node --input-type=module -e …` (how the tests run the CLI) would stop the worker starting
       execArgv: [],
     });
+    // a worker that cannot start (or dies) is noticed by the caller's deadline, never by an uncaught error event
+    worker.on("error", () => {});
     worker.unref();
     port1.unref();
     this.bridge = { worker, port: port1, signal };
