@@ -180,12 +180,8 @@ const ACTIONS: Record<string, Action> = {
     const keySize = v["key-size"];
     if (keySize !== undefined && !/^[0-9]+$/.test(keySize)) throw new UsageError(`--key-size '${keySize}': use ${keySizeChoices()}`);
     if (v.until !== undefined) {
-      const { operationDeadline } = await import("../server/deviceStore.js");
-      const at = operationDeadline(v.until, new Date());
-      if (new Date(at) <= new Date())
-        throw new UsageError(
-          `--until ${v.until}: that time has passed — give a time in the future, e.g. ${new Date(Date.now() + 86_400_000).toISOString().slice(0, 19)}Z`,
-        );
+      const { futureDeadline } = await import("../server/deviceStore.js");
+      futureDeadline(v.until, new Date());
     }
     const device = setCapfOperation(db, args[0], {
       operation: args[1],

@@ -1,17 +1,16 @@
 // `cnfguard report lsc|capf|cert-hash`: the administrator's reports, as text, --json or --csv.
 
 import { DEFAULT_DATA_DIR } from "../server/database.js";
+import { DEFAULT_EXPIRING_DAYS, expiringDays, REPORT_COLUMNS, REPORT_NAMES, type ReportName, type ReportRow as Row, reportRows } from "../server/reports.js";
 import { fixHints } from "../shared/fixHints.js";
 import { type Command, Exit, parse, UsageError } from "./common.js";
-
-const DEFAULT_DAYS = 30;
 
 const help = `usage: cnfguard report lsc [--days N] [--data DIR] [--json | --csv]
        cnfguard report capf [--data DIR] [--json | --csv]
        cnfguard report cert-hash [--data DIR] [--json | --csv]
 
 lsc        every device by its certificate's state: none, valid, expiring (within --days N,
-           default ${DEFAULT_DAYS}) or expired, and issuerCurrent: whether the current CAPF certificate
+           default ${DEFAULT_EXPIRING_DAYS}) or expired, and issuerCurrent: whether the current CAPF certificate
            issued it (false for a MIC, or an LSC from a previous CAPF certificate — re-enrol those),
            and issuerPrevious: issued by a CAPF certificate 'server rotate capf' replaced (it still
            authenticates By Existing Certificate until the phone re-enrols).
@@ -29,8 +28,6 @@ const options = {
   days: { type: "string" },
 } as const;
 
-type Row = Record<string, string | number | boolean | null>;
-
 export const command: Command = {
   summary: "reports: lsc (state, issuerCurrent) | capf (pending, deadlines, outcomes) | cert-hash",
   help,
@@ -41,26 +38,15 @@ export const command: Command = {
     if (values.json && values.csv) throw new UsageError("--json and --csv exclude each other: give one");
     if (which !== "lsc" && values.days !== undefined) throw new UsageError("--days applies to 'report lsc' only");
     const data = values.data ?? DEFAULT_DATA_DIR;
-    const reports = await import("../server/reports.js");
     const { openDatabase } = await import("../server/database.js");
-    let rows: Row[];
-    let failed = false;
-    if (which === "lsc") {
-      const days = values.days === undefined ? DEFAULT_DAYS : Number(values.days);
-      if (!/^[0-9]{1,5}$/.test(values.days ?? "0")) throw new UsageError(`--days '${values.days?.slice(0, 20)}': give whole days, e.g. --days 30`);
-      const { readLabPki } = await import("../server/labPki.js");
-      const pki = readLabPki(data);
-      const previousCapf = (pki.retired ?? []).filter((r) => r.role === "capf").map((r) => r.certificateDer);
-      rows = withDb(openDatabase(data), (db) => reports.lscReport(db, pki.capf.certificateDer, { days, previousCapf })) as unknown as Row[];
-    } else if (which === "capf") {
-      rows = withDb(openDatabase(data), (db) => reports.capfReport(db)) as unknown as Row[];
-    } else if (which === "cert-hash") {
-      rows = withDb(openDatabase(data), (db) => reports.certHashReport(db)) as unknown as Row[];
-      failed = rows.length > 0;
-    } else {
+    if (!(REPORT_NAMES as string[]).includes(which ?? "")) {
       throw new UsageError(which ? `unknown report '${which}': use lsc, capf or cert-hash` : "say which report: lsc, capf or cert-hash");
     }
-    await print(rows, COLUMNS[which], values.json ? "json" : values.csv ? "csv" : "text");
+    const report = which as ReportName;
+    const days = expiringDays(values.days);
+    const rows = withDb(openDatabase(data), (db) => reportRows(report, db, data, { days }));
+    const failed = report === "cert-hash" && rows.length > 0;
+    await print(rows, REPORT_COLUMNS[report], values.json ? "json" : values.csv ? "csv" : "text");
     if (failed && !values.json && !values.csv) {
       const first = String((rows[0] as Record<string, unknown>).name ?? "");
       process.stderr.write(
@@ -71,12 +57,6 @@ export const command: Command = {
   },
 };
 
-const COLUMNS: Record<string, string[]> = {
-  lsc: ["name", "profile", "state", "notBefore", "notAfter", "daysLeft", "issuerCurrent", "issuerPrevious", "issuer"],
-  capf: ["name", "capfoperation", "capfoperationdeadline", "overdue", "certificateOperationStatus", "certificateOperationStatusAt", "sessions"],
-  "cert-hash": ["name", "md5hash", "computed", "problem"],
-};
-
 function withDb<T>(db: import("../server/database.js").Db, fn: (db: import("../server/database.js").Db) => T): T {
   try {
     return fn(db);
@@ -85,7 +65,7 @@ function withDb<T>(db: import("../server/database.js").Db, fn: (db: import("../s
   }
 }
 
-async function print(rows: Row[], columns: string[], format: "text" | "json" | "csv"): Promise<void> {
+async function print(rows: Row[], columns: readonly string[], format: "text" | "json" | "csv"): Promise<void> {
   if (format === "json") {
     process.stdout.write(JSON.stringify(rows) + "\n");
     return;
@@ -98,7 +78,7 @@ async function print(rows: Row[], columns: string[], format: "text" | "json" | "
   const { textTable } = await import("../server/textTable.js");
   process.stdout.write(
     textTable(
-      columns,
+      [...columns],
       rows.map((r) => columns.map((c) => r[c] ?? null)),
     ),
   );

@@ -202,14 +202,30 @@ export function generateAuthString(): string {
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** The deadline as ISO 8601 UTC: `until` checked, else `now` + DEFAULT_OPERATION_DAYS. */
-export function operationDeadline(until: string | undefined, now: Date): string {
+/**
+ * The deadline as ISO 8601 UTC: `until` checked, else `now` + DEFAULT_OPERATION_DAYS. `field`
+ * names where the time came from in the message (`--until`, or the page's Operation Completes By).
+ */
+export function operationDeadline(until: string | undefined, now: Date, field = "--until"): string {
   if (until === undefined) return new Date(now.getTime() + DEFAULT_OPERATION_DAYS * 86_400_000).toISOString();
   const at = ISO_8601.test(until) ? new Date(until) : undefined;
   if (!at || Number.isNaN(at.getTime())) {
-    throw new UsageError(`--until '${until.slice(0, 40)}': give a time in ISO 8601 with its zone, e.g. 2026-12-24T18:00:00Z`);
+    throw new UsageError(`${field} '${until.slice(0, 40)}': give a time in ISO 8601 with its zone, e.g. 2026-12-24T18:00:00Z`);
   }
   return at.toISOString();
+}
+
+/**
+ * A deadline an administrator gives for an operation scheduled now: well-formed (operationDeadline)
+ * and not already passed — `device capf --until` and the phone page's Operation Completes By.
+ */
+export function futureDeadline(until: string, now: Date, field = "--until"): string {
+  const at = operationDeadline(until, now, field);
+  if (new Date(at) <= now) {
+    const example = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 19);
+    throw new UsageError(`${field} ${until.slice(0, 40)}: that time has passed — give a time in the future, e.g. ${example}Z`);
+  }
+  return at;
 }
 
 /** The status shown: a pending operation past its deadline is timed out, whether or not a session saw it. */

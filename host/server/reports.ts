@@ -4,8 +4,48 @@
 // not the MD5 of their stored certificate. Each row is plain data: the CLI prints text, JSON or CSV.
 import { createHash, X509Certificate } from "node:crypto";
 import type { CertificateOperationStatus } from "../shared/capfStatus.js";
+import { UsageError } from "../shared/errors.js";
 import type { Db } from "./database.js";
 import { listDevices } from "./deviceStore.js";
+import { readLabPki } from "./labPki.js";
+
+/** The reports by name (`cnfguard report NAME`, the Reports page), each with its columns in order. */
+export const REPORT_COLUMNS = {
+  lsc: ["name", "profile", "state", "notBefore", "notAfter", "daysLeft", "issuerCurrent", "issuerPrevious", "issuer"],
+  capf: ["name", "capfoperation", "capfoperationdeadline", "overdue", "certificateOperationStatus", "certificateOperationStatusAt", "sessions"],
+  "cert-hash": ["name", "md5hash", "computed", "problem"],
+} as const satisfies Record<string, readonly string[]>;
+
+export type ReportName = keyof typeof REPORT_COLUMNS;
+export const REPORT_NAMES = Object.keys(REPORT_COLUMNS) as ReportName[];
+
+/** A report row as printed: the CLI's --json object, the page's table row. */
+export type ReportRow = Record<string, string | number | boolean | null>;
+
+/** The "expiring" window of the LSC report unless --days (or the page's days) says otherwise. */
+export const DEFAULT_EXPIRING_DAYS = 30;
+
+/** `--days N` checked: whole days; undefined is the default. */
+export function expiringDays(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_EXPIRING_DAYS;
+  if (!/^[0-9]{1,5}$/.test(text)) throw new UsageError(`--days '${text.slice(0, 20)}': give whole days, e.g. --days 30`);
+  return Number(text);
+}
+
+/**
+ * One report's rows — the one function behind `cnfguard report NAME` and the Reports page, so
+ * the two always agree. The LSC report judges issuers by the CAPF certificates in `dataDir`
+ * (the current one and those `server rotate capf` retired).
+ */
+export function reportRows(which: ReportName, db: Db, dataDir: string, o: { days?: number; now?: Date } = {}): ReportRow[] {
+  if (which === "lsc") {
+    const pki = readLabPki(dataDir);
+    const previousCapf = (pki.retired ?? []).filter((r) => r.role === "capf").map((r) => r.certificateDer);
+    return lscReport(db, pki.capf.certificateDer, { days: o.days ?? DEFAULT_EXPIRING_DAYS, now: o.now, previousCapf }) as unknown as ReportRow[];
+  }
+  if (which === "capf") return capfReport(db, o.now) as unknown as ReportRow[];
+  return certHashReport(db) as unknown as ReportRow[];
+}
 
 export type LscState = "none" | "valid" | "expiring" | "expired";
 
@@ -104,12 +144,17 @@ export interface CertHashRow {
 export function certHashReport(db: Db): CertHashRow[] {
   const rows: CertHashRow[] = [];
   for (const d of listDevices(db)) {
-    const computed = d.certificate ? createHash("md5").update(d.certificate).digest("hex") : null;
+    const computed = d.certificate ? certificateMd5(d.certificate) : null;
     if (computed === d.md5hash) continue;
     const problem = computed === null ? "md5hash without certificate" : d.md5hash === null ? "certificate without md5hash" : "mismatch";
     rows.push({ name: d.name, md5hash: d.md5hash, computed, problem });
   }
   return rows;
+}
+
+/** The md5hash a certificate should have: lowercase hex MD5 of its DER (what phones compare). */
+export function certificateMd5(der: Uint8Array): string {
+  return createHash("md5").update(der).digest("hex");
 }
 
 function parse(der: Uint8Array): X509Certificate | undefined {
