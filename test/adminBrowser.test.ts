@@ -2,16 +2,18 @@
 // Encrypted Config through the form, add a device with it and schedule a CAPF install; a phone
 // then boots on loopback to a verified encrypted config; the device page shows the md5hash
 // (oracle: node:crypto's MD5 of the phone's LSC) and the troubleshooting page shows the
-// partial-config fetch, the CAPF session and the encrypted-config fetch in that order.
+// partial-config fetch, the CAPF session and the encrypted-config fetch in that order. Then the
+// login and profile flow again in Debian's Firefox ESR (puppeteer-core over WebDriver BiDi).
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { findDevice } from "../host/server/deviceStore.js";
 import { findProfile } from "../host/server/profileStore.js";
-import { browserMissing, launchChromium } from "./helpers/browser.js";
+import { browserMissing, launchChromium, launchFirefox } from "./helpers/browser.js";
 import { boot, md5, scratchDir } from "./helpers/phoneFixtures.js";
 import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 
@@ -66,9 +68,16 @@ test("profile and device through the forms, a phone boots to its encrypted confi
   await page.getByLabel("Description").fill("lobby phone");
   await page.getByLabel("Device Security Profile").selectOption({ label: "Cisco 7942 - Encrypted Config" });
   await page.getByLabel("Certificate Operation", { exact: true }).selectOption({ label: "Install/Upgrade" });
+  const completesBy = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 19);
+  await page.getByLabel("Operation Completes By").fill(completesBy);
   await page.getByRole("button", { name: "Save" }).click();
-  await page.getByRole("region", { name: "Saved" }).waitFor();
+  const savedDevice = page.getByRole("region", { name: "Saved" });
+  await savedDevice.waitFor();
+  const deviceRecord = await savedDevice.innerText();
+  assert.match(deviceRecord, new RegExp(`Operation Completes By\\s+${completesBy}\\.000Z`));
+  assert.match(deviceRecord, /Certificate Operation Status\s+Operation Pending \(/);
   assert.equal(findDevice(lab.db, device)?.capfoperation, "install");
+  assert.equal(findDevice(lab.db, device)?.capfoperationdeadline, `${completesBy}.000Z`, "as 'device capf --until' stores it");
 
   const state = scratchDir(t);
   const r = await boot(lab, mac, state);
@@ -81,7 +90,10 @@ test("profile and device through the forms, a phone boots to its encrypted confi
   await page.getByRole("link", { name: device }).click();
   assert.equal(await page.getByLabel("Certificate MD5 (md5hash)").inputValue(), lscHash);
   assert.equal(await page.getByLabel("Certificate Operation", { exact: true }).inputValue(), "none", "the install is done");
-  assert.ok((await page.getByLabel("Certificate Operation Status").inputValue()).length > 0);
+  const status = await page.getByLabel("Certificate Operation Status").inputValue();
+  const recorded = findDevice(lab.db, device)!;
+  assert.equal(recorded.certificateOperationStatus, "upgradeSuccess");
+  assert.equal(status, `Upgrade Success (${recorded.certificateoperationstatusat})`, "CUCM's words and when");
 
   await page.getByRole("link", { name: "Troubleshooting" }).click();
   await page.getByRole("link", { name: device }).click();
@@ -96,4 +108,54 @@ test("profile and device through the forms, a phone boots to its encrypted confi
   const encrypted = at(new RegExp(`${device}\\.cnf\\.xml\\.enc\\.sgn served`));
   assert.ok(partial >= 0 && partial < session && session < encrypted, timeline.join("\n"));
   await page.context().close();
+});
+
+test("Firefox ESR: log in, add a profile with TFTP Encrypted Config through the form, Save shows it", { skip: missing }, async (t) => {
+  const profileDir = mkdtempSync(join(tmpdir(), "cnfguard-firefox-"));
+  t.after(() => rmSync(profileDir, { recursive: true, force: true }));
+  const launched = await launchFirefox(profileDir);
+  if ("skipped" in launched) return t.skip(launched.skipped);
+  const firefox = launched.browser;
+  t.after(() => firefox.close());
+  t.diagnostic(`browser: ${await firefox.version()}`);
+  const page = await firefox.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  // Controls are found by their labels' text (the interface), links and buttons by their names.
+  const control = async (label: string) => {
+    const id = await page.evaluate((l) => [...document.querySelectorAll("label")].find((e) => e.textContent?.trim() === l)?.htmlFor, label);
+    assert.ok(id, `a control labelled ${label}`);
+    return `#${id}`;
+  };
+  const follow = async (selector: string, name: string) => {
+    const target = await page.evaluateHandle((s, n) => [...document.querySelectorAll<HTMLElement>(s)].find((e) => e.textContent?.trim() === n), selector, name);
+    const element = target.asElement() as import("puppeteer-core").ElementHandle<HTMLElement> | null;
+    assert.ok(element, `${selector} named ${name}`);
+    await Promise.all([page.waitForNavigation({ timeout: 30_000 }), element.click()]);
+  };
+  const selectLabel = async (label: string, option: string) => {
+    const selector = await control(label);
+    const value = await page.$eval(selector, (e, o) => [...(e as HTMLSelectElement).options].find((x) => x.text === o)?.value, option);
+    assert.ok(value !== undefined, `${label} offers ${option}`);
+    await page.select(selector, value);
+  };
+
+  await page.goto(`${lab.admin!.url}/phonesecurityprofile`, { timeout: 30_000 });
+  assert.match(page.url(), /\/login$/, "a page without a session redirects to the login");
+  await page.type(await control("User Name"), lab.admin!.user);
+  await page.type(await control("Password"), lab.admin!.password);
+  await follow("button", "Login");
+  await follow("nav a", "Phone Security Profile");
+  await follow("a", "Add New");
+  const name = "Firefox - Encrypted Config";
+  await page.type(await control("Name"), name);
+  await page.type(await control("Description"), "added in Firefox ESR");
+  await page.click(await control("TFTP Encrypted Config"));
+  await selectLabel("Authentication Mode", "By Authentication String");
+  await selectLabel("Key Size (Bits)", "3072");
+  await follow("button", "Save");
+  const saved = await page.$eval("section[aria-label=Saved]", (e) => (e as HTMLElement).innerText);
+  assert.match(saved, /TFTP Encrypted Config\s+Yes/);
+  assert.match(saved, /Authentication Mode\s+By Authentication String/);
+  const stored = findProfile(lab.db, name);
+  assert.deepEqual([stored?.tftpencryptedconfig, stored?.capfauthmode, stored?.keysize], [true, "string", 3072]);
 });

@@ -1,5 +1,5 @@
-// Debian's Chromium driven by playwright-core (never a downloaded browser). Tests that need it
-// skip, saying so, when /usr/bin/chromium is not installed.
+// Debian's Chromium driven by playwright-core, and Debian's Firefox ESR driven by puppeteer-core
+// (never a downloaded browser). Tests that need one skip, saying so, when it is not installed.
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 
@@ -30,4 +30,31 @@ export function launchChromium(): Promise<Browser> {
     args: ["--headless", ...CHROMIUM_FLAGS],
     timeout: 30_000,
   });
+}
+
+export const FIREFOX = "/usr/bin/firefox-esr";
+
+/**
+ * Debian's Firefox ESR, driven by puppeteer-core over WebDriver BiDi (Firefox's own remote
+ * protocol). Not playwright-core: its Firefox speaks Juggler, a protocol only Playwright's
+ * patched Firefox builds have — Debian's firefox-esr exits at once when launched with
+ * `-juggler-pipe`. `{ skipped }` says why when it cannot run here.
+ */
+export async function launchFirefox(profileDir: string): Promise<{ browser: import("puppeteer-core").Browser } | { skipped: string }> {
+  if (!existsSync(FIREFOX)) return { skipped: `skipped: ${FIREFOX} is not installed (apt-get install firefox-esr)` };
+  let launch: typeof import("puppeteer-core").launch;
+  try {
+    launch = (await import("puppeteer-core")).launch;
+  } catch {
+    return { skipped: "skipped: puppeteer-core is not installed (npm ci installs it: a devDependency)" };
+  }
+  const browser = await launch({
+    browser: "firefox",
+    executablePath: FIREFOX,
+    headless: true,
+    acceptInsecureCerts: true,
+    userDataDir: profileDir,
+    timeout: 60_000,
+  });
+  return { browser };
 }

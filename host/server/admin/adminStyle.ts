@@ -16,10 +16,11 @@ h2{font-size:1.1rem;margin:1.25rem 0 .5rem}
 .card,fieldset{background:#fff;border:1px solid #d5dbe2;border-radius:6px;padding:1rem;margin:0 0 1rem}
 legend{font-weight:600;padding:0 .25rem}
 .field{display:grid;gap:.25rem;margin:.5rem 0}
-@media (min-width:720px){.field{grid-template-columns:16rem 1fr;align-items:center}}
+@media (min-width:720px){.field{grid-template-columns:16rem 1fr;align-items:center}.field .hint{grid-column:2}}
+.hint{color:#555;font-size:.85em}
 .field.check{display:flex;gap:.5rem}
 input,select,textarea,button,.button{font:inherit}
-input[type=text],input[type=password],input[type=search],input[type=datetime-local],select,textarea{width:100%;max-width:32rem;padding:.35rem .45rem;border:1px solid #9aa5b1;border-radius:4px;background:#fff}
+input[type=text],input[type=password],input[type=search],input[type=datetime-local],input[type=number],select,textarea{width:100%;max-width:32rem;padding:.35rem .45rem;border:1px solid #9aa5b1;border-radius:4px;background:#fff}
 input[readonly]{background:#eef1f4;color:#333}
 textarea{max-width:none;font-family:ui-monospace,Menlo,Consolas,monospace}
 .inline{display:flex;gap:.5rem;max-width:32rem;align-items:center}
@@ -29,6 +30,7 @@ button.danger{background:#b3261e;border-color:#b3261e}
 .buttons{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.75rem}
 .search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-bottom:1rem}
 .search input{max-width:20rem}
+.search input[type=number]{max-width:7rem}
 .scroll{overflow-x:auto;background:#fff;border:1px solid #d5dbe2;border-radius:6px}
 table{border-collapse:collapse;width:100%}
 caption{text-align:left;padding:.5rem .75rem;color:#555}

@@ -40,9 +40,10 @@ const SELECT = `<div class="field"><label for="<%= it.id %>"><%= it.label %></la
 <% } %></select></div>
 `;
 
-/** A labelled text input: { id, label, name, value, readonly, type, required, maxlength } */
+/** A labelled text input: { id, label, name, value, readonly, type, required, maxlength, step, hint } */
 const INPUT = `<div class="field"><label for="<%= it.id %>"><%= it.label %></label>
-<input id="<%= it.id %>" name="<%= it.name %>" type="<%= it.type ?? "text" %>" value="<%= it.value ?? "" %>"<% if (it.readonly) { %> readonly<% } %><% if (it.required) { %> required<% } %> maxlength="<%= it.maxlength ?? 200 %>"></div>
+<input id="<%= it.id %>" name="<%= it.name %>" type="<%= it.type ?? "text" %>" value="<%= it.value ?? "" %>"<% if (it.readonly) { %> readonly<% } %><% if (it.required) { %> required<% } %><% if (it.step) { %> step="<%= it.step %>"<% } %> maxlength="<%= it.maxlength ?? 200 %>"<% if (it.hint) { %> aria-describedby="<%= it.id %>-hint"<% } %>>
+<% if (it.hint) { %><small id="<%= it.id %>-hint" class="hint"><%= it.hint %></small><% } %></div>
 `;
 
 /** A table: { caption, columns: string[], rows: Array<Array<string | {text, href}>>, empty } */
@@ -122,7 +123,7 @@ const PHONE_FORM = `<%~ include("@saved", it) %>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="original" value="<%= it.original %>">
 <fieldset><legend>Device Information</legend>
-<%~ include("@input", { id: "devicename", label: "Device Name", name: "devicename", value: it.d.name, readonly: it.original !== "", required: true, maxlength: 15 }) %>
+<%~ include("@input", { id: "devicename", label: "Device Name", name: "devicename", value: it.d.name, readonly: it.original !== "", required: true, maxlength: it.nameMax, hint: it.original === "" ? it.nameHint : undefined }) %>
 <%~ include("@input", { id: "description", label: "Description", name: "description", value: it.d.description, maxlength: 128 }) %>
 <%~ include("@select", { id: "profile", label: "Device Security Profile", name: "profile", options: it.profiles, selected: it.d.profile }) %>
 <% if (it.d.md5hash !== undefined) { %><%~ include("@input", { id: "md5hash", label: "Certificate MD5 (md5hash)", name: "md5hash_shown", value: it.d.md5hash || "none recorded", readonly: true }) %><% } %>
@@ -134,15 +135,22 @@ const PHONE_FORM = `<%~ include("@saved", it) %>
 <div class="inline"><input id="authenticationstring" name="authenticationstring" type="text" inputmode="numeric" value="<%= it.d.authString %>" maxlength="16">
 <button type="submit" name="action" value="generate">Generate String</button></div></div>
 <%~ include("@keyfields", it.key) %>
-<%~ include("@input", { id: "operationcompletesby", label: "Operation Completes By", name: "operationcompletesby", type: "datetime-local", value: it.d.completesBy, readonly: !it.deadlines }) %>
+<%~ include("@input", { id: "operationcompletesby", label: "Operation Completes By", name: "operationcompletesby", type: "datetime-local", value: it.d.completesBy, step: 1, maxlength: 40, hint: "UTC; empty: 7 days from Save, as 'device capf' without --until" }) %>
 <%~ include("@input", { id: "certificateoperationstatus", label: "Certificate Operation Status", name: "status_shown", value: it.d.status, readonly: true }) %>
 </fieldset>
 <div class="buttons"><button type="submit" name="action" value="save">Save</button></div>
 </form>
 `;
 
-const REPORTS = `<section><h2>LSC report</h2><%~ include("@table", it.lsc) %></section>
-<section><h2>CAPF report</h2><%~ include("@table", it.capf) %></section>
+const REPORTS = `<form method="get" action="/reports" class="search">
+<label for="days">LSC expiring within (days)</label>
+<input id="days" name="days" type="number" min="0" max="99999" value="<%= it.days %>">
+<button type="submit">Show</button>
+</form>
+<% for (const rep of it.reports) { %><section id="report-<%= rep.id %>" aria-labelledby="heading-<%= rep.id %>"><h2 id="heading-<%= rep.id %>"><%= rep.heading %></h2>
+<p class="detail"><%= rep.what %> — the same rows as <code><%= rep.command %></code></p>
+<%~ include("@table", rep.table) %></section>
+<% } %>
 `;
 
 const SQL = `<form method="post" action="/sql" class="card">

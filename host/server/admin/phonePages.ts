@@ -1,11 +1,25 @@
 // Device > Phone: every device, paged, before any search; find by name or description; Add New;
 // the device form with its CAPF Information section. Changes go through
-// host/server/deviceStore.ts in one transaction, as `cnfguard device` does.
-import { randomInt } from "node:crypto";
+// host/server/deviceStore.ts in one transaction, with the same checks and messages as
+// `cnfguard device add` and `device capf NAME OP --until TIME --auth-string generate`.
+import { statusInfo } from "../../shared/capfStatus.js";
 import { CAPF_AUTH_MODE_LABEL, CAPF_OPERATION_LABEL, CUCM_OPERATION_ORDER } from "../../shared/capfVocabulary.js";
+import { canonicalDeviceName, DEVICE_CLASSES, DEVICE_NAME_MAX_LENGTH } from "../../shared/deviceNames.js";
 import { UsageError } from "../../shared/errors.js";
 import type { Db } from "../database.js";
-import { addDevice, CAPF_OPERATIONS, type Device, findDevice, listDevices, setCapfOperation, setDeviceDescription, setDeviceProfile } from "../deviceStore.js";
+import {
+  addDevice,
+  CAPF_OPERATIONS,
+  type Device,
+  findDevice,
+  futureDeadline,
+  generateAuthString,
+  listDevices,
+  operationDeadline,
+  setCapfOperation,
+  setDeviceDescription,
+  setDeviceProfile,
+} from "../deviceStore.js";
 import { listProfiles } from "../profileStore.js";
 import { type AdminContext, type PageRequest, param, sendPage } from "./adminContext.js";
 import { redirect } from "./adminHttp.js";
@@ -35,12 +49,22 @@ export function phoneList(ctx: AdminContext, r: PageRequest): void {
       previous: page > 1 ? link(page - 1) : undefined,
       next: page < pages ? link(page + 1) : undefined,
       table: {
-        columns: ["Device Name", "Description", "Device Security Profile", "md5hash", "Certificate Operation Status"],
+        columns: [
+          "Device Name",
+          "Description",
+          "Device Security Profile",
+          "md5hash",
+          "Certificate Operation",
+          "Operation Completes By",
+          "Certificate Operation Status",
+        ],
         rows: shown.map((d) => [
           { text: d.name, href: `${LIST}/edit?name=${encodeURIComponent(d.name)}` },
           d.description,
           d.profile.name,
           d.md5hash ?? "",
+          CAPF_OPERATION_LABEL[d.capfoperation],
+          completesByText(d),
           operationStatus(d),
         ]),
         empty: search ? `No device's name or description contains "${search}"` : "No devices yet: Add New creates one",
@@ -52,7 +76,8 @@ export function phoneList(ctx: AdminContext, r: PageRequest): void {
 export function phoneForm(ctx: AdminContext, r: PageRequest): void {
   const name = param(r, "name", 20);
   if (name === "") return showForm(ctx, r, blankForm(ctx.db), "", {});
-  const d = findDevice(ctx.db, name);
+  // Found in any case, as `device show` and CUCM's Find and List Phones do.
+  const d = findDevice(ctx.db, canonicalDeviceName(name) ?? name);
   if (!d) return showForm(ctx, r, { ...blankForm(ctx.db), name }, "", { error: `No device named ${name}: fill in the form to add it` }, 404);
   showForm(ctx, r, deviceForm(d), d.name, { saved: param(r, "saved") === "1" ? savedText(d) : undefined });
 }
@@ -61,8 +86,10 @@ export function phoneSave(ctx: AdminContext, r: PageRequest): void {
   const original = param(r, "original", 20);
   const posted = postedForm(r, original);
   if (param(r, "action") === "generate") {
-    return showForm(ctx, r, { ...posted, authString: generateAuthString() }, original, {
-      notice: "A new authentication string: Save to keep it, then give it to the phone's user",
+    // The generator of `--auth-string generate`; the string serves the operation until its deadline.
+    const until = posted.completesBy ? `, before ${posted.completesBy.replace("T", " ")} UTC (Operation Completes By)` : "";
+    return showForm(ctx, r, { ...posted, authMode: "string", authString: generateAuthString() }, original, {
+      notice: `A new authentication string: Save to keep it, then give it to the phone's user to enter${until}`,
     });
   }
   try {
@@ -85,6 +112,7 @@ interface DeviceFormValues {
   keysize: number | null;
   keycurve: string | null;
   completesBy: string;
+  /** Certificate Operation Status as shown (CUCM's words and when), read-only */
   status: string;
   /** undefined on Add New (nothing recorded yet) */
   md5hash?: string;
@@ -100,12 +128,39 @@ function saveDevice(db: Db, original: string, f: DeviceFormValues): void {
   }
   const current = findDevice(db, f.name)!;
   const keyChanged = f.keycurve ? f.keycurve !== current.keycurve : f.keysize !== current.keysize;
+  const authMode = f.authMode !== current.capfauthmode ? (f.authMode as Device["capfauthmode"]) : undefined;
+  const authString = f.authMode === "string" && f.authString !== "" && f.authString !== current.authenticationstring ? f.authString : undefined;
+  const typed = f.operation === "none" || f.completesBy === "" ? undefined : zonedTime(f.completesBy);
+  const until = typed === undefined ? undefined : operationDeadline(typed, new Date(), COMPLETES_BY);
+  // The form shows the deadline to the second, so a time is new only when its second differs.
+  const newTime = until !== undefined && completesByValue(until) !== completesByValue(current.capfoperationdeadline);
+  const reschedule = f.operation !== current.capfoperation || newTime;
+  // An unchanged schedule is left as it is: saving a description does not restart an operation.
+  if (!reschedule && !keyChanged && authMode === undefined && authString === undefined) return;
+  // A time that opens a schedule must lie ahead, as `device capf --until` requires.
+  if (reschedule && typed !== undefined) futureDeadline(typed, new Date(), COMPLETES_BY);
   setCapfOperation(db, f.name, {
     operation: f.operation,
-    authMode: f.authMode !== current.capfauthmode ? (f.authMode as Device["capfauthmode"]) : undefined,
-    authString: f.authMode === "string" && f.authString !== "" && f.authString !== current.authenticationstring ? f.authString : undefined,
+    until: reschedule ? until : (current.capfoperationdeadline ?? undefined),
+    authMode,
+    authString,
     ...(keyChanged ? (f.keycurve ? { curve: f.keycurve } : { keySize: f.keysize ?? undefined }) : {}),
   });
+}
+
+const COMPLETES_BY = "Operation Completes By";
+
+/**
+ * The form's Operation Completes By with its zone, for `device capf --until`'s checks. A
+ * datetime-local control sends none; the page says the time is UTC, so a zoneless time gets "Z".
+ */
+function zonedTime(text: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(text) ? `${text}Z` : text;
+}
+
+/** A stored deadline as a datetime-local value (UTC, to the second). */
+function completesByValue(deadline: string | null): string {
+  return deadline ? deadline.slice(0, 19) : "";
 }
 
 function showForm(ctx: AdminContext, r: PageRequest, d: DeviceFormValues, original: string, m: Messages, status = 200): void {
@@ -121,7 +176,8 @@ function showForm(ctx: AdminContext, r: PageRequest, d: DeviceFormValues, origin
       operations: options(CAPF_OPERATION_LABEL, CUCM_OPERATION_ORDER),
       authModes: options(CAPF_AUTH_MODE_LABEL),
       key: keyFields(d),
-      deadlines: false,
+      nameHint: `Any device class: ${DEVICE_CLASSES.map((c) => `${c.example} (${c.what})`).join(", ")}`,
+      nameMax: DEVICE_NAME_MAX_LENGTH,
     },
     status,
   );
@@ -145,7 +201,7 @@ function blankForm(db: Db): DeviceFormValues {
     keysize: first?.keysize ?? 2048,
     keycurve: first?.keycurve ?? null,
     completesBy: "",
-    status: "None",
+    status: statusInfo("none").label,
   };
 }
 
@@ -159,7 +215,7 @@ function deviceForm(d: Device): DeviceFormValues {
     authString: d.authenticationstring ?? "",
     keysize: d.keysize,
     keycurve: d.keycurve,
-    completesBy: "",
+    completesBy: completesByValue(d.capfoperationdeadline),
     status: operationStatus(d),
     md5hash: d.md5hash ?? "",
   };
@@ -177,19 +233,25 @@ function postedForm(r: PageRequest, original: string): DeviceFormValues {
     authString: param(r, "authenticationstring", 16).trim(),
     keysize: key.keysize ?? null,
     keycurve: key.keycurve ?? null,
-    completesBy: param(r, "operationcompletesby", 20),
+    completesBy: param(r, "operationcompletesby", 40).trim(),
     status: "",
   };
 }
 
-/** The status the device store knows: an operation waiting for the phone, or none. */
+/**
+ * Certificate Operation Status in CUCM's words (host/shared/capfStatus.ts) with when it was
+ * reached — for a timeout never seen by a session, the deadline that passed.
+ */
 export function operationStatus(d: Device): string {
-  return d.capfoperation === "none" ? "None" : "Operation Pending";
+  const label = statusInfo(d.certificateOperationStatus).label;
+  let at = d.certificateoperationstatusat;
+  if (d.certificateOperationStatus === "operationTimedOut" && d.capfoperationdeadline && (!at || at < d.capfoperationdeadline)) at = d.capfoperationdeadline;
+  return at ? `${label} (${at})` : label;
 }
 
-/** 8 random digits: what the user types on the phone's keypad. */
-function generateAuthString(): string {
-  return String(randomInt(10_000_000, 100_000_000));
+/** The deadline of a scheduled operation, as stored (ISO 8601 UTC); empty when none is scheduled. */
+function completesByText(d: Device): string {
+  return d.capfoperation === "none" ? "" : (d.capfoperationdeadline ?? "");
 }
 
 function savedText(d: Device): Array<[string, string]> {
@@ -201,6 +263,7 @@ function savedText(d: Device): Array<[string, string]> {
     ["Authentication Mode", CAPF_AUTH_MODE_LABEL[d.capfauthmode]],
     ["Authentication String", d.authenticationstring ?? ""],
     ["Key", keyText(d)],
+    ["Operation Completes By", completesByText(d) || "no operation scheduled"],
     ["md5hash", d.md5hash ?? "none recorded"],
     ["Certificate Operation Status", operationStatus(d)],
   ];

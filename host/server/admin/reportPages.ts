@@ -1,52 +1,67 @@
-// Reports: the LSC report (each device's recorded certificate: subject, issuer, validity, and
-// whether its MD5 is the stored md5hash) and the CAPF report (operations waiting for phones).
-import { createHash, X509Certificate } from "node:crypto";
-import { CAPF_AUTH_MODE_LABEL, CAPF_OPERATION_LABEL } from "../../shared/capfVocabulary.js";
-import { type Device, listDevices } from "../deviceStore.js";
-import { type AdminContext, type PageRequest, sendPage } from "./adminContext.js";
-import { operationStatus } from "./phonePages.js";
-import { keyText } from "./profilePages.js";
+// Reports: `cnfguard report lsc`, `report capf` and `report cert-hash` as tables — the rows come
+// from the same function as the CLI's (host/server/reports.ts reportRows) and every cell is
+// written as the CLI's text output writes it (textTable's cellText), so page and CLI agree.
+import { UsageError } from "../../shared/errors.js";
+import { DEFAULT_EXPIRING_DAYS, expiringDays, REPORT_COLUMNS, REPORT_NAMES, type ReportName, type ReportRow, reportRows } from "../reports.js";
+import { cellText } from "../textTable.js";
+import { type AdminContext, type PageRequest, param, sendPage } from "./adminContext.js";
+
+const TITLE = "Reports";
+
+/** Each report's heading and what it is for (the CLI's help, shortened). */
+const ABOUT: Record<ReportName, { heading: string; what: string; empty: string }> = {
+  lsc: {
+    heading: "LSC report",
+    what: "every device by its certificate's state (none, valid, expiring, expired); issuerCurrent: the current CAPF certificate issued it",
+    empty: "No devices",
+  },
+  capf: {
+    heading: "CAPF report",
+    what: "pending CAPF operations with their deadlines (overdue = past it), each device's last outcome, unknown devices CAPF clients named",
+    empty: "No CAPF operation is pending or recorded",
+  },
+  "cert-hash": {
+    heading: "Certificate hash report",
+    what: "rows whose md5hash is not the MD5 of their stored certificate (fix: schedule a CAPF fetch on the Phone page)",
+    empty: "Every md5hash is the MD5 of its device's certificate",
+  },
+};
 
 export function reports(ctx: AdminContext, r: PageRequest): void {
-  const devices = listDevices(ctx.db);
-  const withCertificate = devices.filter((d) => d.certificate);
-  const pending = devices.filter((d) => d.capfoperation !== "none");
+  const typed = param(r, "days", 20);
+  let days = DEFAULT_EXPIRING_DAYS;
+  let error: string | undefined;
+  try {
+    days = expiringDays(typed === "" ? undefined : typed);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    error = e.message;
+  }
+  const now = new Date();
   sendPage(
     r,
     "@reports",
-    { title: "Reports", current: "/reports" },
-    {
-      lsc: {
-        caption: `${withCertificate.length} device(s) with a recorded certificate`,
-        columns: ["Device Name", "md5hash", "Subject", "Issuer", "Valid To", "md5hash matches certificate"],
-        rows: withCertificate.map(lscRow),
-        empty: "No device has a certificate recorded yet",
-      },
-      capf: {
-        caption: `${pending.length} pending operation(s)`,
-        columns: ["Device Name", "Certificate Operation", "Authentication Mode", "Key", "Certificate Operation Status"],
-        rows: pending.map((d) => [d.name, CAPF_OPERATION_LABEL[d.capfoperation], CAPF_AUTH_MODE_LABEL[d.capfauthmode], keyText(d), operationStatus(d)]),
-        empty: "No CAPF operation is pending",
-      },
-    },
+    { title: TITLE, current: "/reports", error },
+    { days: String(days), reports: REPORT_NAMES.map((name) => reportTable(name, reportRows(name, ctx.db, ctx.dataDir, { days, now }))) },
+    error ? 400 : 200,
   );
 }
 
-function lscRow(d: Device): string[] {
-  const der = Buffer.from(d.certificate!);
-  const md5 = md5Hex(der);
-  try {
-    const c = new X509Certificate(der);
-    return [d.name, d.md5hash ?? "", oneLine(c.subject), oneLine(c.issuer), c.validTo, md5 === d.md5hash ? "Yes" : `No (certificate's MD5 is ${md5})`];
-  } catch {
-    return [d.name, d.md5hash ?? "", "not an X.509 certificate", "", "", "No"];
-  }
-}
-
-export function md5Hex(bytes: Uint8Array): string {
-  return createHash("md5").update(bytes).digest("hex");
-}
-
-function oneLine(name: string): string {
-  return name.replace(/\n/g, ", ");
+function reportTable(name: ReportName, rows: ReportRow[]) {
+  const columns = REPORT_COLUMNS[name];
+  return {
+    id: name,
+    ...ABOUT[name],
+    command: `cnfguard report ${name}`,
+    table: {
+      caption: `${rows.length} row${rows.length === 1 ? "" : "s"}`,
+      columns,
+      rows: rows.map((row) =>
+        columns.map((c) =>
+          c === "name" ? { text: cellText(row[c]), href: `/phone/edit?name=${encodeURIComponent(String(row[c]))}` } : cellText(row[c] ?? null),
+        ),
+      ),
+      empty: ABOUT[name].empty,
+    },
+  };
 }

@@ -6,8 +6,8 @@ import { X509Certificate } from "node:crypto";
 import tls from "node:tls";
 import { type Device, findDevice, listDevices } from "../deviceStore.js";
 import { eventSummary, readTimeline } from "../deviceTimeline.js";
+import { certificateMd5 } from "../reports.js";
 import { type AdminContext, type PageRequest, param, sendPage } from "./adminContext.js";
-import { md5Hex } from "./reportPages.js";
 
 const LIST = "/troubleshooting";
 
@@ -93,7 +93,7 @@ function storedHash(d: Device): Check {
       detail: d.md5hash ? `md5hash ${d.md5hash} but no certificate stored` : "no certificate recorded yet (the phone has not enrolled)",
     };
   }
-  const md5 = md5Hex(d.certificate);
+  const md5 = certificateMd5(d.certificate);
   return md5 === d.md5hash
     ? { title, ok: true, detail: `md5hash ${d.md5hash} is the MD5 of the stored certificate` }
     : { title, ok: false, detail: `md5hash ${d.md5hash ?? "empty"}, but the stored certificate's MD5 is ${md5}` };
