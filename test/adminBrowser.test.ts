@@ -12,9 +12,9 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { findDevice } from "../host/server/deviceStore.js";
-import { findProfile } from "../host/server/profileStore.js";
+import { addProfile, findProfile, listProfiles } from "../host/server/profileStore.js";
 import { browserMissing, launchChromium, launchFirefox } from "./helpers/browser.js";
-import { boot, md5, scratchDir } from "./helpers/phoneFixtures.js";
+import { addPhone, boot, md5, scratchDir } from "./helpers/phoneFixtures.js";
 import { type LabServer, labServer } from "./helpers/serverFixtures.js";
 
 const missing = browserMissing();
@@ -158,4 +158,98 @@ test("Firefox ESR: log in, add a profile with TFTP Encrypted Config through the 
   assert.match(saved, /Authentication Mode\s+By Authentication String/);
   const stored = findProfile(lab.db, name);
   assert.deepEqual([stored?.tftpencryptedconfig, stored?.capfauthmode, stored?.keysize], [true, "string", 3072]);
+});
+
+test("the issue's labels are the controls' accessible names, the selects offer CUCM's words, and a narrow window needs no sideways scrolling", {
+  skip: missing,
+}, async () => {
+  const page = await loggedIn();
+  const base = lab.admin!.url;
+  const options = async (label: string) => page.getByLabel(label, { exact: true }).locator("option").allInnerTexts();
+  addProfile(lab.db, "Labels probe", { tftpencryptedconfig: true, description: "for the label test" });
+  const device = addPhone(lab, "A45630BBFA7E", "Labels probe", { operation: "none" });
+
+  await page.goto(`${base}/phonesecurityprofile`);
+  for (const link of ["Phone Security Profile", "Phone", "Reports", "SQL", "Troubleshooting"]) {
+    assert.equal(await page.getByRole("navigation", { name: "Menu" }).getByRole("link", { name: link, exact: true }).count(), 1, `menu link ${link}`);
+  }
+  assert.equal(await page.getByRole("searchbox").count(), 1, "a search box");
+  assert.equal(await page.getByRole("link", { name: "Add New", exact: true }).count(), 1);
+  await page.goto(`${base}/phonesecurityprofile/edit?name=${encodeURIComponent("Labels probe")}`);
+  for (const label of [
+    "Name",
+    "Description",
+    "Product Type",
+    "Device Protocol",
+    "Device Security Mode",
+    "TFTP Encrypted Config",
+    "Authentication Mode",
+    "Key Size (Bits)",
+    "Signing Hash",
+  ]) {
+    assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, `profile form: ${label}`);
+  }
+  assert.equal(await page.getByRole("checkbox", { name: "TFTP Encrypted Config", exact: true }).count(), 1, "TFTP Encrypted Config is a checkbox");
+  for (const button of ["Save", "Copy", "Delete"]) assert.equal(await page.getByRole("button", { name: button, exact: true }).count(), 1, button);
+  const authModes = [
+    "By Null String",
+    "By Authentication String",
+    "By Existing Certificate (Precedence to LSC)",
+    "By Existing Certificate (Precedence to MIC)",
+  ];
+  assert.deepEqual(await options("Authentication Mode"), authModes);
+  assert.deepEqual(await options("Key Size (Bits)"), ["1024", "2048", "3072", "4096"]);
+
+  await page.goto(`${base}/phone/edit?name=${device}`);
+  for (const label of [
+    "Device Name",
+    "Description",
+    "Device Security Profile",
+    "Certificate Operation",
+    "Authentication Mode",
+    "Authentication String",
+    "Key Size (Bits)",
+    "Operation Completes By",
+    "Certificate Operation Status",
+  ]) {
+    assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, `device form: ${label}`);
+  }
+  assert.equal(await page.getByRole("group", { name: "CAPF Information" }).count(), 1, "a CAPF Information section");
+  assert.equal(await page.getByRole("button", { name: "Generate String", exact: true }).count(), 1);
+  assert.deepEqual(await options("Certificate Operation"), ["No Pending Operation", "Install/Upgrade", "Delete", "Troubleshoot"]);
+  assert.deepEqual(await options("Authentication Mode"), authModes);
+  assert.deepEqual(await options("Key Size (Bits)"), ["1024", "2048", "3072", "4096"]);
+  assert.deepEqual(
+    (await options("Device Security Profile")).sort(),
+    listProfiles(lab.db)
+      .map((p) => p.name)
+      .sort(),
+    "the profiles by name",
+  );
+  assert.equal(await page.getByLabel("Certificate Operation Status", { exact: true }).getAttribute("readonly"), "");
+  await page.goto(`${base}/sql`);
+  assert.equal(await page.getByLabel("Query", { exact: true }).count(), 1);
+  assert.equal(await page.getByRole("button", { name: "Execute", exact: true }).count(), 1);
+
+  // A narrow window (a phone's 390 px): nothing wider than the window but the tables' own scroll boxes.
+  await page.setViewportSize({ width: 390, height: 800 });
+  for (const path of [
+    "/phone",
+    `/phone/edit?name=${device}`,
+    "/phonesecurityprofile",
+    "/phonesecurityprofile/edit?name=Labels+probe",
+    "/reports",
+    "/sql",
+    `/troubleshooting/device?name=${device}`,
+  ]) {
+    await page.goto(`${base}${path}`);
+    const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(scroll <= inner, `${path}: ${scroll} px wide in a ${inner} px window`);
+  }
+  await page.goto(`${base}/phone/edit?name=${device}`);
+  await page.getByLabel("Description", { exact: true }).fill("narrow window edit");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("region", { name: "Saved" }).waitFor();
+  assert.equal(findDevice(lab.db, device)?.description, "narrow window edit", "the form works at 390 px");
+  await page.context().close();
 });
