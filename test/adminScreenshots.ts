@@ -1,11 +1,12 @@
 // `npm run screenshots`: the admin pages' screenshots in docs/screenshots/ (1280 px wide, and the
 // phone form on a narrow window), taken with Debian's Chromium against a lab server with a
-// phone that has booted through CAPF. Not a test: pictures for the README.
+// phone that has booted through CAPF, devices of other classes, an operation with its deadline,
+// a failed one and an unknown device CAPF saw. Not a test: pictures for the README.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../host/paths.js";
-import { setCapfOperation } from "../host/server/deviceStore.js";
+import { addDevice, setCapfOperation } from "../host/server/deviceStore.js";
 import { browserMissing, launchChromium } from "./helpers/browser.js";
 import { addPhone, boot } from "./helpers/phoneFixtures.js";
 import { labServer } from "./helpers/serverFixtures.js";
@@ -39,6 +40,15 @@ async function main(): Promise<void> {
     addPhone(lab, "00112233AABB", "Cisco 8845 - Standard SIP Secure Profile", { operation: "install", authString: "20481024" });
     addPhone(lab, "00112233AABC", "Universal Device Template - Non Secure", { operation: "none" });
     setCapfOperation(lab.db, "SEP00112233AABC", { operation: "none" });
+    addDevice(lab.db, "CSFJSMITH", { profile: "Cisco 8845 - Standard SIP Secure Profile", description: "Jabber for J. Smith" });
+    setCapfOperation(lab.db, "CSFJSMITH", { operation: "install", authString: "generate", until: inDays(3) });
+    addDevice(lab.db, "ATA00778DA1C439", { profile: "Universal Device Template - Non Secure", description: "fax line" });
+    setCapfOperation(lab.db, "ATA00778DA1C439", { operation: "fetch", until: inDays(1) });
+    // A session that failed, and a name CAPF was given that the database does not hold, as the service records them.
+    lab.db
+      .prepare("UPDATE device SET certificateoperationstatus = 'invalidAuthenticationString', certificateoperationstatusat = ? WHERE name = ?")
+      .run(new Date().toISOString(), "SEP00112233AABB");
+    lab.db.prepare("INSERT INTO capfunknowndevice (name, lastseen, sessions) VALUES ('SEP0011DEADBEEF', ?, 2)").run(new Date().toISOString());
     const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const base = lab.admin!.url;
@@ -68,6 +78,8 @@ async function main(): Promise<void> {
     await shot("sql");
     await page.goto(`${base}/troubleshooting/device?name=${booted}`);
     await shot("troubleshooting");
+    await page.goto(`${base}/phone/edit?name=CSFJSMITH`);
+    await shot("phone-form-scheduled");
     await page.setViewportSize({ width: 390, height: 800 });
     await page.goto(`${base}/phone/edit?name=${booted}`);
     await shot("phone-form-narrow");
@@ -77,6 +89,11 @@ async function main(): Promise<void> {
     await lab.close();
     rmSync(state, { recursive: true, force: true });
   }
+}
+
+/** A deadline `days` from now, to the minute (ISO 8601 UTC). */
+function inDays(days: number): string {
+  return `${new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 16)}:00Z`;
 }
 
 main().catch((e) => {

@@ -36,6 +36,7 @@ table{border-collapse:collapse;width:100%}
 caption{text-align:left;padding:.5rem .75rem;color:#555}
 th,td{padding:.4rem .75rem;border-top:1px solid #e3e7eb;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#eef1f4;font-weight:600}
+table.report th,table.report td{white-space:nowrap;overflow-wrap:normal}
 .notice{background:#e7f3e8;border:1px solid #9fd0a4;padding:.5rem .75rem;border-radius:4px}
 .error{background:#fdecea;border:1px solid #f1a7a0;padding:.5rem .75rem;border-radius:4px}
 .saved dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;background:#fff;border:1px solid #9fd0a4;border-radius:6px;padding:.75rem 1rem;margin:0 0 1rem}

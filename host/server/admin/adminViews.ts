@@ -46,8 +46,8 @@ const INPUT = `<div class="field"><label for="<%= it.id %>"><%= it.label %></lab
 <% if (it.hint) { %><small id="<%= it.id %>-hint" class="hint"><%= it.hint %></small><% } %></div>
 `;
 
-/** A table: { caption, columns: string[], rows: Array<Array<string | {text, href}>>, empty } */
-const TABLE = `<div class="scroll"><table>
+/** A table: { caption, columns: string[], rows: Array<Array<string | {text, href}>>, empty, className } */
+const TABLE = `<div class="scroll"><table<% if (it.className) { %> class="<%= it.className %>"<% } %>>
 <% if (it.caption) { %><caption><%= it.caption %></caption><% } %>
 <thead><tr><% for (const c of it.columns) { %><th scope="col"><%= c %></th><% } %></tr></thead>
 <tbody>

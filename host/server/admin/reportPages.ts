@@ -54,6 +54,8 @@ function reportTable(name: ReportName, rows: ReportRow[]) {
     ...ABOUT[name],
     command: `cnfguard report ${name}`,
     table: {
+      // cells as the CLI prints them, unbroken: a wide report scrolls inside its box
+      className: "report",
       caption: `${rows.length} row${rows.length === 1 ? "" : "s"}`,
       columns,
       rows: rows.map((row) =>
