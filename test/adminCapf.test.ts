@@ -153,7 +153,16 @@ test("Add New takes a device of every class with any profile; a bad name is refu
     assert.equal(r.status, 303, `${name}: ${text(r.body).slice(0, 300)}`);
     assert.equal(findDevice(lab.db, name)?.profile.name, "other", name);
   }
-  for (const bad of ["CSFjsmith", "SEP12345", "XYZ000000000001", "ATA00778DA1C43G"]) {
+  // Typed as `device add` takes it: a name in any case, a MAC in any spelling.
+  const mac = nextMac();
+  for (const typed of [`csfw${mac.slice(-6).toLowerCase()}`, mac.replace(/(..)(?!$)/g, "$1:").toLowerCase()]) {
+    const r = await post("/phone/save", deviceForm(typed, { certificateoperation: "none" }));
+    assert.equal(r.status, 303, `${typed}: ${text(r.body).slice(0, 300)}`);
+    const cli = await cnfguardCli("device", "show", typed, "--data", lab.dir, "--json");
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(decodeURIComponent(String(r.headers.location)), `/phone/edit?name=${JSON.parse(cli.stdout)[0].name}&saved=1`, typed);
+  }
+  for (const bad of ["CSF", "SEP12345", "XYZ000000000001", "ATA00778DA1C43G"]) {
     const r = await post("/phone/save", deviceForm(bad));
     assert.equal(r.status, 400, bad);
     const cli = await cnfguardCli("device", "add", bad, "--profile", "plain", "--data", lab.dir);

@@ -4,7 +4,7 @@
 // `cnfguard device add` and `device capf NAME OP --until TIME --auth-string generate`.
 import { statusInfo } from "../../shared/capfStatus.js";
 import { CAPF_AUTH_MODE_LABEL, CAPF_OPERATION_LABEL, CUCM_OPERATION_ORDER } from "../../shared/capfVocabulary.js";
-import { canonicalDeviceName, DEVICE_CLASSES, DEVICE_NAME_MAX_LENGTH } from "../../shared/deviceNames.js";
+import { DEVICE_CLASSES, deviceNameFromInput } from "../../shared/deviceNames.js";
 import { UsageError } from "../../shared/errors.js";
 import type { Db } from "../database.js";
 import {
@@ -74,10 +74,10 @@ export function phoneList(ctx: AdminContext, r: PageRequest): void {
 }
 
 export function phoneForm(ctx: AdminContext, r: PageRequest): void {
-  const name = param(r, "name", 20);
+  const name = param(r, "name", 40);
   if (name === "") return showForm(ctx, r, blankForm(ctx.db), "", {});
-  // Found in any case, as `device show` and CUCM's Find and List Phones do.
-  const d = findDevice(ctx.db, canonicalDeviceName(name) ?? name);
+  // Found by a name in any case or a MAC in any spelling, as `device show` finds it.
+  const d = findDevice(ctx.db, deviceNameFromInput(name));
   if (!d) return showForm(ctx, r, { ...blankForm(ctx.db), name }, "", { error: `No device named ${name}: fill in the form to add it` }, 404);
   showForm(ctx, r, deviceForm(d), d.name, { saved: param(r, "saved") === "1" ? savedText(d) : undefined });
 }
@@ -176,8 +176,8 @@ function showForm(ctx: AdminContext, r: PageRequest, d: DeviceFormValues, origin
       operations: options(CAPF_OPERATION_LABEL, CUCM_OPERATION_ORDER),
       authModes: options(CAPF_AUTH_MODE_LABEL),
       key: keyFields(d),
-      nameHint: `Any device class: ${DEVICE_CLASSES.map((c) => `${c.example} (${c.what})`).join(", ")}`,
-      nameMax: DEVICE_NAME_MAX_LENGTH,
+      nameHint: `Any device class: ${DEVICE_CLASSES.map((c) => `${c.example} (${c.what})`).join(", ")}; a MAC in any spelling makes SEP + the MAC`,
+      nameMax: 40,
     },
     status,
   );
@@ -225,7 +225,8 @@ function postedForm(r: PageRequest, original: string): DeviceFormValues {
   const key = keyFromForm(r);
   const operation = param(r, "certificateoperation", 10);
   return {
-    name: original || param(r, "devicename", 20).trim(),
+    // typed as `device add` takes it: a name in any case or a MAC in any spelling
+    name: original || deviceNameFromInput(param(r, "devicename", 40)),
     description: param(r, "description", 200),
     profile: param(r, "profile", 64),
     operation: (CAPF_OPERATIONS as readonly string[]).includes(operation) ? operation : "none",
