@@ -11,8 +11,8 @@ import { REPORT_COLUMNS, REPORT_NAMES, type ReportRow } from "../host/server/rep
 import { cellText } from "../host/server/textTable.js";
 import { CERTIFICATE_OPERATION_STATUSES, DEFAULT_OPERATION_DAYS, GENERATED_AUTH_STRING_DIGITS } from "../host/shared/capfStatus.js";
 import { DEVICE_CLASSES } from "../host/shared/deviceNames.js";
-import { cnfguardCli } from "./helpers/cliRun.js";
 import { type AdminClient, adminClient, inputValue } from "./helpers/adminClient.js";
+import { cnfguardCli } from "./helpers/cliRun.js";
 import { addNamedDevice, addPhone, nextMac } from "./helpers/phoneFixtures.js";
 import { enrol, type LabServer, labServer } from "./helpers/serverFixtures.js";
 
