@@ -32,8 +32,12 @@ export function cnfguard(args: string[], o: CliRunOptions = {}): Promise<CliRun>
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env: o.env ?? process.env, cwd: o.cwd });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    // decode across chunk boundaries: a chunk that ends inside "é" or "—" would otherwise
+    // become replacement characters, and a large output would not equal what was written
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (d: string) => (stdout += d));
+    child.stderr.on("data", (d: string) => (stderr += d));
     const kill = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 120_000);
     child.on("close", (code) => {
       clearTimeout(kill);
