@@ -12,11 +12,21 @@ import { resolve } from "node:path";
 import { test } from "node:test";
 import tls from "node:tls";
 import { type CapfClientOptions, runCapfSession } from "../host/phone/capfClient.js";
-import { type CapfDevice, startCapfService } from "../host/server/capfService.js";
+import type { CapfDevice } from "../host/server/capfService.js";
 import { CapfChannel } from "../host/shared/capf/capfChannel.js";
 import { readCertificateValue } from "../host/shared/capf/capfElements.js";
 import { decodeCapfMessage, encodeCapfMessage } from "../host/shared/capf/capfMessage.js";
-import { capfLab, capfVectorsDir, elementTags, MemoryCapfStore, md5Hex, readPemFile, readRecording, recordedMd5Hashes } from "./helpers/capfFixtures.js";
+import {
+  capfLab,
+  capfVectorsDir,
+  elementTags,
+  MemoryCapfStore,
+  md5Hex,
+  readPemFile,
+  readRecording,
+  recordedMd5Hashes,
+  withCapfService,
+} from "./helpers/capfFixtures.js";
 
 interface RecordedSession {
   /** the device as the peer's server had it configured (absent: unknown device) */
@@ -101,19 +111,8 @@ for (const [name, session] of Object.entries(sessions)) {
     const sessionId = Buffer.from(recording[0].hex, "hex").readUInt32BE(2);
     const store = new MemoryCapfStore();
     if (session.device) store.add(session.device);
-    const logLines: string[] = [];
-    const service = await startCapfService({
-      bind: "127.0.0.1",
-      port: 0,
-      key: lab.privateKey,
-      cert: lab.certificateDer,
-      store,
-      nextSessionId: () => sessionId,
-      now: recordingDay,
-      log: (line) => logLines.push(line),
-    });
-    try {
-      const socket = tls.connect({ host: "127.0.0.1", port: service.port, rejectUnauthorized: false });
+    const replay = async (port: number, logLines: string[]) => {
+      const socket = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false });
       await once(socket, "secureConnect");
       const channel = new CapfChannel(socket);
       let issued: Buffer | undefined;
@@ -133,9 +132,8 @@ for (const [name, session] of Object.entries(sessions)) {
       }
       channel.destroy();
       checkRecorded(name, store, issued);
-    } finally {
-      await service.close();
-    }
+    };
+    await withCapfService(store, replay, { nextSessionId: () => sessionId, now: recordingDay });
   });
 }
 

@@ -14,7 +14,7 @@ import { derFromPemOrDer } from "../../host/shared/pem.js";
 export const PEER = join(vectorsDir, "peer");
 export const peerFile = (rel: string): Buffer => readFileSync(join(PEER, rel));
 
-/** The two trust lists the peer's configs are signed under (see /work/shared/vectors/README.md). */
+/** The two trust lists the peer's configs are signed under (see vectors/peer/itl/SOURCE.md). */
 export const ITL_SHA1 = "itl/ITLSEPA45630BBFA40.tlv"; // tftp.pem (cucm-lab) holds TFTP here
 export const ITL_SHA512 = "itl/ITLFile-sha512.tlv"; // tftp4096.pem (cucm4k-lab) holds CCM+TFTP here
 export const ITL_RESIGNED = "itl/ITLFile-resigned.tlv";
