@@ -148,7 +148,7 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
     const http = await startHttpService({
       bind,
       port: o.httpPort ?? 6970,
-      resolve: async (name, remote) => serve("http", name, remote),
+      resolve: (name, remote) => serve("http", name, remote),
       maxConnections: o.httpMaxConnections,
       maxConnectionsPerSource: o.httpMaxPerSource,
       headerTimeoutMs: o.headerTimeoutMs,
