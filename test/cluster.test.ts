@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -19,8 +19,11 @@ import type { Db } from "../host/server/database.js";
 import { openDatabase } from "../host/server/database.js";
 import { initDataFolder, joinDataFolder } from "../host/server/dataFolder.js";
 import { addDevice, findDevice, setCapfOperation } from "../host/server/deviceStore.js";
+import { readLabPki } from "../host/server/labPki.js";
 import { addProfile, editProfile } from "../host/server/profileStore.js";
+import { runCli } from "./helpers/cliRun.js";
 import { sharedCluster } from "./helpers/engines.js";
+import { scratchDir } from "./helpers/phoneFixtures.js";
 import { type PgCluster, postgresSkipReason } from "./helpers/postgres.js";
 
 const skip = postgresSkipReason();
@@ -174,8 +177,7 @@ test("each node's partial config lists its own CAPF first, then the other node's
 
 test("a phone enrols through node B; node A then serves it the encrypted config", { skip }, async (t) => {
   const phone = newPhone();
-  const state = mkdtempSync(join(tmpdir(), "cnfguard-phone-"));
-  t.after(() => rmSync(state, { recursive: true, force: true }));
+  const state = scratchDir(t);
   await until(b, `${phone.name}.cnf.xml.sgn`, (r) => r.status === 200, 5000);
   const viaB = await boot(b, phone.mac, state);
   assert.equal(viaB.ok, true, JSON.stringify(viaB.failure));
@@ -264,8 +266,7 @@ test("a node killed with SIGKILL mid-enrolment leaves the row whole; the other n
   const c = await startNode("C", joinDataFolderFor("c"));
   t.after(() => c.stop("SIGKILL"));
   const phone = newPhone();
-  const state = mkdtempSync(join(tmpdir(), "cnfguard-phone-"));
-  t.after(() => rmSync(state, { recursive: true, force: true }));
+  const state = scratchDir(t);
   await until(c, `${phone.name}.cnf.xml.sgn`, (r) => r.status === 200, 5000);
   const booting = boot(c, phone.mac, state);
   await c.waitFor(new RegExp(`device ${phone.name}`));
@@ -279,11 +280,63 @@ test("a node killed with SIGKILL mid-enrolment leaves the row whole; the other n
   assert.ok(whole || untouched, `row half-written: ${JSON.stringify({ op: row.capfoperation, md5: row.md5hash, cert: row.certificate !== null })}`);
 
   const next = newPhone();
-  const nextState = mkdtempSync(join(tmpdir(), "cnfguard-phone-"));
-  t.after(() => rmSync(nextState, { recursive: true, force: true }));
+  const nextState = scratchDir(t);
   await until(a, `${next.name}.cnf.xml.sgn`, (r) => r.status === 200, 5000);
   const r = await boot(a, next.mac, nextState);
   assert.equal(r.ok, true, JSON.stringify(r.failure));
+});
+
+test("tftp, capf, sast rotated through node A reach node B within 1 s: a phone enrolled before boots through B, its list replaced; report lsc names the old CAPF's LSC", {
+  skip,
+}, async (t) => {
+  const phone = newPhone();
+  const state = scratchDir(t);
+  await until(b, `${phone.name}.cnf.xml.sgn`, (r) => r.status === 200, 5000);
+  const first = await bootWithRetries(b, phone.mac, state);
+  assert.equal(first.ok, true, JSON.stringify(first.failure));
+  for (const role of ["tftp", "capf", "sast"] as const) {
+    const rotated = await runCli(["server", "rotate", role, "--data", a.data, "--json"]);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const result = JSON.parse(rotated.stdout) as { current: { serial: string }; retiredFile: string };
+    assert.match(result.retiredFile, new RegExp(`^database retiredcertificate ${role}-`), "kept in the database, not in A's folder");
+    const pki = readLabPki(b.data); // read through B's folder: the database
+    assert.equal(new X509Certificate(Buffer.from(pki[role].certificateDer)).serialNumber, result.current.serial);
+    const carriesNew = (r: { status: number; body: Buffer }) => r.status === 200 && r.body.includes(Buffer.from(pki[role].certificateDer));
+    const took = await until(b, "ITLFile.tlv", carriesNew, 1000);
+    assert.ok(took <= 1000, `${role}: B served the new trust list after ${Math.round(took)} ms`);
+    await until(a, "ITLFile.tlv", carriesNew, 1000);
+    const held = readFileSync(join(state, "ITL.tlv"));
+    const r = await bootWithRetries(b, phone.mac, state);
+    assert.equal(r.ok, true, `${role}: ${JSON.stringify(r.failure)}`);
+    assert.match(r.steps.find((s) => s.step === "trust-list")?.outcome ?? "", /^replaced/, `${role}: the held list accepted the next one`);
+    assert.ok(
+      r.steps.every((s) => s.ok || s.step === "cert-hash"),
+      `${role}: nothing refused: ${JSON.stringify(r.steps.filter((s) => !s.ok))}`,
+    );
+    assert.ok(
+      r.steps.some((s) => s.step === "encrypted-config" && s.ok),
+      `${role}: encrypted config verified and decrypted`,
+    );
+    const stored = readFileSync(join(state, "ITL.tlv"));
+    assert.ok(!stored.equals(held) && stored.equals((await get(b, "ITLFile.tlv")).body), `${role}: the phone holds B's new list`);
+    assert.ok(r.config?.toString("utf8").includes(`<sshPassword>${findDevice(db, phone.name)!.sshpassword}</sshPassword>`));
+    if (role !== "capf") continue;
+    // B's CAPF took the new key: a new phone pins it from the new list and enrols through B
+    const fresh = newPhone();
+    const freshState = scratchDir(t);
+    await until(b, `${fresh.name}.cnf.xml.sgn`, (x) => x.status === 200, 5000);
+    const enrolled = await bootWithRetries(b, fresh.mac, freshState);
+    assert.equal(enrolled.ok, true, JSON.stringify(enrolled.failure));
+    const freshLsc = new X509Certificate(readFileSync(join(freshState, "lsc.pem")));
+    assert.ok(freshLsc.verify(new X509Certificate(Buffer.from(pki.capf.certificateDer)).publicKey), "issued by the new CAPF key on B");
+    const report = await runCli(["report", "lsc", "--data", b.data, "--json"]);
+    assert.equal(report.code, 0, report.stderr);
+    const rows = JSON.parse(report.stdout) as Array<{ name: string; issuerCurrent: boolean; issuerPrevious: boolean }>;
+    const pick = (name: string) => rows.find((x) => x.name === name);
+    assert.deepEqual([pick(phone.name)?.issuerCurrent, pick(phone.name)?.issuerPrevious], [false, true], "the LSC from before the rotation");
+    assert.deepEqual([pick(fresh.name)?.issuerCurrent, pick(fresh.name)?.issuerPrevious], [true, false]);
+  }
+  assert.ok(!existsSync(join(a.data, "pki")), "no PKI files in a cluster node's folder");
 });
 
 test("without the database a node serves what it built and refuses CAPF by name; back, it catches up", { skip }, async (t) => {
@@ -303,8 +356,7 @@ test("without the database a node serves what it built and refuses CAPF by name;
   const unbuilt = await get(a, "SEP0A0B0CFFFFFF.cnf.xml.sgn");
   assert.notEqual(unbuilt.status, 200, "a file it never built cannot be made without the database");
   assert.equal((await get(a, `${ready.name}.cnf.xml.sgn`)).status, 200, "and the node goes on serving");
-  const state = mkdtempSync(join(tmpdir(), "cnfguard-phone-"));
-  t.after(() => rmSync(state, { recursive: true, force: true }));
+  const state = scratchDir(t);
   const refused = await boot(a, waiting.mac, state);
   assert.equal(refused.ok, false);
   await a.waitFor(/database unavailable/);

@@ -52,12 +52,14 @@ join   makes DIR for one more node of the cluster in --database URL: the PKI, de
        database; --advertise HOST is the address phones reach THIS node at (default the cluster's). Each
        node's partial configs list its own CAPF first, then the other live nodes'.
 rotate ROLE  a new certificate and key for the SAST, the TFTP (config signer) or the CAPF service; the
-       old certificate is kept in DIR/pki/retired/. The next trust list carries the new certificate and
+       old certificate is kept in DIR/pki/retired/ (a --database folder: in the database). The next trust list carries the new certificate and
        is signed so that a phone holding the previous list accepts it: by the SAST after a TFTP or CAPF
        rotation, by the ITLRecovery key (in every list since init) after a SAST rotation. LSCs the
        previous CAPF certificate issued still authenticate (By Existing Certificate) until re-enrolled.
-       A running server on DIR takes the new PKI for its next files and CAPF sessions.
-init-recovery  makes DIR/pki/itlrecovery.pem in a folder made before it existed (init makes it);
+       A running server on DIR — every node of a --database cluster — takes the new PKI for its next
+       files and CAPF sessions.
+init-recovery  makes DIR/pki/itlrecovery.pem (a --database folder: in the database) in a folder made
+       before it existed (init makes it);
        'rotate tftp|capf' makes it too when missing; 'rotate sast' needs it in the phones' lists first
 init-admin  the same for an existing folder: makes tomcat.pem if missing, sets the administrator's
        password (a folder made before the admin pages, or a forgotten password)
@@ -166,7 +168,7 @@ async function rotate(data: string, args: string[], json?: boolean): Promise<num
   const lines = [
     `rotated ${known} in ${data}: new certificate ${r.current.subject} serial ${r.current.serial}, valid until ${r.current.notAfter}`,
     `previous certificate (serial ${r.previous.serial}) kept in ${r.retiredFile}`,
-    ...(r.createdItlRecovery ? [`made the ITLRecovery key (${data}/pki/itlrecovery.pem, missing in this older folder): lists carry it from now on`] : []),
+    ...(r.createdItlRecovery ? ["made the ITLRecovery key (missing in this older folder): lists carry it from now on"] : []),
     `the next trust list is signed by ${r.trustListSigner.subject} (serial ${r.trustListSigner.serial}), which phones holding the previous list already trust`,
     ...(known === "capf"
       ? ["LSCs issued by the previous CAPF certificate still authenticate until those phones re-enrol ('report lsc' shows issuerCurrent false)"]

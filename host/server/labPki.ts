@@ -4,13 +4,14 @@
 // for phones' MICs. Each lives in DIR/pki/<name>.pem as certificate then private key, 0600.
 // Besides them: the ITLRecovery key (DIR/pki/itlrecovery.pem, listed as a second SAST in every
 // trust list so a list signed by it is accepted after the SAST changes, docs/rotation.md) and
-// the certificates `server rotate` replaced (DIR/pki/retired/<role>-<serial>.pem, certificate only).
+// the certificates `server rotate` replaced (DIR/pki/retired/<role>-<when>-<serial>.pem, certificate
+// only). A folder made with --database keeps all of them in its database instead (pkiStore.ts).
 import { createPrivateKey, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IoError } from "../shared/errors.js";
 import { type CertificateOptions, certificatePem, createCertificate, type DistinguishedName, privateKeyPem } from "../shared/pki/certificateBuilder.js";
-import { type PkiText, readPkiTexts, writePkiTexts } from "./pkiStore.js";
+import { type PkiText, readPkiTexts, readRetiredTexts, writePkiTexts } from "./pkiStore.js";
 
 export interface CertifiedKey {
   certificateDer: Uint8Array;
@@ -41,7 +42,6 @@ export interface RetiredCertificate {
 export type PkiRole = "sast" | "tftp" | "capf" | "micCa";
 
 export const ITL_RECOVERY_FILE = "itlrecovery.pem";
-export const RETIRED_DIR = "retired";
 /** CUCM lets the ITLRecovery certificate live 5 to 20 years: it is the anchor of every later list, so the longest */
 const ITL_RECOVERY_DAYS = 20 * 365;
 
@@ -170,21 +170,12 @@ export function writeLabPki(dataDir: string, pki: LabPki): void {
   writePkiTexts(dataDir, files); // DIR/pki, or the database of a --database folder (pkiStore.ts)
 }
 
-/** Certificate then key, mode 0600, never over an existing file. */
-export function writeNewCertifiedKey(path: string, key: CertifiedKey): void {
-  writeFileSync(path, certifiedKeyPem(key), { mode: 0o600, flag: "wx" });
-}
-
 export function certifiedKeyPem(key: CertifiedKey): string {
   return certificatePem(key.certificateDer) + privateKeyPem(key.privateKey);
 }
 
 export function itlRecoveryPath(dataDir: string): string {
   return join(pkiDir(dataDir), ITL_RECOVERY_FILE);
-}
-
-export function retiredDir(dataDir: string): string {
-  return join(pkiDir(dataDir), RETIRED_DIR);
 }
 
 export function readLabPki(dataDir: string): LabPki {
@@ -195,17 +186,15 @@ export function readLabPki(dataDir: string): LabPki {
   return { sast: read("sast"), tftp: read("tftp"), capf: read("capf"), micCa: read("micCa"), itlRecovery, retired: readRetired(dataDir) };
 }
 
-const RETIRED_NAME = /^(sast|tftp|capf)-([0-9]{8}T[0-9]{6}Z)-[0-9a-f]{1,64}\.pem$/;
-
-/** DIR/pki/retired/<role>-<when>-<serial>.pem, oldest first; none when the folder is absent. */
+/** The certificates `server rotate` replaced (DIR/pki/retired/ or the database, pkiStore.ts), oldest first. */
 function readRetired(dataDir: string): RetiredCertificate[] {
-  const dir = retiredDir(dataDir);
-  if (!existsSync(dir)) return [];
-  const named = readdirSync(dir)
-    .map((file) => ({ file, m: RETIRED_NAME.exec(file) }))
-    .filter((f): f is { file: string; m: RegExpExecArray } => f.m !== null)
-    .sort((a, b) => a.m[2].localeCompare(b.m[2]) || a.file.localeCompare(b.file));
-  return named.map(({ file, m }) => ({ role: m[1] as RotatableRole, certificateDer: readCertificateFile(join(dir, file), "retired certificate") }));
+  return readRetiredTexts(dataDir).map((r) => {
+    try {
+      return { role: r.role as RotatableRole, certificateDer: new Uint8Array(new X509Certificate(r.text).raw) };
+    } catch (e) {
+      throw new IoError(`${r.where}: not a PEM certificate (${(e as Error).message})`);
+    }
+  });
 }
 
 /** A PEM file holding one certificate and its private key (either order). */

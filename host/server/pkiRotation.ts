@@ -1,35 +1,30 @@
 // `server rotate sast|tftp|capf` and `server init-recovery`: a new certificate and key for one
-// role, without stranding a phone (docs/rotation.md). The replaced certificate goes to
-// DIR/pki/retired/ (certificate only: its key signs nothing again), the new pair replaces
-// DIR/pki/<role>.pem in one rename, and a "pki" change is logged so a running server rebuilds
-// every file and CAPF takes the new key for its next sessions. What keeps phones trusting:
-// the next trust list is signed by a SAST-role key their current list holds — the SAST itself
-// after a TFTP or CAPF rotation (it did not change), the ITLRecovery key after a SAST rotation.
+// role, without stranding a phone (docs/rotation.md). The replaced certificate is retired
+// (certificate only: its key signs nothing again) and the new pair replaces the role's file, with
+// a "pki" change logged (pkiStore.changePki): in DIR/pki for a SQLite folder, in the database
+// for a --database folder — so a rotation through one node reaches every node of the cluster,
+// whose servers rebuild every file and hand CAPF the new key for its next sessions. What keeps
+// phones trusting: the next trust list is signed by a SAST-role key their current list holds —
+// the SAST itself after a TFTP or CAPF rotation (it did not change), the ITLRecovery key after a
+// SAST rotation.
 import { X509Certificate } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { certificateInfo } from "../shared/certificateInfo.js";
-import { CheckFailedError, IoError } from "../shared/errors.js";
+import { CheckFailedError } from "../shared/errors.js";
 import { fixHints } from "../shared/fixHints.js";
 import { certificatePem } from "../shared/pki/certificateBuilder.js";
-import { writeFileSafely } from "../shared/safeWrite.js";
-import { recordChange } from "./changeLog.js";
 import { openDatabase } from "./database.js";
 import { advertisedHost } from "./dataFolder.js";
-import { readDatabasePointer } from "./db/databasePointer.js";
 import {
   type CertifiedKey,
   certifiedKeyPem,
   createItlRecovery,
   createRoleCertificate,
-  itlRecoveryPath,
+  ITL_RECOVERY_FILE,
   PKI_FILES,
-  pkiDir,
   type RotatableRole,
   readLabPki,
-  retiredDir,
-  writeNewCertifiedKey,
 } from "./labPki.js";
+import { changePki, pkiWhere } from "./pkiStore.js";
 import { trustListSigner } from "./trustListFile.js";
 
 /** A certificate as the rotation commands print it. */
@@ -55,27 +50,28 @@ export interface RotationResult {
 
 /** Replaces `role`'s certificate and key; the next trust list carries the new certificate. */
 export function rotatePki(dataDir: string, role: RotatableRole, now = new Date()): RotationResult {
-  refuseClusterFolder(dataDir, "rotate");
   const db = openDatabase(dataDir);
   try {
     const before = readLabPki(dataDir);
     if (!before.itlRecovery && role === "sast") {
       throw new CheckFailedError(
-        `${itlRecoveryPath(dataDir)}: missing — the phones' trust lists hold no second SAST, so they would refuse a list signed after the SAST changes; run '${fixHints.initRecovery(dataDir).text}', let every phone boot once (its list then carries the ITLRecovery certificate), then rotate the SAST`,
+        `${pkiWhere(dataDir, ITL_RECOVERY_FILE)}: missing — the phones' trust lists hold no second SAST, so they would refuse a list signed after the SAST changes; run '${fixHints.initRecovery(dataDir).text}', let every phone boot once (its list then carries the ITLRecovery certificate), then rotate the SAST`,
       );
     }
     const createdItlRecovery = !before.itlRecovery;
-    if (createdItlRecovery) writeNewCertifiedKey(itlRecoveryPath(dataDir), createItlRecovery(advertisedHost(db)));
+    const add: Record<string, string> = createdItlRecovery ? { [ITL_RECOVERY_FILE]: certifiedKeyPem(createItlRecovery(advertisedHost(db))) } : {};
     const previous = before[role];
     const next = createRoleCertificate(role, advertisedHost(db));
-    const retiredFile = retire(dataDir, role, previous.certificateDer, now);
-    writeFileSafely(join(pkiDir(dataDir), PKI_FILES[role]), certifiedKeyPem(next), 0o600);
-    recordChange(db, "pki");
+    const { retiredWhere } = changePki(dataDir, db, {
+      add,
+      replace: { [PKI_FILES[role]]: certifiedKeyPem(next) },
+      retire: { name: retiredName(role, previous.certificateDer, now), role, pem: certificatePem(previous.certificateDer) },
+    });
     return {
       role,
       previous: summarize(previous.certificateDer),
       current: summarize(next.certificateDer),
-      retiredFile,
+      retiredFile: retiredWhere ?? "",
       createdItlRecovery,
       trustListSigner: summarize(trustListSigner(readLabPki(dataDir)).certificateDer),
     };
@@ -90,34 +86,28 @@ export interface RecoveryResult {
   certificate: CertificateSummary;
 }
 
-/** Makes DIR/pki/itlrecovery.pem when missing (a folder made before it existed); the next lists carry it. */
+/** Makes the ITLRecovery key when missing (a folder made before it existed); the next lists carry it. */
 export function initRecovery(dataDir: string): RecoveryResult {
-  refuseClusterFolder(dataDir, "init-recovery");
   const db = openDatabase(dataDir);
   try {
-    const file = itlRecoveryPath(dataDir);
+    const file = pkiWhere(dataDir, ITL_RECOVERY_FILE);
     const existing = readLabPki(dataDir).itlRecovery;
     if (existing) return { created: false, file, certificate: summarize(existing.certificateDer) };
     const made: CertifiedKey = createItlRecovery(advertisedHost(db));
-    writeNewCertifiedKey(file, made);
-    recordChange(db, "pki");
+    changePki(dataDir, db, { add: { [ITL_RECOVERY_FILE]: certifiedKeyPem(made) } });
     return { created: true, file, certificate: summarize(made.certificateDer) };
   } finally {
     db.close();
   }
 }
 
-/** DIR/pki/retired/<role>-<when>-<serial>.pem: the certificate only. */
-function retire(dataDir: string, role: RotatableRole, certificateDer: Uint8Array, now: Date): string {
-  const dir = retiredDir(dataDir);
-  if (!existsSync(dir)) mkdirSync(dir, { mode: 0o700 });
+/** <role>-<when>-<serial hex>: the retired certificate's name (its file name without .pem). */
+function retiredName(role: RotatableRole, certificateDer: Uint8Array, now: Date): string {
   const when = now
     .toISOString()
     .replace(/[-:]/g, "")
     .replace(/\.\d+Z$/, "Z");
-  const file = join(dir, `${role}-${when}-${Buffer.from(certificateInfo(certificateDer).serial).toString("hex")}.pem`);
-  writeFileSafely(file, certificatePem(certificateDer), 0o600);
-  return file;
+  return `${role}-${when}-${Buffer.from(certificateInfo(certificateDer).serial).toString("hex")}`;
 }
 
 export function summarize(certificateDer: Uint8Array): CertificateSummary {
@@ -128,13 +118,4 @@ export function summarize(certificateDer: Uint8Array): CertificateSummary {
     notBefore: new Date(c.validFrom).toISOString(),
     notAfter: new Date(c.validTo).toISOString(),
   };
-}
-
-/** A --database folder keeps its PKI in the database (pkiStore.ts), which rotation does not write yet: refused by name, nothing changed. */
-function refuseClusterFolder(dataDir: string, action: string): void {
-  if (readDatabasePointer(dataDir) !== undefined) {
-    throw new IoError(
-      `${dataDir}: server ${action} works on a SQLite data folder only for now — this folder's PKI is in its PostgreSQL database (pkifile), which rotation does not write yet; nothing changed`,
-    );
-  }
 }

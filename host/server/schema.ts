@@ -34,6 +34,19 @@ export const CLUSTER_TABLES = `
     heartbeat TEXT NOT NULL
   );`;
 
+/**
+ * Migration 8's table, the same text on both engines (db/pgSchema.ts): the certificates
+ * `server rotate` replaced on a --database folder (pkiStore.ts; a SQLite folder keeps them as
+ * DIR/pki/retired/<name>.pem). Certificate only, PEM: its key signs nothing again.
+ */
+export const RETIRED_TABLE = `
+  CREATE TABLE retiredcertificate (
+    name        TEXT PRIMARY KEY,
+    role        TEXT NOT NULL CHECK (role IN ('sast', 'tftp', 'capf')),
+    retiredat   TEXT NOT NULL,
+    certificate TEXT NOT NULL
+  );`;
+
 /** Migration i brings the schema from version i to i + 1. Append only; never edit one that shipped. */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -198,6 +211,9 @@ ${CLUSTER_TABLES}
   CREATE TRIGGER changelog_node_delete AFTER DELETE ON node
     BEGIN INSERT INTO changelog (subject) VALUES ('address'); END;
   `,
+  // 8: the certificates `server rotate` replaced, for a --database folder (RETIRED_TABLE above);
+  // its ITLRecovery key is a pkifile row like the other keys.
+  RETIRED_TABLE,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

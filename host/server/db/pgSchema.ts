@@ -6,7 +6,7 @@
 // kept in cnfguard_schema (PostgreSQL has no user_version).
 import { CERTIFICATE_OPERATION_STATUS_IDS } from "../../shared/capfStatus.js";
 import { DEVICE_CLASSES, DEVICE_NAME_MAX_LENGTH } from "../../shared/deviceNames.js";
-import { CLUSTER_TABLES } from "../schema.js";
+import { CLUSTER_TABLES, RETIRED_TABLE } from "../schema.js";
 
 /** The channel the change log's trigger notifies on. */
 export const CHANGE_CHANNEL = "cnfguard_changelog";
@@ -143,6 +143,8 @@ export const PG_MIGRATIONS: readonly string[] = [
 ${CLUSTER_TABLES}
   CREATE TRIGGER changelog_node AFTER INSERT OR DELETE OR UPDATE OF host, capfport ON node FOR EACH ROW EXECUTE FUNCTION changelog_address();
   `,
+  // 8: the certificates `server rotate` replaced (schema.ts migration 8)
+  RETIRED_TABLE,
 ];
 
 /** Where the version lives, made under the migration lock. */
