@@ -138,21 +138,31 @@ export class BuiltFiles {
         for (const [name, e] of this.devices) if (e.device.profile.pkid === change.pkid) this.drop(name);
         break;
       case "pki":
-        try {
-          this.pki = this.ctx.loadPki();
-          this.ctx.onPki?.(this.pki);
-        } catch (e) {
-          this.ctx.log?.(`build: the PKI changed but cannot be read (${(e as Error).message}); still serving with the previous one`);
-        }
-        this.trustLists.clear();
+        this.reloadPki();
         this.dropAllDevices();
         break;
       case "address":
+        this.at = undefined;
+        this.dropAllDevices();
+        break;
       case "everything":
+        // the log lost track (a long database outage): a rotation may be among what was missed
+        this.reloadPki();
         this.at = undefined;
         this.dropAllDevices();
         break;
     }
+  }
+
+  /** Rereads the PKI (a rotation) and hands it on to CAPF; the trust lists are rebuilt from it. */
+  private reloadPki(): void {
+    try {
+      this.pki = this.ctx.loadPki();
+      this.ctx.onPki?.(this.pki);
+    } catch (e) {
+      this.ctx.log?.(`build: the PKI changed but cannot be read (${(e as Error).message}); still serving with the previous one`);
+    }
+    this.trustLists.clear();
   }
 
   stats(): BuiltFilesStats {
