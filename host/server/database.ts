@@ -7,7 +7,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { IoError } from "../shared/errors.js";
 import { fixHints } from "../shared/fixHints.js";
-import { readDatabasePointer, redactUrl } from "./db/databasePointer.js";
+import { checkTlsFiles, readDatabasePointer, redactUrl } from "./db/databasePointer.js";
+import { DatabaseCertificateError } from "./db/dbErrors.js";
 import { PgDatabase } from "./db/pgEngine.js";
 import { pgMigrate, pgUserVersion } from "./db/pgMigrate.js";
 import type { SqlDatabase } from "./db/sqlDatabase.js";
@@ -46,10 +47,12 @@ export function openDatabase(dataDir: string, options: { readonly?: boolean } = 
 
 /** Opens a PostgreSQL database by URL: migrated, or for `readonly` checked to be at this build's version. */
 export function openPostgres(url: string, options: { readonly?: boolean } = {}): PgDatabase {
+  checkTlsFiles(url);
   let db: PgDatabase;
   try {
     db = new PgDatabase(url, { readonly: options.readonly });
   } catch (e) {
+    if (e instanceof DatabaseCertificateError) throw e;
     throw new IoError(`${redactUrl(url)}: ${(e as Error).message} — is PostgreSQL running there, and may this user connect (pg_hba.conf)?`);
   }
   try {

@@ -6,7 +6,7 @@
 // and the folder is handed to it. When no PostgreSQL is installed, findPostgres() says why and
 // the suites skip.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,7 +58,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPgCluster(): Promise<PgCluster> {
+export interface PgClusterOptions {
+  /** serve TLS (`ssl = on`) with this server certificate and key (PEM); plain connections stay allowed */
+  tls?: { certificatePem: string; keyPem: string };
+}
+
+export async function startPgCluster(o: PgClusterOptions = {}): Promise<PgCluster> {
   const found = findPostgres();
   if ("missing" in found) throw new Error(found.missing);
   const asRoot = process.getuid?.() === 0;
@@ -71,15 +76,26 @@ export async function startPgCluster(): Promise<PgCluster> {
     const argv = asRoot ? ["runuser", "-u", "postgres", "--", cmd, ...args] : [cmd, ...args];
     return execFileSync(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"], timeout: opts.timeout ?? 60_000, cwd: folder, encoding: "utf8" });
   };
-  if (asRoot) {
-    const pgUser = execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim();
-    const pgGroup = execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim();
-    chownSync(folder, Number(pgUser), Number(pgGroup));
-  }
+  const owner = asRoot
+    ? {
+        uid: Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()),
+        gid: Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim()),
+      }
+    : undefined;
+  if (owner) chownSync(folder, owner.uid, owner.gid);
   chmodSync(folder, 0o700);
   run("initdb", ["-D", data, "-U", user, "--auth=trust", "--locale=C", "--encoding=UTF8", "--no-sync"]);
   const port = await freePort();
-  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${folder} -c fsync=off -c max_connections=200 -c shared_buffers=32MB`;
+  let options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${folder} -c fsync=off -c max_connections=200 -c shared_buffers=32MB`;
+  if (o.tls) {
+    // postgres refuses a key file others can read; as root it must be the postgres user's own
+    const certFile = join(folder, "server.crt");
+    const keyFile = join(folder, "server.key");
+    writeFileSync(certFile, o.tls.certificatePem, { mode: 0o600 });
+    writeFileSync(keyFile, o.tls.keyPem, { mode: 0o600 });
+    if (owner) for (const f of [certFile, keyFile]) chownSync(f, owner.uid, owner.gid);
+    options += ` -c ssl=on -c ssl_cert_file=${certFile} -c ssl_key_file=${keyFile}`;
+  }
   const startServer = () => void run("pg_ctl", ["-D", data, "-l", join(folder, "log"), "-w", "-t", "30", "-o", options, "start"]);
   const stopServer = () => void run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "-t", "30", "stop"]);
   startServer();

@@ -3,8 +3,8 @@
 // "advertise": HOST} — the database, and which node of the cluster this folder is. Written once
 // by `server init --database` or `server join` (the safe writer, mode 0600: a URL may carry a
 // password); read by every command that opens the folder.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, constants, existsSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import { readBoundedFile } from "../../shared/boundedRead.js";
 import { IoError, UsageError } from "../../shared/errors.js";
 import { writeFileSafely } from "../../shared/safeWrite.js";
@@ -55,7 +55,10 @@ export function readNodeIdentity(dataDir: string): NodeIdentity | undefined {
   return { node: p.node, advertise: p.advertise };
 }
 
-/** A postgres:// (or postgresql://) URL with a host and a database name. */
+/** The URL parameters naming files for TLS to the database (README "TLS to PostgreSQL"). */
+const TLS_FILE_PARAMETERS = ["sslrootcert", "sslcert", "sslkey"];
+
+/** A postgres:// (or postgresql://) URL with a host and a database name; TLS files named by absolute paths. */
 export function checkDatabaseUrl(url: string): string {
   let u: URL;
   try {
@@ -66,7 +69,31 @@ export function checkDatabaseUrl(url: string): string {
   if (!/^postgres(ql)?:$/.test(u.protocol) || u.pathname.length < 2) {
     throw new UsageError(`--database '${redactUrl(url)}': give postgres://USER@HOST:PORT/DB (the scheme postgres:, a host and a database name)`);
   }
+  for (const parameter of TLS_FILE_PARAMETERS) {
+    const file = u.searchParams.get(parameter);
+    if (file !== null && !isAbsolute(file)) {
+      throw new UsageError(
+        `--database '${redactUrl(url)}': ${parameter}=${file.slice(0, 100)} must be an absolute path — every node and command reads it, whatever folder it starts in`,
+      );
+    }
+  }
   return url;
+}
+
+/** Each TLS file the URL names can be read (the connection would fail on it with a less telling message). */
+export function checkTlsFiles(url: string): void {
+  const u = new URL(url);
+  for (const parameter of TLS_FILE_PARAMETERS) {
+    const file = u.searchParams.get(parameter);
+    if (file === null) continue;
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (e) {
+      throw new IoError(
+        `--database '${redactUrl(url)}': ${parameter} ${file.slice(0, 200)}: cannot read (${(e as NodeJS.ErrnoException).code}) — name the PEM file by its absolute path, readable by this user`,
+      );
+    }
+  }
 }
 
 /** The URL without its password, for messages and logs. */

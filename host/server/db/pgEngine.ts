@@ -6,7 +6,8 @@
 // back-off that doubles up to MAX_BACKOFF_MS, so a file server or a CAPF session never waits
 // on every call. Why synchronous at all: docs/architecture.md, "Two database engines".
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
-import { DatabaseTimeoutError, DatabaseUnavailableError } from "./dbErrors.js";
+import { redactUrl } from "./databasePointer.js";
+import { DatabaseCertificateError, DatabaseTimeoutError, DatabaseUnavailableError, isCertificateRefusal } from "./dbErrors.js";
 import type { PgReply, PgRequest } from "./pgProtocol.js";
 import { type Numbered, numberPlaceholders, orderedValues } from "./placeholders.js";
 import type { RunResult, SqlDatabase, SqlStatement } from "./sqlDatabase.js";
@@ -47,7 +48,18 @@ export class PgDatabase implements SqlDatabase {
   ) {
     this.readonly = o.readonly ?? false;
     this.timeoutMs = o.timeoutMs ?? 5000;
-    this.exec("SELECT 1"); // connect now: a wrong URL or a database that is down is the caller's error at once
+    try {
+      this.exec("SELECT 1"); // connect now: a wrong URL or a database that is down is the caller's error at once
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (!isCertificateRefusal(code)) throw e;
+      this.close();
+      const ca = new URL(url).searchParams.get("sslrootcert");
+      throw new DatabaseCertificateError(
+        redactUrl(url),
+        `${code}: ${(e as Error).message.replace(/^database unavailable: /, "")}; checked against ${ca ? `sslrootcert ${ca.slice(0, 200)}` : "the system's CAs (no sslrootcert)"}`,
+      );
+    }
   }
 
   prepare<Row = Record<string, unknown>>(sql: string): SqlStatement<Row> {
@@ -129,7 +141,7 @@ export class PgDatabase implements SqlDatabase {
     }
     if (isConnectionFailure(reply.code)) {
       this.markDown(reply.message);
-      throw new DatabaseUnavailableError(reply.message);
+      throw Object.assign(new DatabaseUnavailableError(reply.message), { code: reply.code });
     }
     throw Object.assign(new Error(reply.message), { code: reply.code });
   }
