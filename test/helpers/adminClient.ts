@@ -60,6 +60,14 @@ export function adminClient(lab: LabServer): AdminClient {
 }
 
 /** "name=value" of a Set-Cookie the reply carries, or undefined. */
+/** Form posts (with the session's CSRF token) and page gets for a client and session a suite's before() makes. */
+export function sessionRequests(client: () => AdminClient, session: () => { cookie: string; csrf: string }) {
+  return {
+    post: (path: string, form: Record<string, string>) => client().request("POST", path, { cookie: session().cookie, form: { csrf: session().csrf, ...form } }),
+    get: (path: string) => client().request("GET", path, { cookie: session().cookie }),
+  };
+}
+
 export function cookieOf(reply: Reply, name: string): string | undefined {
   const line = ([] as string[]).concat(reply.headers["set-cookie"] ?? []).find((c) => c.startsWith(`${name}=`));
   return line?.split(";")[0];

@@ -35,11 +35,11 @@ export const ADMIN_LOGIN = { user: "admin", password: "lab-admin-password" };
 export async function labServer(
   profiles: Record<string, ProfileChanges>,
   devices: Record<string, string>,
-  o: { admin?: { maxLoginFailures?: number } } = {},
+  o: { admin?: { maxLoginFailures?: number } /** a PostgreSQL URL (an empty database): the folder is made with --database */; database?: string } = {},
 ): Promise<LabServer> {
   const dir = mkdtempSync(join(tmpdir(), "cnfguard-server-"));
   const data = join(dir, "data");
-  initDataFolder(data, "127.0.0.1");
+  initDataFolder(data, "127.0.0.1", undefined, o.database === undefined ? undefined : { url: o.database, node: "lab" });
   const db = openDatabase(data);
   for (const [name, changes] of Object.entries(profiles)) addProfile(db, name, changes);
   for (const [name, profile] of Object.entries(devices)) addDevice(db, name, { profile });
