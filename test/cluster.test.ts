@@ -280,6 +280,7 @@ test("tftp, capf, sast rotated through node A reach node B within 1 s: a phone e
     const carriesNew = (r: { status: number; body: Buffer }) => r.status === 200 && r.body.includes(Buffer.from(pki[role].certificateDer));
     const took = await until(b, "ITLFile.tlv", carriesNew, 1000);
     assert.ok(took <= 1000, `${role}: B served the new trust list after ${Math.round(took)} ms`);
+    t.diagnostic(`${role} rotated through A: B served the new trust list after ${Math.round(took)} ms`);
     await until(a, "ITLFile.tlv", carriesNew, 1000);
     const held = readFileSync(join(state, "ITL.tlv"));
     const r = await bootWithRetries(b, phone.mac, state);
