@@ -2,6 +2,8 @@
 // same process — SEP<MAC>.cnf.xml.sgn and .enc.sgn over HTTP and TFTP from `startServer`
 // (built once, served from memory) and from services whose resolver renders and signs on
 // every request (fileRenderer.renderFile, the old path kept callable for this comparison).
+// Both HTTP sides run the same httpService.ts with the same client (a new connection per
+// request, as phones do); only the resolver differs, so the ratio is the build layer's.
 import { httpGet } from "../../host/phone/httpFetch.js";
 import { advertisedHost } from "../../host/server/dataFolder.js";
 import { renderFile } from "../../host/server/fileRenderer.js";
