@@ -8,7 +8,7 @@ import { once } from "node:events";
 import type net from "node:net";
 import { test } from "node:test";
 import tls from "node:tls";
-import { runCapfSession } from "../host/phone/capfClient.js";
+import { RETRY_LATER, runCapfSession } from "../host/phone/capfClient.js";
 import type { CapfServiceOptions } from "../host/server/capfService.js";
 import { CapfChannel } from "../host/shared/capf/capfChannel.js";
 import { CapfCommand, CapfTag, stringValue, u8Value } from "../host/shared/capf/capfElements.js";
@@ -69,7 +69,7 @@ test("64 idle connections from one address do not lock CAPF: a phone on another 
   });
 });
 
-test("the per-source and total connection limits are options: the excess connection is closed at once", async () => {
+test("the per-source and total connection limits are options: the excess connection is refused (closed within the 2 s a refusal may take)", async () => {
   await withService({ maxSessionsPerSource: 2, maxSessions: 3 }, async (port) => {
     const held = [await idleConnection(port, "127.0.0.2"), await idleConnection(port, "127.0.0.2")];
     const third = await idleConnection(port, "127.0.0.2");
@@ -82,6 +82,44 @@ test("the per-source and total connection limits are options: the excess connect
       assert.ok(await closedWithin(fourth, 3000), "past the total, connections are refused");
     } finally {
       for (const s of [...held, third]) s.destroy();
+    }
+  });
+});
+
+test("a phone refused by a limit is told 'retry later' with the reason, and the refusal is logged once, naming its address", async () => {
+  await withService({ maxSessionsPerSource: 1, maxSessions: 2 }, async (port, log) => {
+    const held = await idleConnection(port, "127.0.0.1"); // half full, so 127.0.0.1 is past its one connection
+    try {
+      const result = await runCapfSession({
+        host: "127.0.0.1",
+        port,
+        localAddress: "127.0.0.1",
+        pinnedCertificateDer: lab.certificateDer,
+        deviceName: PHONE,
+        authMode: "null",
+        timeoutMs: 8000,
+      });
+      assert.equal(result.outcome, "refused");
+      assert.equal(result.reason, RETRY_LATER);
+      assert.match(result.log.at(-1)!, /retry later: CAPF busy: already 1 connections from 127\.0\.0\.1/);
+      const refusals = log.filter((l) => /refused, already/.test(l));
+      assert.equal(refusals.length, 1, log.join("\n"));
+      assert.match(refusals[0], /capf 127\.0\.0\.1:\d+: refused, .*told to retry later/);
+      assert.ok(log.some((l) => /retry later sent/.test(l)));
+      assert.ok(!log.some((l) => /undefined/.test(l)), "no line without the peer's address");
+      // another address still enrols: the limit is per source
+      const other = await runCapfSession({
+        host: "127.0.0.1",
+        port,
+        localAddress: "127.0.0.9",
+        pinnedCertificateDer: lab.certificateDer,
+        deviceName: PHONE,
+        authMode: "null",
+        timeoutMs: 8000,
+      });
+      assert.equal(other.outcome, "installed", other.log.join(" | "));
+    } finally {
+      held.destroy();
     }
   });
 });

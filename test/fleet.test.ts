@@ -1,6 +1,7 @@
 // `cnfguard fleet` on loopback: 50 phones over HTTP (runFleet in this process) and 50 over
 // TFTP (the CLI, --json) boot through trust list, partial config, CAPF install, reset and
-// encrypted config with 0 failures; the server's md5hash rows equal the MD5 of the LSCs the
+// encrypted config with 0 failures; a CAPF at tight connection limits still enrols every phone
+// in one boot (retry later, back-off) and --source-addresses spreads phones over 127.0.0.x; the server's md5hash rows equal the MD5 of the LSCs the
 // phones stored (node:crypto), and each stored config holds that device's SIP password.
 
 import assert from "node:assert/strict";
@@ -149,6 +150,75 @@ test("fleet: usage errors exit 2; phones the server does not know fail with the 
   const s = JSON.parse(unknown.stdout);
   assert.equal(s.failed, 2);
   assert.deepEqual(Object.keys(s.failures), ["config: config-unavailable"], "the failure names its step");
+});
+
+test("a CAPF at its connection limits: every phone still boots in one boot, told 'retry later' and trying again with back-off", async () => {
+  const tight = join(dir, "tight");
+  initDataFolder(tight);
+  const tightDb = openDatabase(tight);
+  const first = "00CC00003000";
+  const count = 10;
+  try {
+    addProfile(tightDb, "Encrypted", { tftpencryptedconfig: true, keysize: 1024 });
+    importDevices(
+      tightDb,
+      Array.from({ length: count * 2 }, (_, i) => fleetPhoneName(first, i)).map((name) => ({ where: name, name, profile: "Encrypted", capf: "install" })),
+    );
+  } finally {
+    tightDb.close();
+  }
+  const log: string[] = [];
+  // two connections from one address at most (one per source once 2 of 4 are taken): 10 phones at once must queue
+  const limited = await startServer({
+    data: tight,
+    httpPort: 0,
+    tftpPort: 0,
+    capfPort: 0,
+    capfMaxConnections: 4,
+    capfMaxPerSource: 1,
+    log: (l) => log.push(l),
+  });
+  try {
+    const s = await runFleet({
+      server: "127.0.0.1",
+      httpPort: limited.ports.http,
+      transport: "http",
+      count,
+      firstMac: first,
+      concurrency: count,
+      stateRoot: join(dir, "tight-phones"),
+      keysAhead: true,
+      keySize: 1024,
+      fetchTimeoutMs: 15_000,
+      attempts: 1, // no second boot: the CAPF retries within the boot must do it
+    });
+    assert.deepEqual([s.booted, s.failed], [count, 0], JSON.stringify(s.examples));
+    assert.ok(s.retries.capf > 0, "the limit was met: some phone tried CAPF again");
+    assert.ok(
+      log.some((l) => /capf 127\.0\.0\.1:\d+: refused, already .*(told to retry later)?/.test(l)),
+      "the server logged its refusals",
+    );
+    assert.ok(
+      log.some((l) => /retry later sent \(already/.test(l)),
+      "and told phones why",
+    );
+
+    // the CLI spreads the next 10 over 10 loopback addresses: the server sees 10 sources
+    const spread = ["fleet", "--server", "127.0.0.1", "--http-port", String(limited.ports.http), "--transport", "http", "--count", String(count)];
+    spread.push("--first-mac", fleetPhoneName(first, count).slice(3), "--concurrency", String(count), "--state-root", join(dir, "tight-spread"));
+    spread.push("--keys-ahead", "--key-size", "1024", "--attempts", "1", "--source-addresses", String(count), "--json");
+    const before = log.length;
+    const { code, stdout, stderr } = await run(spread);
+    assert.equal(code, 0, stderr + stdout);
+    assert.deepEqual(((r) => [r.booted, r.failed])(JSON.parse(stdout)), [count, 0]);
+    const sources = new Set(log.slice(before).flatMap((l) => /capf (127\.0\.0\.\d+):\d+ session/.exec(l)?.[1] ?? []));
+    assert.deepEqual([...sources].sort(), Array.from({ length: count }, (_, i) => `127.0.0.${i + 1}`).sort());
+  } finally {
+    await limited.close();
+  }
+  const bad = await run(["fleet", "--server", "localhost", "--state-root", dir, "--source-addresses", "4"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--source-addresses needs a server on loopback \(--server 127\.x\.y\.z\), not 'localhost'/);
 });
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

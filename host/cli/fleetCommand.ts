@@ -4,11 +4,12 @@ import { mkdirSync } from "node:fs";
 import type { Transport } from "../phone/fileFetcher.js";
 import { AUTH_STRING_RULE, DEFAULT_KEY_SIZE, isAuthenticationString, KEY_SIZES, keySizeChoices } from "../shared/capfVocabulary.js";
 import { requireDeviceClass, requireMac } from "../shared/deviceNames.js";
+import { isLoopbackV4 } from "../shared/loopbackSources.js";
 import { type Command, Exit, IoError, parse, UsageError } from "./common.js";
 
 const help = `usage: cnfguard fleet --server HOST --state-root DIR [--count N] [--first-mac HEX12] [--class CLASS] [--concurrency N]
                      [--http-port 6970] [--tftp-port 69] [--transport auto|http|tftp] [--auth-string S]
-                     [--keys-ahead] [--key-size BITS] [--attempts N] [--json]
+                     [--keys-ahead] [--key-size BITS] [--attempts N] [--source-addresses N] [--json]
 
 Boots N virtual phones against a TFTP/HTTP/CAPF server through the whole seed flow — trust list,
 partial config, CAPF, reset, encrypted config — each file verified by the core exactly as 'phone'
@@ -28,9 +29,18 @@ does, each phone with its own state folder DIR/<NAME>. The server must know the 
   --key-size BITS     RSA size of the MIC keys and of the LSC keys made ahead (default ${DEFAULT_KEY_SIZE}; match the
                       profile's CAPF key size, else LSC keys are made during the boot)
   --attempts N        boots per phone before it counts as failed (default 3): like a real phone, a
-                      phone whose server was busy or slow reboots after a pause
+                      phone whose server was busy or slow reboots after a pause; within a boot a
+                      phone also tries a busy ("retry later") or unreachable CAPF again, up to 6
+                      times in 20 s with a doubling pause
+  --source-addresses N
+                      spread the phones over N loopback source addresses (phone i sends from
+                      127.0.0.1 + i mod N, e.g. 127.0.0.1 … 127.0.0.100 for N = 100): a real fleet
+                      comes from many addresses, and the server's per-source connection limits
+                      (server start --capf-max-per-source, --http-max-per-source) would otherwise
+                      meet the whole fleet as one host. Linux routes all of 127.0.0.0/8 to
+                      loopback; --server must then be a 127.x.y.z address
   --json              the summary as one object: {count, booted, failed, failures: {reason: n}, seconds,
-                      phonesPerSecond, bootSeconds: {p50, p95, max}, keys, examples}
+                      phonesPerSecond, bootSeconds: {p50, p95, max}, keys, examples, retries}
 
 On a terminal a progress line shows booted / failed / in flight and phones per second.
 Exit 0 only when every phone booted to a verified encrypted (or full) config, 1 otherwise.`;
@@ -49,6 +59,7 @@ const options = {
   "keys-ahead": { type: "boolean" },
   "key-size": { type: "string" },
   attempts: { type: "string" },
+  "source-addresses": { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -67,6 +78,11 @@ export const command: Command = {
     if (authString !== undefined && !isAuthenticationString(authString)) throw new UsageError(`--auth-string: ${AUTH_STRING_RULE}`);
     const keySize = integer("--key-size", v["key-size"], 2048, 1024, 4096);
     if (!KEY_SIZES.includes(keySize)) throw new UsageError(`--key-size ${keySize}: use ${keySizeChoices()}`);
+    const sourceAddresses = v["source-addresses"] === undefined ? undefined : integer("--source-addresses", v["source-addresses"], 1, 1, 65_536);
+    if (sourceAddresses !== undefined && !isLoopbackV4(v.server))
+      throw new UsageError(
+        `--source-addresses needs a server on loopback (--server 127.x.y.z), not '${v.server}': phones sending from 127.x addresses reach only this machine`,
+      );
     const stateRoot = v["state-root"];
     try {
       mkdirSync(stateRoot, { recursive: true, mode: 0o700 });
@@ -89,6 +105,7 @@ export const command: Command = {
       keysAhead: v["keys-ahead"] ?? false,
       keySize,
       attempts: integer("--attempts", v.attempts, 3, 1, 20),
+      sourceAddresses,
       onProgress: live
         ? (p) =>
             process.stderr.write(
@@ -104,9 +121,12 @@ export const command: Command = {
         [
           `${summary.booted}/${summary.count} phones booted, ${summary.failed} failed in ${summary.seconds} s: ${summary.phonesPerSecond} phones/s`,
           `boot time p50 ${b.p50} s · p95 ${b.p95} s · max ${b.max} s`,
+          `retries: ${summary.retries.boots} boots again, ${summary.retries.capf} CAPF tries again (busy or unreachable)`,
           `keys: ${summary.keys.generated} generated in ${summary.keys.seconds} s ${summary.keys.ahead ? "before the storm" : "(MIC CA ahead; the rest during the boots)"}`,
           ...Object.entries(summary.failures).map(([reason, n]) => `failed at ${reason}: ${n}`),
-          ...summary.examples.slice(0, 5).map((e) => `  e.g. ${e.phone}: ${e.message}`),
+          ...summary.examples
+            .slice(0, 5)
+            .flatMap((e) => [`  e.g. ${e.phone}${e.source ? ` from ${e.source}` : ""}: ${e.message}`, ...e.history.map((h) => `      ${h}`)]),
         ].join("\n") + "\n",
       );
     }

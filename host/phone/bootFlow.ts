@@ -11,7 +11,7 @@ import { type Core, CoreError, newCore } from "../core.js";
 import { isAuthenticationString } from "../shared/capfVocabulary.js";
 import { checkDeviceName, deviceFileNames, macDeviceName, SHARED_TRUST_LIST } from "../shared/deviceNames.js";
 import { fixHints } from "../shared/fixHints.js";
-import { type CapfAuthMode, CapfClientError, type CapfClientResult, type CapfKeyRequest, runCapfSession } from "./capfClient.js";
+import { type CapfAuthMode, CapfClientError, type CapfClientResult, type CapfKeyRequest, RETRY_LATER, runCapfSession } from "./capfClient.js";
 import { FetchError, fetchFile, isNotFound, type Transport } from "./fileFetcher.js";
 import { type PhoneConfigView, readPhoneConfig } from "./phoneConfig.js";
 import { type HeldCertificate, PhoneState } from "./phoneState.js";
@@ -47,6 +47,12 @@ export interface PhoneOptions {
   hashWaitMs?: number;
   /** CAPF sessions per boot; default 2 */
   maxCapfSessions?: number;
+  /** tries of one CAPF enrolment while CAPF is busy (retry later) or unreachable; default 6 */
+  capfTries?: number;
+  /** the time those tries may take, pauses included; default 20 000 ms */
+  capfRetryMs?: number;
+  /** the phone's own address for HTTP, TFTP and CAPF (a fleet spreads phones over loopback addresses); default the system's */
+  localAddress?: string;
   /** the key a CAPF install asks for; default node:crypto now (a fleet hands out keys made ahead) */
   generateKey?: (request: CapfKeyRequest) => Promise<KeyObject>;
 }
@@ -278,7 +284,11 @@ export class BootFlow {
     }
   }
 
-  /** One CAPF session, trying each capfList entry in turn, pinned to the trust list's CAPF record. */
+  /**
+   * One CAPF enrolment, pinned to the trust list's CAPF record. A CAPF that is busy (retry later)
+   * or cannot be reached is tried again after a pause that doubles, with jitter so a storm does
+   * not come back in step — as a phone does — within capfTries and capfRetryMs; every try is a step.
+   */
   async enrol(view: PhoneConfigView): Promise<CapfClientResult> {
     const authString = await this.authStringFor(view);
     const pins = this.core.files.capfRecords().filter((r) => r.certificateSha1 !== "");
@@ -295,7 +305,45 @@ export class BootFlow {
         "the partial config names no CAPF server (capfList is empty)",
       );
     this.capfSessions++;
+    const tries = this.o.capfTries ?? DEFAULT_CAPF_TRIES;
+    const budgetMs = this.o.capfRetryMs ?? DEFAULT_CAPF_RETRY_MS;
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      const round = await this.tryCapfList(view, authString, pins);
+      if ("result" in round && round.result.reason !== RETRY_LATER) return this.afterSession(round.result);
+      const busy = "result" in round;
+      const why = busy ? (round.result.log.at(-1) ?? "the server asks to retry later") : (round.error?.message ?? "none answered");
+      const pause = capfPause(attempt);
+      const spentMs = performance.now() - started;
+      const history = `${attempt} tr${attempt === 1 ? "y" : "ies"} over ${(spentMs / 1000).toFixed(1)} s`;
+      const servers = view.capfList.map((c) => `${c.host}:${c.port}`).join(", ");
+      // waiting does not change a certificate: an untrusted CAPF is not tried again
+      const untrusted = !busy && round.error?.kind === "untrusted-server";
+      if (untrusted || attempt >= tries || spentMs + pause > budgetMs || this.timedOut) {
+        if (busy) throw new PhoneFailure("capf-busy", `CAPF ${servers} stayed busy through ${history} (${why}); the stored certificate is unchanged`);
+        throw new PhoneFailure(
+          untrusted ? "capf-untrusted" : "capf-unreachable",
+          `no CAPF server in the partial config could be used (${servers}) in ${history}: ${why}`,
+        );
+      }
+      this.record({
+        step: "capf-retry",
+        check: `try ${attempt} of ${tries}`,
+        outcome: `${busy ? "busy" : "unreachable"} (${why}); trying again in ${pause} ms`,
+        ok: true,
+      });
+      await pauseUnlessAborted(pause, this.signal);
+    }
+  }
+
+  /** Each capfList entry and pin in turn: the session's result (retry later included), or why none could run. */
+  private async tryCapfList(
+    view: PhoneConfigView,
+    authString: string | undefined,
+    pins: Array<{ certificateSha1: string }>,
+  ): Promise<{ result: CapfClientResult } | { error?: CapfClientError }> {
     let lastError: CapfClientError | undefined;
+    let busy: CapfClientResult | undefined;
     for (const entry of view.capfList) {
       for (const pin of pins) {
         try {
@@ -313,7 +361,9 @@ export class BootFlow {
             outcome: `the trust list's CAPF record (SHA-1 ${pin.certificateSha1})`,
             ok: true,
           });
-          return this.afterSession(result);
+          if (result.reason !== RETRY_LATER) return { result };
+          busy = result;
+          break; // another node in the list may have room
         } catch (e) {
           if (!(e instanceof CapfClientError)) throw e;
           lastError = e;
@@ -324,11 +374,7 @@ export class BootFlow {
         }
       }
     }
-    const kind = lastError?.kind ?? "connect";
-    throw new PhoneFailure(
-      kind === "untrusted-server" ? "capf-untrusted" : "capf-unreachable",
-      `no CAPF server in the partial config could be used (${view.capfList.map((c) => `${c.host}:${c.port}`).join(", ")}): ${lastError?.message ?? "none answered"}`,
-    );
+    return busy ? { result: busy } : { error: lastError };
   }
 
   private capfOptions(mode: CapfAuthMode, authString: string | undefined) {
@@ -339,6 +385,7 @@ export class BootFlow {
     const current = mode === "lsc" || mode === "mic" ? proof : (lsc ?? mic);
     return {
       deviceName: this.deviceName,
+      localAddress: this.o.localAddress,
       sendsNameFirst: this.o.capfSendsNameFirst,
       authMode: mode,
       authString,
@@ -461,6 +508,7 @@ export class BootFlow {
       httpPort: this.o.httpPort,
       tftpPort: this.o.tftpPort,
       transport: this.o.transport,
+      localAddress: this.o.localAddress,
       filename: file,
       timeoutMs: this.o.fetchTimeoutMs,
       deadlineMs: this.o.fetchDeadlineMs,
@@ -478,6 +526,30 @@ export class BootFlow {
   }
 }
 
+/** CAPF tries per enrolment, and the time they may take, before a busy or unreachable CAPF fails the boot. */
+const DEFAULT_CAPF_TRIES = 6;
+const DEFAULT_CAPF_RETRY_MS = 20_000;
+
+/** The pause before CAPF try `attempt + 1`: 250 ms doubling to at most 4 s, each between half and all of it (jitter). */
+function capfPause(attempt: number): number {
+  const ceiling = Math.min(4000, 250 * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/** Waits `ms`, or less when the run's deadline passes (the caller then sees timedOut). */
+function pauseUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
 function reasonText(reason: number): string {
-  return { [-1]: "retry later", 7: "invalid element or failed authentication", 9: "unknown device" }[reason] ?? "see capf.md";
+  return { [RETRY_LATER]: "retry later", 7: "invalid element or failed authentication", 9: "unknown device" }[reason] ?? "see capf.md";
 }

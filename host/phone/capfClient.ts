@@ -22,13 +22,15 @@ import {
   certificateValue,
   nodeCurveName,
   readCertificateValue,
+  readStringValue,
   readU8Value,
   readU16Value,
   stringValue,
   u8Value,
 } from "../shared/capf/capfElements.js";
-import { type CapfElement, CapfFormatError, type CapfMessage, requireElement } from "../shared/capf/capfMessage.js";
+import { type CapfElement, CapfFormatError, type CapfMessage, findElement, requireElement } from "../shared/capf/capfMessage.js";
 import type { CapfAuthMode } from "../shared/capfVocabulary.js";
+import { printable } from "../shared/logText.js";
 
 export type { CapfAuthMode } from "../shared/capfVocabulary.js";
 
@@ -38,6 +40,8 @@ export type CapfKeyRequest = { type: "rsa"; size: number } | { type: "ec"; curve
 export interface CapfClientOptions {
   host: string;
   port: number;
+  /** the phone's own address to connect from (a fleet spreads its phones over loopback addresses); default the system's choice */
+  localAddress?: string;
   /** SHA-1 of the trust list's CAPF certificate (hex, colons allowed) … */
   pinnedCertificateSha1?: string | Buffer;
   /** … or that certificate's DER. Any other server certificate is refused. */
@@ -73,11 +77,14 @@ export interface CapfClientOptions {
   generateKey?: (request: CapfKeyRequest) => Promise<KeyObject>;
 }
 
+/** The reason a result reports for the server's "retry later" (16): not an end-session reason byte. */
+export const RETRY_LATER = -1;
+
 export type CapfOutcome = "installed" | "fetched" | "deleted" | "none" | "refused";
 
 export interface CapfClientResult {
   outcome: CapfOutcome;
-  /** the reason of the server's end session (16 "retry later" reports reason -1) */
+  /** the reason of the server's end session (16 "retry later" reports RETRY_LATER, -1) */
   reason: number;
   /** the new LSC, when installed */
   newCertificateDer?: Buffer;
@@ -167,12 +174,15 @@ function checkCredentials(o: CapfClientOptions, log: string[]): void {
 
 /** TLS to CAPF; the server's certificate must be the pinned one (the trust list decides, not a CA). */
 async function connectPinned(o: CapfClientOptions, timeoutMs: number, log: string[]): Promise<TLSSocket> {
-  const socket = tls.connect({
+  // tls.connect takes socket.connect()'s options too (node's docs), localAddress among them; its types omit them
+  const connectOptions: tls.ConnectionOptions & Pick<net.TcpNetConnectOpts, "localAddress"> = {
     host: o.host,
     port: o.port,
+    localAddress: o.localAddress,
     rejectUnauthorized: false,
     servername: net.isIP(o.host) ? undefined : o.host,
-  });
+  };
+  const socket = tls.connect(connectOptions);
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -223,6 +233,8 @@ async function converse(session: ClientSession): Promise<CapfClientResult> {
     send(session, CapfCommand.authResponse, authResponseElements(session.options, undefined));
   }
   const request = await session.channel.receive(session.timeoutMs);
+  // a busy server refuses before the session starts (capf.md, command 16)
+  if (request.command === CapfCommand.retryLater) return retryLater(session, request);
   if (request.command !== CapfCommand.authRequest) throw new CapfFormatError(`the server opened with command ${request.command}, not 1 (auth request)`);
   session.sessionId = request.sessionId;
   if (first) session.log.push(`auth request, session ${request.sessionId}; already answered`);
@@ -258,11 +270,18 @@ async function answer(session: ClientSession, message: CapfMessage): Promise<Cap
     case CapfCommand.endSession:
       return finish(session, readU8Value(requireElement(message, CapfTag.reason, "reason"), "reason"));
     case CapfCommand.retryLater:
-      session.log.push("the server asks to retry later");
-      return { outcome: "refused", reason: -1, log: session.log };
+      return retryLater(session, message);
     default:
       throw new CapfFormatError(`unexpected command ${message.command} from the server`);
   }
+}
+
+/** Retry later (16): the server is busy; its reason info (element 2), when sent, says why. */
+function retryLater(session: ClientSession, message: CapfMessage): CapfClientResult {
+  const info = findElement(message, CapfTag.reasonInfo);
+  const why = info ? `: ${printable(readStringValue(info), 200)}` : "";
+  session.log.push(`the server asks to retry later${why}`);
+  return { outcome: "refused", reason: RETRY_LATER, log: session.log };
 }
 
 /** Auth response: 1 reason, [4 certificate, 6 signed data], 7 version, 11 password, 13 device name, [16 SUDI, 20 SHA-2]. */

@@ -23,6 +23,8 @@ export interface FetchFileOptions {
   /** default "auto" */
   transport?: Transport;
   filename: string;
+  /** the phone's own address (HTTP and TFTP); default the system's choice */
+  localAddress?: string;
   /** HTTP: connect/answer timeout; TFTP: retransmission interval. Defaults: 3000 ms and 1000 ms */
   timeoutMs?: number;
   /** TFTP retransmissions before giving up; default 5 */
@@ -117,6 +119,7 @@ async function overHttp(options: FetchFileOptions): Promise<Uint8Array> {
       host: options.host,
       port: options.httpPort ?? DEFAULT_HTTP_PORT,
       filename: options.filename,
+      localAddress: options.localAddress,
       timeoutMs: options.timeoutMs,
       maxBytes: options.maxBytes,
       signal: options.signal,
@@ -133,6 +136,7 @@ async function overTftp(options: FetchFileOptions): Promise<Uint8Array> {
       host: options.host,
       port: options.tftpPort ?? 69,
       filename: options.filename,
+      localAddress: options.localAddress,
       timeoutMs: options.timeoutMs,
       retries: options.retries,
       maxBytes: options.maxBytes,

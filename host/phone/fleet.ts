@@ -7,6 +7,7 @@ import { createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { type DeviceClassId, requireDeviceClass } from "../shared/deviceNames.js";
+import { loopbackSource } from "../shared/loopbackSources.js";
 import { createCertificate } from "../shared/pki/certificateBuilder.js";
 import { type BootResult, bootPhone } from "./bootFlow.js";
 import { type CapfKeyRequest, generateKey } from "./capfClient.js";
@@ -37,6 +38,12 @@ export interface FleetOptions {
   attempts?: number;
   /** per file fetch (the phone's default 3000 ms); a loaded host may need more */
   fetchTimeoutMs?: number;
+  /**
+   * Spread the phones over this many loopback source addresses (phone i sends from
+   * 127.0.0.1 + i mod N): a real fleet comes from many addresses, and a server's per-source
+   * limit would otherwise meet the whole fleet as one host. Only for a server on 127.0.0.0/8.
+   */
+  sourceAddresses?: number;
   /** called about every 250 ms and at the end */
   onProgress?: (p: FleetProgress) => void;
 }
@@ -54,6 +61,10 @@ export interface FleetFailure {
   /** `step: failure name`, e.g. "encrypted-config: encrypted-config-unavailable" */
   reason: string;
   message: string;
+  /** the address the phone sent from, when the fleet spreads its phones */
+  source?: string;
+  /** what went wrong on each boot before the last, then the last boot's CAPF tries: the retry history */
+  history: string[];
 }
 
 export interface FleetSummary {
@@ -66,8 +77,10 @@ export interface FleetSummary {
   bootSeconds: { p50: number; p95: number; max: number };
   /** key generation, reported apart from the boots */
   keys: { ahead: boolean; generated: number; seconds: number };
-  /** the first failed phones, with the step and the message */
+  /** the first failed phones, with the step, the message and the retry history */
   examples: FleetFailure[];
+  /** boots again after a failed one (whole phones) and CAPF tries again within a boot (busy or unreachable CAPF) */
+  retries: { boots: number; capf: number };
 }
 
 /** Failures a real phone answers by rebooting: the server was busy, slow or down for a moment. */
@@ -76,13 +89,15 @@ const RETRYABLE = new Set([
   "config-unavailable",
   "encrypted-config-unavailable",
   "capf-unreachable",
+  "capf-busy",
   "capf-timeout",
   "capf-connect",
   "capf-closed",
   "hash-mismatch",
 ]);
 const MAX_EXAMPLES = 20;
-
+/** lines of retry history kept per failed phone */
+const MAX_HISTORY = 12;
 /**
  * Device i's name: the class's prefix + `first` + i as 12 upper-case hex digits (wrapping at 2^48)
  * — SEP/ATA + a MAC, or a softphone name of the same 15 characters (CSF00FF00000001), valid in
@@ -106,6 +121,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetSummary> {
   const bootTimes: number[] = [];
   const failures: Record<string, number> = {};
   const examples: FleetFailure[] = [];
+  const retries = { boots: 0, capf: 0 };
   let next = 0;
   let inFlight = 0;
   const progress = (): FleetProgress => {
@@ -115,18 +131,26 @@ export async function runFleet(o: FleetOptions): Promise<FleetSummary> {
   const ticker = o.onProgress ? setInterval(() => o.onProgress!(progress()), 250) : undefined;
   const worker = async () => {
     while (next < o.count) {
-      const name = fleetPhoneName(o.firstMac, next++, o.deviceClass);
+      const i = next++;
+      const name = fleetPhoneName(o.firstMac, i, o.deviceClass);
+      const source = o.sourceAddresses ? loopbackSource(i % o.sourceAddresses) : undefined;
       inFlight++;
       const t0 = performance.now();
-      const result = await bootWithRetries(o, name, await issueMic(ca, name, keys), keys);
+      const { result, history, boots } = await bootWithRetries(o, name, await issueMic(ca, name, keys), keys, source);
       inFlight--;
+      retries.boots += boots - 1;
+      retries.capf += history.filter((h) => h.startsWith("capf-retry")).length;
       if (result.ok) {
         bootTimes.push((performance.now() - t0) / 1000);
         continue;
       }
       const reason = `${lastFailedStep(result)}: ${result.failure?.name ?? "unknown"}`;
       failures[reason] = (failures[reason] ?? 0) + 1;
-      if (examples.length < MAX_EXAMPLES) examples.push({ phone: name, reason, message: result.failure?.message ?? "" });
+      if (examples.length < MAX_EXAMPLES) {
+        const failure: FleetFailure = { phone: name, reason, message: result.failure?.message ?? "", history: history.slice(-MAX_HISTORY) };
+        if (source) failure.source = source;
+        examples.push(failure);
+      }
     }
   };
   try {
@@ -147,13 +171,23 @@ export async function runFleet(o: FleetOptions): Promise<FleetSummary> {
     bootSeconds: { p50: round(percentile(bootTimes, 0.5)), p95: round(percentile(bootTimes, 0.95)), max: round(bootTimes.at(-1) ?? 0) },
     keys: { ahead: o.keysAhead ?? false, generated: keys.generated, seconds: round(keySeconds) },
     examples,
+    retries,
   };
 }
 
-async function bootWithRetries(o: FleetOptions, name: string, mic: { certificateDer: Buffer; privateKey: KeyObject }, keys: KeyPool): Promise<BootResult> {
+/** Boots until one succeeds or fails for good; `history` says what each failed boot and each CAPF retry met. */
+async function bootWithRetries(
+  o: FleetOptions,
+  name: string,
+  mic: { certificateDer: Buffer; privateKey: KeyObject },
+  keys: KeyPool,
+  localAddress: string | undefined,
+): Promise<{ result: BootResult; history: string[]; boots: number }> {
   const attempts = o.attempts ?? 3;
+  const history: string[] = [];
   let result: BootResult | undefined;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  let attempt = 1;
+  for (; attempt <= attempts; attempt++) {
     result = await bootPhone({
       server: o.server,
       name,
@@ -165,12 +199,16 @@ async function bootWithRetries(o: FleetOptions, name: string, mic: { certificate
       mic: attempt === 1 ? mic : undefined,
       generateKey: (request) => keys.take(request),
       fetchTimeoutMs: o.fetchTimeoutMs,
+      localAddress,
     });
-    if (result.ok || !RETRYABLE.has(result.failure?.name ?? "")) return result;
+    for (const step of result.steps) if (step.step === "capf-retry") history.push(`capf-retry (boot ${attempt}): ${step.check}: ${step.outcome}`);
+    if (result.ok || !RETRYABLE.has(result.failure?.name ?? "")) return { result, history, boots: attempt };
+    history.push(`boot ${attempt} failed at ${lastFailedStep(result)}: ${result.failure?.name}: ${result.failure?.message}`);
+    if (attempt === attempts) break;
     // as a phone reboots: a pause that grows, with jitter so a storm does not come back in step
     await new Promise((r) => setTimeout(r, 500 * attempt + Math.random() * 500));
   }
-  return result!;
+  return { result: result!, history, boots: Math.min(attempt, attempts) };
 }
 
 function lastFailedStep(r: BootResult): string {

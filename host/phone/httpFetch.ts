@@ -12,6 +12,8 @@ export interface HttpGetOptions {
   port?: number;
   /** the file name; may contain "/" between segments (each segment is percent-encoded) */
   filename: string;
+  /** the address to connect from; default the system's choice */
+  localAddress?: string;
   /** for connecting, and for each silence while waiting for the answer; default 3000 ms */
   timeoutMs?: number;
   /** refuse bodies larger than this; default 16 MiB */
@@ -59,7 +61,16 @@ export function httpGet(options: HttpGetOptions): Promise<Uint8Array> {
       reject(new HttpFetchError(`HTTP GET ${url}: ${message}`, kind, status));
     };
     // agent: false → a fresh connection that closes after the answer (nothing lingers).
-    const req = request({ host: options.host, port, path, method: "GET", agent: false, timeout: timeoutMs, signal: options.signal });
+    const req = request({
+      host: options.host,
+      port,
+      path,
+      method: "GET",
+      agent: false,
+      timeout: timeoutMs,
+      signal: options.signal,
+      localAddress: options.localAddress,
+    });
     req.on("timeout", () => fail(`no answer within ${timeoutMs} ms`, "timeout"));
     req.on("error", (err: NodeJS.ErrnoException) => {
       if (err.name === "AbortError") return fail("aborted", "aborted");

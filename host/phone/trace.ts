@@ -30,5 +30,12 @@ export function stepLine(s: TraceStep): string {
 
 /** Failures that mean the server could not be reached or answered too slowly: `phone` exits 3 (network), not 1. */
 export function isNetworkFailure(name: string): boolean {
-  return name === "timeout" || name.endsWith("-unavailable") || name === "capf-unreachable" || name === "capf-timeout" || name === "capf-connect";
+  return (
+    name === "timeout" ||
+    name.endsWith("-unavailable") ||
+    name === "capf-unreachable" ||
+    name === "capf-busy" ||
+    name === "capf-timeout" ||
+    name === "capf-connect"
+  );
 }

@@ -3,6 +3,7 @@
 // performs the scheduled operation (install, fetch, delete or none) and records the outcome
 // through the CapfStore — only once the phone has confirmed it, and never after a failure.
 import crypto, { type KeyObject } from "node:crypto";
+import type { Socket } from "node:net";
 import tls, { type TLSSocket } from "node:tls";
 import { checkCertificateProof, checkIssuedBy, checkSudiData } from "../shared/capf/capfAuth.js";
 import { CapfChannel, CapfChannelError } from "../shared/capf/capfChannel.js";
@@ -29,7 +30,7 @@ import {
 import { type CapfElement, CapfFormatError, type CapfMessage, findElement, requireElement } from "../shared/capf/capfMessage.js";
 import { AUTHENTICATION_FAILURE_STATUS, type CertificateOperationStatus, DEFAULT_LSC_DAYS } from "../shared/capfStatus.js";
 import { type CapfAuthMode, type CapfOperation, DEFAULT_CURVE, DEFAULT_KEY_SIZE, keyLabel } from "../shared/capfVocabulary.js";
-import { limitConnections } from "../shared/connectionLimit.js";
+import { closedByLimit, limitConnections } from "../shared/connectionLimit.js";
 import { fixHints } from "../shared/fixHints.js";
 import { logLine, printable } from "../shared/logText.js";
 import { createCertificate, type DistinguishedName } from "../shared/pki/certificateBuilder.js";
@@ -191,10 +192,13 @@ export async function startCapfService(o: CapfServiceOptions): Promise<CapfServi
   let counter = crypto.randomInt(1, 0x7fffffff);
   const nextSessionId = o.nextSessionId ?? (() => (counter = (counter % 0x7fffffff) + 1));
   const sockets = new Set<TLSSocket>();
+  const refusals = refusalDesk();
   const server = tls.createServer({ ...identity.tls, handshakeTimeout: context.timeoutMs }, (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    void serveConnection(socket, context, nextSessionId());
+    const refused = refusals.reasonFor(socket);
+    if (refused !== undefined) tellRetryLater(socket, context, nextSessionId(), refused);
+    else void serveConnection(socket, context, nextSessionId());
   });
   // Counted on the raw TCP socket, before TLS: a handshake that never ends holds a slot too.
   limitConnections(server, {
@@ -202,11 +206,13 @@ export async function startCapfService(o: CapfServiceOptions): Promise<CapfServi
     perSource: o.maxSessionsPerSource ?? 8,
     lifetimeMs: o.sessionDeadlineMs ?? 60_000,
     log: (line) => context.log(`capf ${line}`),
+    tellRefused: refusals.take,
   });
   // Node logs nothing and keeps the socket when a listener is attached: a failed or timed-out
   // handshake must free its slot, or idle connections lock CAPF.
   server.on("tlsClientError", (e, socket) => {
-    context.log(`capf ${socket.remoteAddress}:${socket.remotePort}: TLS handshake failed: ${printable(e.message)}`);
+    // a connection the limit closed at once was logged as refused; its wrapper's "hang up" says nothing more
+    if (!closedByLimit(socket)) context.log(`capf ${socket.remoteAddress}:${socket.remotePort}: TLS handshake failed: ${printable(e.message)}`);
     socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
@@ -231,6 +237,46 @@ export async function startCapfService(o: CapfServiceOptions): Promise<CapfServi
         server.close(() => resolve());
       }),
   };
+}
+
+/** Refused connections told "retry later" at once: few, and each for a short time, as they hold no slot. */
+const MAX_TELLING = 8;
+const TELLING_MS = 2_000;
+
+/**
+ * The refused connections being told why: a phone that only sees its connection close cannot
+ * tell a busy CAPF from a dead one, so it gets the protocol's "retry later" (capf.md, command 16)
+ * after its TLS handshake — bounded in number and time; past the bound the limit closes at once.
+ */
+function refusalDesk() {
+  const reasons = new Map<string, string>();
+  let telling = 0;
+  const key = (s: { remoteAddress?: string; remotePort?: number }) => `${s.remoteAddress}:${s.remotePort}`;
+  return {
+    take: (socket: Socket, why: string): boolean => {
+      if (telling >= MAX_TELLING) return false;
+      telling++;
+      const at = key(socket);
+      reasons.set(at, why);
+      const timer = setTimeout(() => socket.destroy(), TELLING_MS).unref();
+      socket.once("close", () => {
+        telling--;
+        reasons.delete(at);
+        clearTimeout(timer);
+      });
+      return true;
+    },
+    /** why the connection under this TLS socket was refused, if it was */
+    reasonFor: (socket: TLSSocket): string | undefined => reasons.get(key(socket)),
+  };
+}
+
+/** Retry later (16) with the reason in words (reason info, element 2), then the connection ends. */
+function tellRetryLater(socket: TLSSocket, context: ServiceContext, sessionId: number, why: string): void {
+  const channel = new CapfChannel(socket);
+  channel.send({ command: CapfCommand.retryLater, sessionId, elements: [{ tag: CapfTag.reasonInfo, value: stringValue(`CAPF busy: ${why}`) }] });
+  context.log(`capf ${socket.remoteAddress}:${socket.remotePort} session ${sessionId}: retry later sent (${why})`);
+  channel.end();
 }
 
 async function serveConnection(socket: TLSSocket, context: ServiceContext, sessionId: number): Promise<void> {

@@ -12,6 +12,22 @@ export interface ConnectionLimits {
   lifetimeMs: number;
   /** told once per refused connection, e.g. "127.0.0.2:50312: refused, already 8 connections from 127.0.0.2" */
   log: (line: string) => void;
+  /**
+   * A service that can tell the peer why it was refused (CAPF's "retry later") takes the refused
+   * socket over and returns true — within its own bound and deadline, as the socket holds no
+   * slot; false (or no hook) closes it at once, and the peer sees only a closed connection.
+   */
+  tellRefused?: (socket: Socket, why: string) => boolean;
+}
+
+/** Raw sockets the limiter closed at once: their TLS wrapper's "handshake failed" is that refusal, already logged. */
+const closedAtOnce = new WeakSet<Socket>();
+
+/** True when `socket` (or the raw socket a TLS socket wraps) was refused and closed by a limit. */
+export function closedByLimit(socket: Socket): boolean {
+  // A TLS server's socket keeps the raw one it wraps as `_parent` (node's _tls_wrap).
+  const raw = (socket as Socket & { _parent?: Socket })._parent ?? socket;
+  return closedAtOnce.has(raw);
 }
 
 /** Installs the limits on `server`; returns a count of the connections it holds, for tests and soak checks. */
@@ -25,8 +41,12 @@ export function limitConnections(server: Server, limits: ConnectionLimits): () =
     if (open >= limits.total || (crowded && fromSource >= limits.perSource)) {
       const which =
         open >= limits.total ? `${limits.total} connections in all` : `${fromSource} connections from ${source} (limit ${limits.perSource} past half full)`;
-      limits.log(`${source}:${socket.remotePort}: refused, already ${which}`);
-      socket.destroy();
+      const told = limits.tellRefused?.(socket, `already ${which}`) ?? false;
+      limits.log(`${source}:${socket.remotePort}: refused, already ${which}${told ? "; told to retry later" : ""}`);
+      if (!told) {
+        closedAtOnce.add(socket);
+        socket.destroy();
+      }
       return;
     }
     open++;

@@ -28,6 +28,8 @@ export interface TftpGetOptions {
   /** default 69 */
   port?: number;
   filename: string;
+  /** the address to send from; default the system's choice */
+  localAddress?: string;
   /** block size to ask for; default 1428 (fits an Ethernet MTU), 0 or 512 asks for none */
   blksize?: number;
   /** ask for the transfer size (RFC 2349); default true */
@@ -138,7 +140,12 @@ class ReadTransfer {
       signal?.addEventListener("abort", this.onAbort, { once: true });
       this.socket.on("message", (msg, rinfo) => this.onMessage(msg, rinfo));
       this.socket.on("error", (err) => this.fail(new TftpClientError(`${this.label}: socket error: ${err.message}`, "protocol")));
-      this.transmit();
+      const from = this.options.localAddress;
+      if (from === undefined) this.transmit();
+      else
+        this.socket.bind({ port: 0, address: from }, () => {
+          if (!this.done) this.transmit(); // not when aborted while binding
+        });
     });
   }
 
