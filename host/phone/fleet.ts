@@ -81,6 +81,8 @@ export interface FleetSummary {
   examples: FleetFailure[];
   /** boots again after a failed one (whole phones) and CAPF tries again within a boot (busy or unreachable CAPF) */
   retries: { boots: number; capf: number };
+  /** CPU seconds this process (the fleet: every phone's verifying and CAPF client work) used during the boots, all threads */
+  cpuSeconds: number;
 }
 
 /** Failures a real phone answers by rebooting: the server was busy, slow or down for a moment. */
@@ -117,6 +119,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetSummary> {
   const keySeconds = (performance.now() - keyStart) / 1000;
 
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const elapsed = () => (performance.now() - started) / 1000;
   const bootTimes: number[] = [];
   const failures: Record<string, number> = {};
@@ -160,6 +163,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetSummary> {
   }
   o.onProgress?.(progress());
   const seconds = elapsed();
+  const cpu = process.cpuUsage(cpuAtStart);
   bootTimes.sort((a, b) => a - b);
   return {
     count: o.count,
@@ -172,6 +176,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetSummary> {
     keys: { ahead: o.keysAhead ?? false, generated: keys.generated, seconds: round(keySeconds) },
     examples,
     retries,
+    cpuSeconds: round((cpu.user + cpu.system) / 1e6),
   };
 }
 
