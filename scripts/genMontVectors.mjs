@@ -1,13 +1,14 @@
 // Writes assembly/__tests__/generated/montVectors.ts (gitignored) for assembly/__tests__/
-// montgomery.spec.ts: Montgomery cases in 28-bit limbs with BigInt as the oracle, for every
+// montgomery.spec.ts: Montgomery cases in 29-bit limbs with BigInt as the oracle, for every
 // modulus size the core uses (the CRT halves 512 … 2048 bits and the moduli 1024 … 4096 bits),
 // on fresh random operands each run and at the edges: operands n − 1 and 4n − 1 (the largest
 // input montMul accepts), all-ones limbs (R − 1), and moduli of all-ones limbs or just above
 // a power of two. Run before `asp` (npm run test:core).
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
-const LIMB_BITS = 28;
+/** The core's limb width, read from its one definition (assembly/rsa/montRadix.ts). */
+const LIMB_BITS = Number(/LIMB_BITS: u32 = (\d+);/.exec(readFileSync(new URL("../assembly/rsa/montRadix.ts", import.meta.url), "utf8"))[1]);
 const SIZES = [512, 768, 1024, 1536, 2048, 3072, 4096];
 const RANDOM_PER_SIZE = 3;
 
@@ -27,7 +28,7 @@ const hex = (x) => {
   return h.length % 2 ? `0${h}` : h;
 };
 
-/** The core's limb count for a modulus of `bits` bits (radix28.ts montLimbs). */
+/** The core's limb count for a modulus of `bits` bits (montRadix.ts montLimbs). */
 const montLimbs = (bits) => Math.ceil((bits + 4) / LIMB_BITS);
 
 const rows = [];
@@ -64,7 +65,7 @@ for (const bits of SIZES) {
   add(`${bits}: modulus just above 2^${bits - 1}`, bits, above, above - 1n, random(bits) % above);
   const ones = (1n << BigInt(bits)) - 1n;
   add(`${bits}: modulus of all-ones limbs`, bits, ones, ones - 1n, random(bits) % ones);
-  // a = R − 1 (every 28-bit limb all ones) times b < 2n is the other input range montMul takes.
+  // a = R − 1 (every 29-bit limb all ones) times b < 2n is the other input range montMul takes.
   const allOnes = (1n << BigInt(LIMB_BITS * montLimbs(bits))) - 1n;
   add(`${bits}: all-ones limbs × (2n − 1)`, bits, n, allOnes, 2n * n - 1n, false);
 }

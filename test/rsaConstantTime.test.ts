@@ -1,5 +1,5 @@
 // "Constant time in the secret values", checked on the built module like the AES test
-// (helpers/tracedCore.ts): the RSA private operation — CRT exponentiations on 28-bit limbs
+// (helpers/tracedCore.ts): the RSA private operation — CRT exponentiations on 29-bit limbs
 // with the lazy-carry Montgomery products and squares, the window-table scans, Garner's
 // recombination and the re-encryption check — must touch the same addresses in the same order
 // and run the same loops for every key of a size and every input; PKCS#1 v1.5 decryption must

@@ -1,11 +1,11 @@
-// The Montgomery arithmetic on 28-bit limbs against BigInt (scripts/genMontVectors.mjs writes
+// The Montgomery arithmetic on 29-bit limbs against BigInt (scripts/genMontVectors.mjs writes
 // the cases, fresh random operands each run plus the edges) for every modulus size: products,
 // squares, R², wide reductions and leaving the Montgomery form, each result congruent and in
 // the promised range (below 2n, or 3n for an input of all-ones limbs), and the conversions
-// between 32- and 28-bit limbs.
+// between 32- and 29-bit limbs.
 import { bnFromBytes, bnToBytes } from "../rsa/bigNat";
 import { montInverse, montMul, montSqr, montSquareOfR, montReduceWide, montLeave } from "../rsa/montgomery";
-import { LIMB_MASK, montLimbs, toRadix28, fromRadix28, r28ReduceOnce } from "../rsa/radix28";
+import { LIMB_MASK, montLimbs, toMontRadix, fromMontRadix, montRadixReduceOnce } from "../rsa/montRadix";
 import { MONT_VECTORS } from "./generated/montVectors";
 
 const WORDS: u32 = 260; // 32-bit limbs of the largest value here (a wide 8192-bit one), and slack
@@ -25,30 +25,30 @@ function limbs32(hex: string, dst: usize): void {
   bnFromBytes(dst, WORDS, BYTES, <u32>len);
 }
 
-/** A hex number in k 28-bit limbs at dst. */
+/** A hex number in k 29-bit limbs at dst. */
 function limbs28(hex: string, dst: usize, k: u32): void {
   limbs32(hex, W32);
-  toRadix28(dst, k, W32, WORDS);
+  toMontRadix(dst, k, W32, WORDS);
 }
 
-/** r (k 28-bit limbs, below 3n) reduced to [0, n) equals the hex number. */
+/** r (k 29-bit limbs, below 3n) reduced to [0, n) equals the hex number. */
 function expectCanonical(r: usize, n: usize, k: u32, want: string, what: string): void {
-  r28ReduceOnce(R, r, n, k);
-  r28ReduceOnce(R, R, n, k);
-  fromRadix28(W32, WORDS, R, k);
+  montRadixReduceOnce(R, r, n, k);
+  montRadixReduceOnce(R, R, n, k);
+  fromMontRadix(W32, WORDS, R, k);
   bnToBytes(GOT, WORDS * 4, W32);
   limbs32(want, W32);
   bnToBytes(WANT, WORDS * 4, W32);
   expect<i32>(memory.compare(GOT, WANT, WORDS * 4)).toBe(0, what);
 }
 
-describe("28-bit limbs", () => {
+describe("29-bit limbs", () => {
   it("converts from and to 32-bit limbs without loss", () => {
     for (let i: u32 = 0; i < 64; i++) store<u32>(A + (<usize>i << 2), 0x9e3779b9 * (i + 1));
     const k = montLimbs(64 * 32);
-    toRadix28(B, k, A, 64);
+    toMontRadix(B, k, A, 64);
     for (let i: u32 = 0; i < k; i++) expect<u32>(load<u32>(B + (<usize>i << 2)) & ~LIMB_MASK).toBe(0);
-    fromRadix28(R, 64, B, k);
+    fromMontRadix(R, 64, B, k);
     expect<i32>(memory.compare(R, A, 256)).toBe(0);
   });
   it("montInverse gives −n⁻¹ mod 2²⁸ for odd n", () => {
@@ -84,7 +84,7 @@ describe("Montgomery arithmetic against BigInt", () => {
       expectCanonical(R, N, k, v[9], name + ": montReduceWide");
       montLeave(GOT, A, N, n0inv, k);
       limbs32(v[10], W32);
-      toRadix28(WANT, k, W32, WORDS);
+      toMontRadix(WANT, k, W32, WORDS);
       expect<i32>(memory.compare(GOT, WANT, <usize>k << 2)).toBe(0, name + ": montLeave is canonical");
     }
   });

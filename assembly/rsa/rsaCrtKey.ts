@@ -12,7 +12,7 @@ import { derParseRsaPrivate, derPartPtr, derPartLen, PART_D, PART_P, PART_Q, PAR
 import { HASH_CTX_SIZE, HASH_SHA256, hashInit, hashUpdate, hashFinal } from "../hash/hashContext";
 import { limb, setLimb, bnZero, bnFromBytes, bnToBytes, bnAdd, bnSub, bnSelect, bnMul, bnEqualMask, bnComparePublic, bnBitLengthPublic } from "./bigNat";
 import { montMul, montInverse, montSquareOfR, montReduceWide, montLeave } from "./montgomery";
-import { montLimbs, toRadix28, fromRadix28, r28ReduceOnce } from "./radix28";
+import { montLimbs, toMontRadix, fromMontRadix, montRadixReduceOnce } from "./montRadix";
 import { modExpSecret } from "./modExp";
 import { pkcs1EncryptionMask } from "./pkcs1";
 import { RSA_PUB_SIZE, rsaPublicFromDerParts, rsaPublicModulusBytes, rsaPublicModulus, rsaPublicPower } from "./rsaPublicKey";
@@ -20,7 +20,7 @@ import { WINDOW_TABLE, PUBLIC_EM, PUBLIC_CHECK, WIDE_INPUT, WIDE_OUTPUT, HALF_A,
 
 // Region layout (byte offsets): the public key first, so the public routines apply to
 // it, then a small header, then the values: five of h 32-bit limbs (h = limbs of p and q),
-// then R² mod p and mod q in 28-bit limbs, two values' room each (montLimbs(32h) ≤ 2h).
+// then R² mod p and mod q in 29-bit limbs, two values' room each (montLimbs(32h) ≤ 2h).
 const PUB: usize = 0;
 const HALF_LIMBS: usize = <usize>RSA_PUB_SIZE; //  u32: h (0 while loading)
 const N0_P: usize = HALF_LIMBS + 4; //               u32: −p⁻¹ mod 2²⁸
@@ -33,8 +33,8 @@ const Q: u32 = 1;
 const DP: u32 = 2;
 const DQ: u32 = 3;
 const QINV: u32 = 4;
-const RR_P: u32 = 5; // R² mod p (28-bit limbs, values 5 and 6)
-const RR_Q: u32 = 7; // R² mod q (28-bit limbs, values 7 and 8)
+const RR_P: u32 = 5; // R² mod p (29-bit limbs, values 5 and 6)
+const RR_Q: u32 = 7; // R² mod q (29-bit limbs, values 7 and 8)
 const VALUE_COUNT: u32 = 9;
 
 /** Region bytes before the values, and the number of values: a region for keys of up to
@@ -103,9 +103,9 @@ function loadChecked(key: usize, maxHalfLimbs: u32, der: usize, len: u32): u32 {
   store<u32>(key + N0_P, montInverse(limb(p, 0)));
   store<u32>(key + N0_Q, montInverse(limb(q, 0)));
   const mk = montLimbs(h << 5);
-  toRadix28(MONT_PRIME, mk, p, h);
+  toMontRadix(MONT_PRIME, mk, p, h);
   montSquareOfR(value(key, RR_P, h), MONT_PRIME, load<u32>(key + N0_P), mk, bnBitLengthPublic(p, h));
-  toRadix28(MONT_PRIME, mk, q, h);
+  toMontRadix(MONT_PRIME, mk, q, h);
   montSquareOfR(value(key, RR_Q, h), MONT_PRIME, load<u32>(key + N0_Q), mk, bnBitLengthPublic(q, h));
   deriveRejectionKey(key);
   store<u32>(key + HALF_LIMBS, h);
@@ -134,11 +134,11 @@ function modAdd(r: usize, a: usize, b: usize, m: usize, h: u32, tmp: usize): voi
 
 /**
  * out (h limbs) = c^d mod prime, canonical, for the ciphertext c in WIDE_INPUT (2h limbs) and
- * a CRT exponent d (h limbs); rr = R² mod prime in 28-bit limbs. Uses MONT_*.
+ * a CRT exponent d (h limbs); rr = R² mod prime in 29-bit limbs. Uses MONT_*.
  */
 function powerModPrime(out: usize, prime: usize, n0: u32, rr: usize, d: usize, h: u32): void {
   const k = montLimbs(h << 5);
-  toRadix28(MONT_PRIME, k, prime, h);
+  toMontRadix(MONT_PRIME, k, prime, h);
   // c·R: reduce c (below R²) once to c·R⁻¹, then multiply by R³.
   montReduceWide(MONT_A, WIDE_INPUT, h << 1, MONT_PRIME, n0, k); // c·R⁻¹, below R
   montMul(MONT_B, rr, rr, MONT_PRIME, n0, k); //                  R³
@@ -146,19 +146,19 @@ function powerModPrime(out: usize, prime: usize, n0: u32, rr: usize, d: usize, h
   montLeave(MONT_A, rr, MONT_PRIME, n0, k); //                    R (the Montgomery one)
   modExpSecret(MONT_B, MONT_C, MONT_A, d, h, MONT_PRIME, n0, k, WINDOW_TABLE, MONT_SEL);
   montLeave(MONT_A, MONT_B, MONT_PRIME, n0, k);
-  fromRadix28(out, h, MONT_A, k);
+  fromMontRadix(out, h, MONT_A, k);
 }
 
 /** r = a·b mod prime, canonical, for a < 2^(32h) and b < prime (h limbs); rr = R² mod prime. Uses MONT_*. */
 function mulModPrime(r: usize, a: usize, b: usize, prime: usize, n0: u32, rr: usize, h: u32): void {
   const k = montLimbs(h << 5);
-  toRadix28(MONT_PRIME, k, prime, h);
-  toRadix28(MONT_A, k, a, h);
-  toRadix28(MONT_B, k, b, h);
+  toMontRadix(MONT_PRIME, k, prime, h);
+  toMontRadix(MONT_A, k, a, h);
+  toMontRadix(MONT_B, k, b, h);
   montMul(MONT_C, MONT_A, rr, MONT_PRIME, n0, k); //   a·R, below 2·prime (rr < prime)
   montMul(MONT_A, MONT_C, MONT_B, MONT_PRIME, n0, k); // a·b, below 2·prime when b < prime
-  r28ReduceOnce(MONT_A, MONT_A, MONT_PRIME, k);
-  fromRadix28(r, h, MONT_A, k);
+  montRadixReduceOnce(MONT_A, MONT_A, MONT_PRIME, k);
+  fromMontRadix(r, h, MONT_A, k);
 }
 
 /**

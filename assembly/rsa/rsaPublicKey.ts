@@ -4,7 +4,7 @@ import { OK, E_RSA_SIZE, E_RSA_EXPONENT, E_RSA_MODULUS, E_RSA_SIGNATURE_LENGTH, 
 import { derParseRsaPublic, derPartPtr, derPartLen, PART_N, PART_E } from "../der/rsaKeyDer";
 import { MAX_LIMBS, limb, bnFromBytes, bnToBytes, bnComparePublic, bnBitLengthPublic, bnCopy } from "./bigNat";
 import { MAX_MONT_LIMBS, montInverse, montSquareOfR } from "./montgomery";
-import { montLimbs, toRadix28, fromRadix28 } from "./radix28";
+import { montLimbs, toMontRadix, fromMontRadix } from "./montRadix";
 import { modExpPublic } from "./modExp";
 import { pkcs1DigestLength, pkcs1SignatureMatches } from "./pkcs1";
 import { PUBLIC_N, PUBLIC_X, PUBLIC_XM, PUBLIC_EM, WIDE_INPUT, WIDE_OUTPUT } from "./rsaScratch";
@@ -75,7 +75,7 @@ const CACHED_N: usize = memory.data(<i32>MAX_LIMBS << 2, 8);
 const CACHED_RR: usize = memory.data(<i32>MAX_MONT_LIMBS << 2, 8);
 let cachedLimbs: u32 = 0;
 
-/** R² mod n for the key (28-bit limbs; PUBLIC_N holds n in that form), from the cache when n
+/** R² mod n for the key (29-bit limbs; PUBLIC_N holds n in that form), from the cache when n
  *  is the last modulus used (public values). */
 function squareOfR(key: usize, mk: u32): usize {
   const k = load<u32>(key + KEY_LIMBS);
@@ -91,11 +91,11 @@ function squareOfR(key: usize, mk: u32): usize {
 export function rsaPublicPower(key: usize, r: usize, x: usize): void {
   const k = load<u32>(key + KEY_LIMBS);
   const mk = montLimbs(k << 5);
-  toRadix28(PUBLIC_N, mk, key + KEY_N, k);
+  toMontRadix(PUBLIC_N, mk, key + KEY_N, k);
   const rr = squareOfR(key, mk);
-  toRadix28(PUBLIC_X, mk, x, k);
+  toMontRadix(PUBLIC_X, mk, x, k);
   modExpPublic(PUBLIC_X, PUBLIC_X, load<u32>(key + KEY_E), PUBLIC_N, load<u32>(key + KEY_N0INV), rr, mk, PUBLIC_XM);
-  fromRadix28(r, k, PUBLIC_X, mk);
+  fromMontRadix(r, k, PUBLIC_X, mk);
 }
 
 /** Read a big-endian input of exactly the modulus length into WIDE_INPUT; it must be below n. */

@@ -1,21 +1,23 @@
-// The Montgomery arithmetic's number form: k limbs of 28 bits, one per u32, little-endian.
-// A 32×32-bit limb product needs its carry at once; a 28×28-bit one is below 2^56, so a
-// u64 accumulator takes hundreds of them before a carry (montgomery.ts). Values enter and
+// The Montgomery arithmetic's number form: k limbs of LIMB_BITS = 29 bits, one per u32,
+// little-endian. A 32×32-bit limb product needs its carry at once; a 29×29-bit one is below
+// 2^58, so a u64 accumulator takes 60 of them before a carry (montgomery.ts). 29 rather than
+// 28 bits: 36 limbs instead of 37 for a 1024-bit CRT half (1296 limb products per Montgomery
+// product, not 1369), and a column still takes a whole 36-limb product. Values enter and
 // leave this form at the exponentiation's edges; everything else stays in 32-bit limbs
 // (bigNat.ts). Every routine here runs in time that depends only on the lengths.
 
-export const LIMB_BITS: u32 = 28;
+export const LIMB_BITS: u32 = 29;
 export const LIMB_MASK: u32 = (1 << LIMB_BITS) - 1;
 
-/** Limbs for a modulus of up to `bits` bits, with R = 2^(28k) ≥ 16·2^bits: the products
+/** Limbs for a modulus of up to `bits` bits, with R = 2^(LIMB_BITS·k) ≥ 16·2^bits: the products
  *  then need no final subtraction (montgomery.ts says why 16). */
 export function montLimbs(bits: u32): u32 {
   return (bits + 4 + LIMB_BITS - 1) / LIMB_BITS;
 }
 
-/** dst (k 28-bit limbs, as u32 or, when wide, as u64) = src (h 32-bit limbs); bits beyond
- *  28k are dropped, limbs beyond src are zero. */
-export function toRadix28(dst: usize, k: u32, src: usize, h: u32, wide: bool = false): void {
+/** dst (k 29-bit limbs, as u32 or, when wide, as u64) = src (h 32-bit limbs); bits beyond
+ *  LIMB_BITS·k are dropped, limbs beyond src are zero. */
+export function toMontRadix(dst: usize, k: u32, src: usize, h: u32, wide: bool = false): void {
   let acc: u64 = 0;
   let bits: u32 = 0;
   let j: u32 = 0;
@@ -33,8 +35,8 @@ export function toRadix28(dst: usize, k: u32, src: usize, h: u32, wide: bool = f
   }
 }
 
-/** dst (h 32-bit limbs) = src (k 28-bit limbs); the value must fit in 32h bits. */
-export function fromRadix28(dst: usize, h: u32, src: usize, k: u32): void {
+/** dst (h 32-bit limbs) = src (k 29-bit limbs); the value must fit in 32h bits. */
+export function fromMontRadix(dst: usize, h: u32, src: usize, k: u32): void {
   let acc: u64 = 0;
   let bits: u32 = 0;
   let i: u32 = 0;
@@ -51,7 +53,7 @@ export function fromRadix28(dst: usize, h: u32, src: usize, k: u32): void {
 }
 
 /** r = a ≥ n ? a − n : a (k limbs), by mask; r may alias a. */
-export function r28ReduceOnce(r: usize, a: usize, n: usize, k: u32): void {
+export function montRadixReduceOnce(r: usize, a: usize, n: usize, k: u32): void {
   // First pass finds the borrow of a − n; the second writes a − (n & mask).
   let borrow: u64 = 0;
   for (let i: usize = 0; i < <usize>k << 2; i += 4) {
@@ -67,8 +69,8 @@ export function r28ReduceOnce(r: usize, a: usize, n: usize, k: u32): void {
   }
 }
 
-/** a = 2a (k limbs); the caller keeps the value below 2^(28k). */
-export function r28Double(a: usize, k: u32): void {
+/** a = 2a (k limbs); the caller keeps the value below 2^(LIMB_BITS·k). */
+export function montRadixDouble(a: usize, k: u32): void {
   let carry: u32 = 0;
   for (let i: usize = 0; i < <usize>k << 2; i += 4) {
     const v = (load<u32>(a + i) << 1) | carry;
