@@ -2,7 +2,8 @@
 // installed trust list, unwrap the AES key with the device key, decrypt, check the
 // content hash — in the core, beside the same pipeline written with node:crypto
 // (privateDecrypt with RSA_NO_PADDING and the PKCS#1 v1.5 padding stripped here, since
-// Node refuses PKCS#1 v1.5 decryption). Peak memory of each is shown too.
+// Node refuses PKCS#1 v1.5 decryption). Peak memory of each is shown too. Then the open's
+// pieces one by one, each beside node:crypto doing the same, to show where the time goes.
 
 import {
   constants,
@@ -19,7 +20,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { newCore } from "../../host/core.js";
 import { vectorsDir } from "../../host/paths.js";
-import { headerHashFromTag } from "../../host/shared/hashAlgorithms.js";
+import { headerHashFromTag, isHashAlgorithm } from "../../host/shared/hashAlgorithms.js";
 import { derFromPemOrDer } from "../../host/shared/pem.js";
 import { type BenchCase, type BenchSection, bestOfInterleaved, cpuClock } from "../harness.js";
 
@@ -88,6 +89,43 @@ function openWithNode(file: Buffer, signerKey: KeyObject, deviceKey: KeyObject):
   return plain;
 }
 
+/** One piece of the open, the core's way and node:crypto's, best of four interleaved runs. */
+function piece(name: string, ours: () => unknown, node: () => unknown, bytes?: number): BenchCase {
+  const contenders = [
+    { impl: "cnfguard (wasm)", fn: ours, bytesPerOp: bytes },
+    { impl: "node:crypto", fn: node, bytesPerOp: bytes },
+  ];
+  return { name, results: bestOfInterleaved(contenders, 4, 200, cpuClock) };
+}
+
+/** The open's big pieces: unwrapping the session key, AES-CBC over the body, one hash pass
+ *  (the open makes two: the signature's over the file, the content hash over the plaintext). */
+function pieces(file: Buffer, core: ReturnType<typeof newCore>, deviceKey: KeyObject): BenchCase[] {
+  const h = readHeader(file);
+  const wrapped = h.values.get(25)!;
+  const iv = h.values.get(19)!;
+  const body = file.subarray(h.headerLength);
+  const unwrap = () => stripType2(privateDecrypt({ key: deviceKey, padding: constants.RSA_NO_PADDING }, wrapped));
+  const aesKey = unwrap();
+  const hash = hashOfTag(h.values.get(26)![0]);
+  if (!isHashAlgorithm(hash)) throw new Error(`openConfig bench: the core has no ${hash}`);
+  return [
+    piece("  piece: unwrap the session key (RSA-2048 private operation, PKCS#1 v1.5)", () => core.rsa.decrypt(wrapped, 16), unwrap),
+    piece(
+      `  piece: AES-128-CBC decrypt of the ${body.length}-byte body`,
+      () => core.aes.cbcDecrypt(aesKey, iv, body),
+      () => createDecipheriv("aes-128-cbc", aesKey, iv).setAutoPadding(false).update(body),
+      body.length,
+    ),
+    piece(
+      `  piece: ${hash} of the ${file.length}-byte file (one of the open's two hash passes)`,
+      () => core.hash.digest(hash, file),
+      () => createHash(hash).update(file).digest(),
+      file.length,
+    ),
+  ];
+}
+
 /** Growth of heap+external memory and RSS over `runs` calls (a rough peak, without --expose-gc). */
 function memoryGrowth(fn: () => unknown, runs = 20): string {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -134,6 +172,7 @@ export const section: BenchSection = {
           cpuClock,
         ),
       },
+      ...pieces(file, core, deviceKey),
     ];
   },
 };
