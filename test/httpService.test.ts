@@ -9,7 +9,7 @@ import { once } from "node:events";
 import { Agent, request } from "node:http";
 import net from "node:net";
 import { test } from "node:test";
-import { type FileResolver, type HttpServiceOptions, startHttpService } from "../host/server/httpService.js";
+import { type FileResolver, type HttpServiceOptions, KEEP_ALIVE_IDLE_MS, startHttpService } from "../host/server/httpService.js";
 
 const CONFIG = "SEP001122334455.cnf.xml";
 const SIGNED = "SEP001122334455.cnf.xml.sgn";
@@ -216,5 +216,40 @@ test("a resolver that throws, at once or later, gets a 500 and a log line; the s
       logs.some((l) => l.endsWith("GET /later 500 (render\\x0afailed)")),
       logs.join("\n"),
     );
+  });
+});
+
+test("a kept-alive connection in steady use past its age limit is closed between answers with 'connection: close', never mid-request", async () => {
+  // headerTimeoutMs 200 → age limit 1.2 s; a request every 100 ms for 2 s on one connection
+  await withService({ headerTimeoutMs: 200 }, async (port) => {
+    const started = performance.now();
+    let endedByServer = false;
+    const text = await rawExchange(port, async (s) => {
+      while (performance.now() - started < 2000 && !s.readableEnded && !s.destroyed) {
+        s.write(`GET /${CONFIG} HTTP/1.1\r\nhost: x\r\n\r\n`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      endedByServer = s.readableEnded;
+      s.end();
+    });
+    const answers = statuses(text);
+    assert.ok(answers.length >= 10, `answers before the age limit: ${answers.length}`);
+    assert.ok(answers.every((st) => st === 200));
+    // every answer but the last keeps the connection; the last one says close
+    const connection = [...text.matchAll(/connection: ([a-z-]+)/g)].map((m) => m[1]);
+    assert.deepEqual(connection.slice(0, -1), Array(answers.length - 1).fill("keep-alive"));
+    assert.equal(connection.at(-1), "close");
+    // the server ended the connection after that answer, before the client stopped sending
+    assert.ok(endedByServer, "the server closed the connection");
+  });
+});
+
+test("the keep-alive header promises less idle time than the server allows, so a slow client stops reusing first", async () => {
+  await withService({}, async (port) => {
+    const text = await rawExchange(port, (s) => {
+      s.end(`GET /${CONFIG} HTTP/1.1\r\nhost: x\r\n\r\n`);
+    });
+    const promised = Number(/keep-alive: timeout=(\d+)/.exec(text)?.[1]);
+    assert.ok(promised >= 1 && promised * 1000 <= KEEP_ALIVE_IDLE_MS - 2000, `promised ${promised} s, idle limit ${KEEP_ALIVE_IDLE_MS} ms`);
   });
 });

@@ -41,12 +41,23 @@ export interface HttpServiceOptions {
 
 /** How long a kept-alive connection may sit idle between requests (node:http's default too). */
 export const KEEP_ALIVE_IDLE_MS = 5000;
+/**
+ * The idle time the keep-alive header promises, kept well under KEEP_ALIVE_IDLE_MS: clients
+ * stop reusing a connection a little before the promised time (undici: 1 s before), but a
+ * client whose event loop is busy (a phone doing its RSA) notices late, and a request sent as
+ * we close an idle connection is lost to it. The margin covers that delay.
+ */
+const KEEP_ALIVE_PROMISED_S = 2;
 /** How long a closed-by-us connection waits for the client to close its side. */
 const LINGER_MS = 2000;
 
 export async function startHttpService(o: HttpServiceOptions): Promise<HttpService> {
   const log = (line: string) => o.log(logLine(line));
   const headerTimeoutMs = o.headerTimeoutMs ?? 10_000;
+  // A kept-alive connection's last answer says "connection: close" once it is this old, so a
+  // trickle of requests cannot hold a slot forever and a busy client is never cut mid-request;
+  // the limiter's hard lifetime (a little later) only catches a peer that ignores it.
+  const maxAgeMs = 6 * headerTimeoutMs;
   // allowHalfOpen: a client may send its request and shut its side at once; the answer still goes out
   const server = createServer({ allowHalfOpen: true, noDelay: true });
   const open = new Set<Socket>();
@@ -54,15 +65,15 @@ export async function startHttpService(o: HttpServiceOptions): Promise<HttpServi
   limitConnections(server, {
     total: o.maxConnections ?? 256,
     perSource: o.maxConnectionsPerSource ?? 16,
-    // the longest a keep-alive connection lives, so a trickle of requests cannot hold a slot forever
-    lifetimeMs: 6 * headerTimeoutMs,
+    // the backstop for a peer that drips a request past maxAgeMs: its head deadline, then the linger
+    lifetimeMs: maxAgeMs + headerTimeoutMs + LINGER_MS,
     log: (line) => log(`http ${line}`),
   });
   server.on("connection", (socket: Socket) => {
     if (socket.destroyed) return;
     open.add(socket);
     socket.once("close", () => open.delete(socket));
-    serveConnection(socket, { resolve: o.resolve, log, headerTimeoutMs });
+    serveConnection(socket, { resolve: o.resolve, log, headerTimeoutMs, maxAgeMs });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -79,6 +90,8 @@ interface ConnectionContext {
   resolve: FileResolver;
   log: (line: string) => void;
   headerTimeoutMs: number;
+  /** after this long, the next answer closes the connection */
+  maxAgeMs: number;
 }
 
 /**
@@ -89,6 +102,7 @@ interface ConnectionContext {
  */
 function serveConnection(socket: Socket, c: ConnectionContext): void {
   const remote = socket.remoteAddress ?? "?";
+  const born = performance.now();
   const reader = new HttpRequestReader();
   let answering = false;
   let idle = false;
@@ -139,6 +153,7 @@ function serveConnection(socket: Socket, c: ConnectionContext): void {
       disarm();
       idle = false;
       const head = r.head;
+      if (performance.now() - born > c.maxAgeMs) head.keepAlive = false;
       const failed = (e: Error) => {
         answering = false;
         c.log(`http ${remote} ${head.method} ${printable(head.target)} 500 (${printable(e.message)})`);
@@ -221,7 +236,7 @@ const REASONS: Record<number, string> = { 400: "Bad Request", 414: "URI Too Long
 
 /** Status line, headers and (unless HEAD) body in one buffer. */
 function encode(status: number, reason: string, type: string, body: Uint8Array, head: RequestHead, extra = ""): Buffer {
-  const connection = head.keepAlive ? `keep-alive\r\nkeep-alive: timeout=${KEEP_ALIVE_IDLE_MS / 1000}` : "close";
+  const connection = head.keepAlive ? `keep-alive\r\nkeep-alive: timeout=${KEEP_ALIVE_PROMISED_S}` : "close";
   const text =
     `HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${type}\r\ncontent-length: ${body.length}\r\ncache-control: no-store\r\n` +
     `${extra}date: ${httpDate()}\r\nconnection: ${connection}\r\n\r\n`;
