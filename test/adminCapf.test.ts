@@ -6,35 +6,24 @@
 // `cnfguard report lsc|capf|cert-hash --json` on the same database.
 // Once per engine: a SQLite folder, then one on a throwaway PostgreSQL (test/helpers/engines.ts).
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { findDevice, setCapfOperation } from "../host/server/deviceStore.js";
 import { REPORT_COLUMNS, REPORT_NAMES, type ReportRow } from "../host/server/reports.js";
 import { cellText } from "../host/server/textTable.js";
 import { CERTIFICATE_OPERATION_STATUSES, DEFAULT_OPERATION_DAYS, GENERATED_AUTH_STRING_DIGITS } from "../host/shared/capfStatus.js";
 import { DEVICE_CLASSES } from "../host/shared/deviceNames.js";
-import { type AdminClient, adminClient, inputValue, sessionRequests } from "./helpers/adminClient.js";
+import { inputValue, signedInLab } from "./helpers/adminClient.js";
 import { cnfguardCli } from "./helpers/cliRun.js";
 import { ENGINES } from "./helpers/engines.js";
 import { addNamedDevice, addPhone, nextMac } from "./helpers/phoneFixtures.js";
-import { enrol, type LabServer, labServer } from "./helpers/serverFixtures.js";
+import { enrol, labServer } from "./helpers/serverFixtures.js";
 
 for (const engine of ENGINES) {
   describe(engine.name, { skip: engine.skip }, () => {
-    let lab: LabServer;
-    let client: AdminClient;
-    let session: { cookie: string; csrf: string };
-
-    before(async () => {
-      lab = await labServer({ plain: {}, other: { description: "for Jabber" } }, {}, { admin: {}, database: await engine.newDatabaseUrl() });
-      client = adminClient(lab);
-      session = await client.session();
-    });
-    after(() => lab.close());
-
-    const { post, get } = sessionRequests(
-      () => client,
-      () => session,
+    const admin = signedInLab(async () =>
+      labServer({ plain: {}, other: { description: "for Jabber" } }, {}, { admin: {}, database: await engine.newDatabaseUrl() }),
     );
+    const { post, get } = admin;
 
     /** The device form as a browser posts it (Add New when original is empty). */
     function deviceForm(name: string, o: Record<string, string> = {}): Record<string, string> {
@@ -80,7 +69,7 @@ for (const engine of ENGINES) {
       const device = `SEP${nextMac()}`;
       const saved = await post("/phone/save", deviceForm(device, { operationcompletesby: "2031-02-03T04:05:06" }));
       assert.equal(saved.status, 303, saved.body);
-      assert.equal(findDevice(lab.db, device)?.capfoperationdeadline, "2031-02-03T04:05:06.000Z", "the page's time is UTC");
+      assert.equal(findDevice(admin.lab.db, device)?.capfoperationdeadline, "2031-02-03T04:05:06.000Z", "the page's time is UTC");
       const record = await get(saved.headers.location as string);
       assert.match(record.body, /<dt>Operation Completes By<\/dt><dd>2031-02-03T04:05:06\.000Z<\/dd>/);
       assert.equal(inputValue(record.body, "operationcompletesby"), "2031-02-03T04:05:06");
@@ -89,16 +78,16 @@ for (const engine of ENGINES) {
 
       // The CLI given the same time stores the same deadline (the one check behind both).
       const cliDevice = `SEP${nextMac()}`;
-      addNamedDevice(lab, cliDevice, "plain", { operation: "none" });
-      const cli = await cnfguardCli("device", "capf", cliDevice, "install", "--until", "2031-02-03T04:05:06Z", "--data", lab.dir, "--json");
+      addNamedDevice(admin.lab, cliDevice, "plain", { operation: "none" });
+      const cli = await cnfguardCli("device", "capf", cliDevice, "install", "--until", "2031-02-03T04:05:06Z", "--data", admin.lab.dir, "--json");
       assert.equal(cli.code, 0, cli.stderr);
-      assert.equal(findDevice(lab.db, cliDevice)?.capfoperationdeadline, findDevice(lab.db, device)?.capfoperationdeadline);
+      assert.equal(findDevice(admin.lab.db, cliDevice)?.capfoperationdeadline, findDevice(admin.lab.db, device)?.capfoperationdeadline);
 
       // Saving only a new description keeps the schedule (deadline and status time) as it was.
-      const before = findDevice(lab.db, device)!;
+      const before = findDevice(admin.lab.db, device)!;
       const edit = await post("/phone/save", deviceForm(device, { original: device, description: "moved", operationcompletesby: "2031-02-03T04:05:06" }));
       assert.equal(edit.status, 303, edit.body);
-      const afterEdit = findDevice(lab.db, device)!;
+      const afterEdit = findDevice(admin.lab.db, device)!;
       assert.equal(afterEdit.description, "moved");
       assert.equal(afterEdit.capfoperationdeadline, before.capfoperationdeadline);
       assert.equal(afterEdit.certificateoperationstatusat, before.certificateoperationstatusat);
@@ -108,19 +97,19 @@ for (const engine of ENGINES) {
       const device = `SEP${nextMac()}`;
       const started = Date.now();
       assert.equal((await post("/phone/save", deviceForm(device))).status, 303);
-      const deadline = Date.parse(findDevice(lab.db, device)!.capfoperationdeadline!);
+      const deadline = Date.parse(findDevice(admin.lab.db, device)!.capfoperationdeadline!);
       const expected = started + DEFAULT_OPERATION_DAYS * 86_400_000;
       assert.ok(deadline >= expected - 1000 && deadline <= Date.now() + DEFAULT_OPERATION_DAYS * 86_400_000, `${new Date(deadline).toISOString()}`);
 
       const past = await post("/phone/save", deviceForm(device, { original: device, operationcompletesby: "2001-01-01T00:00:00" }));
       assert.equal(past.status, 400);
-      const cli = await cnfguardCli("device", "capf", device, "install", "--until", "2001-01-01T00:00:00Z", "--data", lab.dir);
+      const cli = await cnfguardCli("device", "capf", device, "install", "--until", "2001-01-01T00:00:00Z", "--data", admin.lab.dir);
       assert.equal(cli.code, 2);
       const words = (s: string) => /that time has passed — give a time in the future/.exec(s)?.[0];
       assert.ok(words(cli.stderr), cli.stderr);
       assert.equal(words(text(past.body)), words(cli.stderr), "the same refusal");
       assert.match(text(past.body), /Operation Completes By 2001-01-01T00:00:00Z: that time has passed/);
-      assert.equal(Date.parse(findDevice(lab.db, device)!.capfoperationdeadline!), deadline, "the refused Save changed nothing");
+      assert.equal(Date.parse(findDevice(admin.lab.db, device)!.capfoperationdeadline!), deadline, "the refused Save changed nothing");
 
       const bad = await post("/phone/save", deviceForm(device, { original: device, operationcompletesby: "next tuesday" }));
       assert.equal(bad.status, 400);
@@ -128,8 +117,8 @@ for (const engine of ENGINES) {
     });
 
     test("Certificate Operation Status shows every status of capfStatus.ts in CUCM's words with its time, read-only", async () => {
-      const device = addPhone(lab, nextMac(), "plain", { operation: "none" });
-      const set = lab.db.prepare(
+      const device = addPhone(admin.lab, nextMac(), "plain", { operation: "none" });
+      const set = admin.lab.db.prepare(
         "UPDATE device SET certificateoperationstatus = ?, certificateoperationstatusat = ?, capfoperation = ?, capfoperationdeadline = ? WHERE name = ?",
       );
       for (const [i, s] of CERTIFICATE_OPERATION_STATUSES.entries()) {
@@ -148,7 +137,7 @@ for (const engine of ENGINES) {
       set.run("operationPending", "2026-01-01T00:00:00.000Z", "install", "2026-01-02T00:00:00.000Z", device);
       const form = await get(`/phone/edit?name=${device}`);
       assert.equal(inputValue(form.body, "certificateoperationstatus"), "Operation Timed Out (2026-01-02T00:00:00.000Z)");
-      const cli = JSON.parse((await cnfguardCli("device", "show", device, "--data", lab.dir, "--json")).stdout);
+      const cli = JSON.parse((await cnfguardCli("device", "show", device, "--data", admin.lab.dir, "--json")).stdout);
       assert.equal(cli[0].certificateOperationStatus, "operationTimedOut");
     });
 
@@ -157,29 +146,29 @@ for (const engine of ENGINES) {
         const name = c.byMac ? `${c.prefix}${nextMac()}` : `${c.prefix}W${nextMac().slice(-6)}`;
         const r = await post("/phone/save", deviceForm(name, { profile: "other", certificateoperation: "none" }));
         assert.equal(r.status, 303, `${name}: ${text(r.body).slice(0, 300)}`);
-        assert.equal(findDevice(lab.db, name)?.profile.name, "other", name);
+        assert.equal(findDevice(admin.lab.db, name)?.profile.name, "other", name);
       }
       // Typed as `device add` takes it: a name in any case, a MAC in any spelling.
       const mac = nextMac();
       for (const typed of [`csfw${mac.slice(-6).toLowerCase()}`, mac.replace(/(..)(?!$)/g, "$1:").toLowerCase()]) {
         const r = await post("/phone/save", deviceForm(typed, { certificateoperation: "none" }));
         assert.equal(r.status, 303, `${typed}: ${text(r.body).slice(0, 300)}`);
-        const cli = await cnfguardCli("device", "show", typed, "--data", lab.dir, "--json");
+        const cli = await cnfguardCli("device", "show", typed, "--data", admin.lab.dir, "--json");
         assert.equal(cli.code, 0, cli.stderr);
         assert.equal(decodeURIComponent(String(r.headers.location)), `/phone/edit?name=${JSON.parse(cli.stdout)[0].name}&saved=1`, typed);
       }
       for (const bad of ["CSF", "SEP12345", "XYZ000000000001", "ATA00778DA1C43G"]) {
         const r = await post("/phone/save", deviceForm(bad));
         assert.equal(r.status, 400, bad);
-        const cli = await cnfguardCli("device", "add", bad, "--profile", "plain", "--data", lab.dir);
+        const cli = await cnfguardCli("device", "add", bad, "--profile", "plain", "--data", admin.lab.dir);
         assert.equal(cli.code, 2, bad);
         const message = cli.stderr.split("\n")[0].replace(/^cnfguard device: /, "");
         assert.ok(text(r.body).includes(message), `${bad}: the page says what 'device add' says: ${message}`);
-        assert.equal(findDevice(lab.db, bad), undefined);
+        assert.equal(findDevice(admin.lab.db, bad), undefined);
       }
       // An existing device is found in any case, as `device show` finds it.
       const jabber = `CSFW${nextMac().slice(-6)}`;
-      addNamedDevice(lab, jabber, "plain", { operation: "none" });
+      addNamedDevice(admin.lab, jabber, "plain", { operation: "none" });
       const found = await get(`/phone/edit?name=${jabber.toLowerCase()}`);
       assert.equal(found.status, 200);
       assert.equal(inputValue(found.body, "devicename"), jabber);
@@ -194,30 +183,30 @@ for (const engine of ENGINES) {
       assert.ok(GENERATED_AUTH_STRING_DIGITS >= 4 && GENERATED_AUTH_STRING_DIGITS <= 10, "CUCM: 4–10 digits");
       assert.match(r.body, /<option value="string" selected>By Authentication String<\/option>/);
       assert.match(text(r.body), /before 2031-05-06 07:08:09 UTC \(Operation Completes By\)/);
-      assert.equal(findDevice(lab.db, device), undefined, "Generate String saves nothing");
+      assert.equal(findDevice(admin.lab.db, device), undefined, "Generate String saves nothing");
       const saved = await post(
         "/phone/save",
         deviceForm(device, { capfauthmode: "string", authenticationstring: digits, operationcompletesby: "2031-05-06T07:08:09" }),
       );
       assert.equal(saved.status, 303, text(saved.body));
-      const d = findDevice(lab.db, device)!;
+      const d = findDevice(admin.lab.db, device)!;
       assert.deepEqual([d.authenticationstring, d.capfauthmode, d.capfoperationdeadline], [digits, "string", "2031-05-06T07:08:09.000Z"]);
-      const cli = await cnfguardCli("device", "capf", device, "install", "--auth-string", "generate", "--data", lab.dir, "--json");
+      const cli = await cnfguardCli("device", "capf", device, "install", "--auth-string", "generate", "--data", admin.lab.dir, "--json");
       assert.match(JSON.parse(cli.stdout)[0].authenticationstring, new RegExp(`^[0-9]{${GENERATED_AUTH_STRING_DIGITS}}$`), "the CLI's has the same form");
     });
 
     test("the Reports page's rows are the rows of `cnfguard report lsc|capf|cert-hash --json` on the same database", async () => {
-      const enrolled = addPhone(lab, nextMac(), "plain", { operation: "none" });
-      enrol(lab, enrolled);
-      const mismatched = addPhone(lab, nextMac(), "plain", { operation: "fetch" });
-      enrol(lab, mismatched);
-      lab.db.prepare("UPDATE device SET md5hash = '00000000000000000000000000000000' WHERE name = ?").run(mismatched);
-      setCapfOperation(lab.db, addPhone(lab, nextMac(), "plain", { operation: "none" }), { operation: "delete", until: "2030-01-01T00:00:00Z" });
-      lab.db.prepare("INSERT INTO capfunknowndevice (name, lastseen, sessions) VALUES ('SEP0000DEADBEEF', '2026-11-30T12:00:00.000Z', 3)").run();
+      const enrolled = addPhone(admin.lab, nextMac(), "plain", { operation: "none" });
+      enrol(admin.lab, enrolled);
+      const mismatched = addPhone(admin.lab, nextMac(), "plain", { operation: "fetch" });
+      enrol(admin.lab, mismatched);
+      admin.lab.db.prepare("UPDATE device SET md5hash = '00000000000000000000000000000000' WHERE name = ?").run(mismatched);
+      setCapfOperation(admin.lab.db, addPhone(admin.lab, nextMac(), "plain", { operation: "none" }), { operation: "delete", until: "2030-01-01T00:00:00Z" });
+      admin.lab.db.prepare("INSERT INTO capfunknowndevice (name, lastseen, sessions) VALUES ('SEP0000DEADBEEF', '2026-11-30T12:00:00.000Z', 3)").run();
 
       const page = (await get("/reports")).body;
       for (const name of REPORT_NAMES) {
-        const cli = await cnfguardCli("report", name, "--json", "--data", lab.dir);
+        const cli = await cnfguardCli("report", name, "--json", "--data", admin.lab.dir);
         assert.ok(cli.code === 0 || (name === "cert-hash" && cli.code === 1), cli.stderr);
         const rows = JSON.parse(cli.stdout) as ReportRow[];
         assert.ok(rows.length > 0, `${name} has rows to compare`);

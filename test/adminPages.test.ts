@@ -6,49 +6,34 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { repoRoot } from "../host/paths.js";
 import { PAGE_SIZE } from "../host/server/admin/phonePages.js";
 import { findDevice } from "../host/server/deviceStore.js";
 import { findProfile } from "../host/server/profileStore.js";
-import { type AdminClient, adminClient, inputValue, profileFields, sessionRequests } from "./helpers/adminClient.js";
+import { inputValue, profileFields, signedInLab } from "./helpers/adminClient.js";
 import { ENGINES } from "./helpers/engines.js";
 import { addPhone, boot, nextMac, scratchDir } from "./helpers/phoneFixtures.js";
-import { httpFile, type LabServer, labServer, signedBody } from "./helpers/serverFixtures.js";
+import { httpFile, labServer, signedBody } from "./helpers/serverFixtures.js";
 
 for (const engine of ENGINES) {
   describe(engine.name, { skip: engine.skip }, () => {
-    let lab: LabServer;
-    let client: AdminClient;
-    let session: { cookie: string; csrf: string };
-
-    before(async () => {
-      lab = await labServer(
-        { plain: { tftpencryptedconfig: false }, spare: { description: "unused" } },
-        {},
-        { admin: {}, database: await engine.newDatabaseUrl() },
-      );
-      client = adminClient(lab);
-      session = await client.session();
-    });
-    after(() => lab.close());
-
-    const { post, get } = sessionRequests(
-      () => client,
-      () => session,
+    const admin = signedInLab(async () =>
+      labServer({ plain: { tftpencryptedconfig: false }, spare: { description: "unused" } }, {}, { admin: {}, database: await engine.newDatabaseUrl() }),
     );
+    const { post, get } = admin;
 
     test("ticking TFTP Encrypted Config on the page turns the served config into a partial one, as the CLI does", async () => {
-      const device = addPhone(lab, nextMac(), "plain", { operation: "none" });
-      assert.match(signedBody((await httpFile(lab, `${device}.cnf.xml.sgn`))!), /<fullConfig>true<\/fullConfig>/);
+      const device = addPhone(admin.lab, nextMac(), "plain", { operation: "none" });
+      assert.match(signedBody((await httpFile(admin.lab, `${device}.cnf.xml.sgn`))!), /<fullConfig>true<\/fullConfig>/);
       const saved = await post("/phonesecurityprofile/save", profileFields("plain", { tftpencryptedconfig: "on" }));
       assert.equal(saved.status, 303);
       assert.equal(saved.headers.location, "/phonesecurityprofile/edit?name=plain&saved=1");
       const shown = await get(saved.headers.location as string);
       assert.match(shown.body, /<dt>TFTP Encrypted Config<\/dt><dd>Yes<\/dd>/, "Save lands on the record as text");
-      await lab.server.whenBuilt();
+      await admin.lab.server.whenBuilt();
       await new Promise((r) => setTimeout(r, 300)); // the build layer polls its change log every 200 ms
-      const served = signedBody((await httpFile(lab, `${device}.cnf.xml.sgn`))!);
+      const served = signedBody((await httpFile(admin.lab, `${device}.cnf.xml.sgn`))!);
       assert.match(served, /<fullConfig>false<\/fullConfig>/);
       assert.match(served, /<encrConfig>true<\/encrConfig>/);
     });
@@ -58,14 +43,14 @@ for (const engine of ENGINES) {
       assert.equal(copy.status, 200);
       assert.equal(inputValue(copy.body, "name"), "Copy of plain");
       assert.match(copy.body, /<option value="sha512" selected>SHA-512<\/option>/);
-      assert.equal(findProfile(lab.db, "Copy of plain"), undefined, "a copy is saved only by Save");
+      assert.equal(findProfile(admin.lab.db, "Copy of plain"), undefined, "a copy is saved only by Save");
       const inUse = await post("/phonesecurityprofile/delete", { original: "plain" });
       assert.equal(inUse.status, 400);
       assert.match(inUse.body, /security profile of \d+ device/);
-      assert.ok(findProfile(lab.db, "plain"));
+      assert.ok(findProfile(admin.lab.db, "plain"));
       const gone = await post("/phonesecurityprofile/delete", { original: "spare" });
       assert.equal(gone.status, 303);
-      assert.equal(findProfile(lab.db, "spare"), undefined);
+      assert.equal(findProfile(admin.lab.db, "spare"), undefined);
     });
 
     test("Generate String fills an 8-digit string; saved By Authentication String, CAPF then asks the phone for it", async (t) => {
@@ -87,23 +72,23 @@ for (const engine of ENGINES) {
       assert.equal(generated.status, 200);
       const digits = inputValue(generated.body, "authenticationstring")!;
       assert.match(digits, /^[0-9]{8}$/);
-      assert.equal(findDevice(lab.db, device), undefined, "Generate String saves nothing");
+      assert.equal(findDevice(admin.lab.db, device), undefined, "Generate String saves nothing");
       const saved = await post("/phone/save", { ...form, authenticationstring: digits, action: "save" });
       assert.equal(saved.status, 303, saved.body);
-      const stored = findDevice(lab.db, device)!;
+      const stored = findDevice(admin.lab.db, device)!;
       assert.equal(stored.capfauthmode, "string");
       assert.equal(stored.authenticationstring, digits);
       assert.equal(stored.capfoperation, "install");
-      lab.db.prepare("UPDATE phonesecurityprofile SET tftpencryptedconfig = 1 WHERE name = 'plain'").run();
+      admin.lab.db.prepare("UPDATE phonesecurityprofile SET tftpencryptedconfig = 1 WHERE name = 'plain'").run();
       await new Promise((r) => setTimeout(r, 300));
-      assert.equal((await boot(lab, mac, scratchDir(t), { authString: "00000000" })).ok, false, "a wrong string is refused");
-      assert.equal((await boot(lab, mac, scratchDir(t), { authString: digits })).ok, true);
+      assert.equal((await boot(admin.lab, mac, scratchDir(t), { authString: "00000000" })).ok, false, "a wrong string is refused");
+      assert.equal((await boot(admin.lab, mac, scratchDir(t), { authString: digits })).ok, true);
     });
 
     test("the phone list shows every device, paged, before any search; the search finds by name or description", async () => {
       const before = (await get("/phone")).body;
       const total = Number(/of (\d+) devices/.exec(before)?.[1]);
-      for (let i = 0; i < PAGE_SIZE + 2 - total; i++) addPhone(lab, nextMac(), "plain", { operation: "none" });
+      for (let i = 0; i < PAGE_SIZE + 2 - total; i++) addPhone(admin.lab, nextMac(), "plain", { operation: "none" });
       const first = await get("/phone");
       const count = Number(/of (\d+) devices/.exec(first.body)?.[1]);
       assert.ok(count >= PAGE_SIZE + 2);
@@ -119,7 +104,7 @@ for (const engine of ENGINES) {
       const code = await new Promise<number>((resolve) =>
         execFile(
           process.execPath,
-          [join(repoRoot, "bin", "cnfguard"), "profile", "edit", "plain", "--description", "set from the CLI", "--data", lab.dir],
+          [join(repoRoot, "bin", "cnfguard"), "profile", "edit", "plain", "--description", "set from the CLI", "--data", admin.lab.dir],
           { timeout: 60_000 },
           (e) => resolve(e ? ((e as { code?: number }).code ?? 1) : 0),
         ),

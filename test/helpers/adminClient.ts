@@ -2,6 +2,7 @@
 // the CA (no verification switched off), cookies and hidden CSRF tokens picked out of answers,
 // and a login that returns the session cookie with the session's CSRF token.
 import https from "node:https";
+import { after, before } from "node:test";
 import { readTomcat } from "../../host/server/admin/adminSetup.js";
 import { certificatePem } from "../../host/shared/pki/certificateBuilder.js";
 import type { LabServer } from "./serverFixtures.js";
@@ -103,5 +104,31 @@ export function profileFields(name: string, o: Record<string, string> = {}): Rec
     eckeysize: "secp256r1",
     signinghash: "sha1",
     ...o,
+  };
+}
+
+/**
+ * A lab server with the admin pages, for one suite: started and signed in before its tests,
+ * closed after them. `lab` reads the server the suite's `before` started.
+ */
+export function signedInLab(start: () => Promise<LabServer>) {
+  let lab: LabServer | undefined;
+  let client: AdminClient;
+  let session: { cookie: string; csrf: string };
+  before(async () => {
+    lab = await start();
+    client = adminClient(lab);
+    session = await client.session();
+  });
+  after(() => lab?.close());
+  return {
+    get lab(): LabServer {
+      if (!lab) throw new Error("the lab server starts in the suite's before()");
+      return lab;
+    },
+    ...sessionRequests(
+      () => client,
+      () => session,
+    ),
   };
 }
