@@ -1,10 +1,12 @@
 // AES-128 key expansion into the 11 bit-planed round keys that aesRounds.ts uses.
 // SubWord goes through the same S-box circuit as the data (one word in an
 // otherwise zero state), so the key never indexes a table either.
+// Each round key is stored the way its round needs it (aesRounds.ts): keys 1…10
+// carry the S-box constant 0x63, and key r sits in round r's fixsliced frame.
 import { packBlocks, unpackBlocks } from "./aesBitslice";
 import { SCRATCH_PLANES, SCRATCH_BLOCKS, wipeScratch } from "./aesScratch";
 import { subBytes } from "./aesSbox";
-import { ROUND_KEY_SIZE } from "./aesRounds";
+import { ROUND_KEY_SIZE, invShiftRowsPlane } from "./aesRounds";
 
 /** Working planes for SubWord, and the bytes they come from (a word, or four
  *  copies of the current round key). */
@@ -24,7 +26,7 @@ export function expandKey(roundKeys: usize, key: usize): void {
       w1 ^= w0; w2 ^= w1; w3 ^= w2;
       rcon = (rcon << 1) ^ (0x11B & -(rcon >> 7));
     }
-    planeRoundKey(roundKeys + r * ROUND_KEY_SIZE, w0, w1, w2, w3);
+    planeRoundKey(roundKeys + r * ROUND_KEY_SIZE, w0, w1, w2, w3, r);
   }
   wipeScratch();
 }
@@ -39,8 +41,8 @@ function subWord(w: u32): u32 {
   return load<u32>(COPIES);
 }
 
-/** Bit-plane one round key into all four block slots, ready to XOR into a state. */
-function planeRoundKey(dst: usize, w0: u32, w1: u32, w2: u32, w3: u32): void {
+/** Bit-plane round key r into all four block slots, ready to XOR into a state of round r. */
+function planeRoundKey(dst: usize, w0: u32, w1: u32, w2: u32, w3: u32, r: usize): void {
   for (let b: usize = 0; b < 64; b += 16) {
     store<u32>(COPIES + b, w0, 0);
     store<u32>(COPIES + b, w1, 4);
@@ -48,4 +50,13 @@ function planeRoundKey(dst: usize, w0: u32, w1: u32, w2: u32, w3: u32): void {
     store<u32>(COPIES + b, w3, 12);
   }
   packBlocks(dst, COPIES, 4);
+  // Round r's frame is the state after r skipped ShiftRows: the key's bytes move as
+  // ShiftRows⁻¹ would move them, r times. Key 0 needs neither this nor 0x63.
+  const constant: u64 = r > 0 ? ~(<u64>0) : 0;
+  for (let i: usize = 0; i < 8; i++) {
+    let plane = load<u64>(dst + (i << 3));
+    for (let k: usize = 0; k < (r & 3); k++) plane = invShiftRowsPlane(plane);
+    if ((0x63 >> i) & 1) plane ^= constant;
+    store<u64>(dst + (i << 3), plane);
+  }
 }

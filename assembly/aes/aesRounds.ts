@@ -1,40 +1,53 @@
 // The AES-128 round functions on four blocks held as bit planes (aesBitslice.ts
 // explains the layout: row r, column c, block b at bit 16·r + 4·c + b of each plane).
-// Each round is two passes over the planes around the S-box circuit, so that the
-// linear steps (ShiftRows, MixColumns, the round key, the inverse affine map) work
-// on locals; every step is a fixed sequence of word operations.
-import { subBytes } from "./aesSbox";
+//
+// Fixsliced (Adomnicai and Peyrin, TCHES 2021): no round moves the bytes for
+// ShiftRows. Instead the state drifts: after the ShiftRows of k rounds were skipped,
+// the byte of row r, column c sits in column c − d·r with d = −k mod 4 (the "frame"
+// d). Bytes are substituted wherever they are and the round keys are stored in the
+// frame their round runs in (aesKeySchedule.ts), so only MixColumns needs to know:
+// it reaches "the same column one row down" with a rotation that depends on d
+// (sameColumnNextRow). Frame 0 needs one word rotation per plane, frame 2 a little
+// more, odd frames more again — on average about half of what ShiftRows costs, and
+// no round pays ShiftRows itself. AES-128's ten rounds end in frame 2, so each
+// direction moves bytes once: encryption at its end, decryption at its start.
+//
+// The S-box's affine constant 0x63 is not computed either: it passes unchanged
+// through ShiftRows, MixColumns and its inverse (every byte gets it, and their
+// coefficients sum to 1), so it is folded into round keys 1…10.
+import { subBytesWithoutConstant } from "./aesSbox";
 
 /** Bytes of one bit-planed round key (the same key in all four block slots). */
 export const ROUND_KEY_SIZE: usize = 64;
 /** Bytes of the 11 bit-planed round keys of AES-128. */
 export const ROUND_KEYS_SIZE: usize = 11 * 64;
 
+/** The frame round r runs in (the ShiftRows of rounds 1…r skipped). */
+@inline export function roundFrame(r: usize): u32 {
+  return <u32>((0 - r) & 3);
+}
+
 /** Encrypt the four blocks in the planes at q. */
 export function encryptPlanes(q: usize, roundKeys: usize): void {
   addRoundKey(q, roundKeys);
   for (let r: usize = 1; r < 10; r++) {
-    subBytes(q);
-    shiftRows(q);
-    mixColumnsPass(q);
-    addRoundKey(q, roundKeys + r * ROUND_KEY_SIZE);
+    subBytesWithoutConstant(q);
+    mixColumnsAddKey(q, roundKeys + r * ROUND_KEY_SIZE, roundFrame(r));
   }
-  subBytes(q);
-  shiftRows(q);
-  addRoundKey(q, roundKeys + 10 * ROUND_KEY_SIZE);
+  subBytesWithoutConstant(q);
+  addKeyToFrame0(q, roundKeys + 10 * ROUND_KEY_SIZE);
 }
 
 /** Decrypt the four blocks in the planes at q (the inverse cipher, rounds in reverse).
- *  InvSubBytes is g ∘ SubBytes ∘ g with g(x) = A⁻¹(x ⊕ 0x63), the S-box's affine step undone. */
+ *  InvSubBytes is g ∘ SubBytes ∘ g with g(x) = A⁻¹·x, the S-box's linear step undone;
+ *  the g on each side of the S-box circuit is fused into the linear pass next to it. */
 export function decryptPlanes(q: usize, roundKeys: usize): void {
-  addRoundKey(q, roundKeys + 10 * ROUND_KEY_SIZE);
+  frame2AddKeyUndoAffine(q, roundKeys + 10 * ROUND_KEY_SIZE);
   for (let r: usize = 9; r > 0; r--) {
-    invShiftUndoAffine(q);
-    subBytes(q);
-    undoAffineAddKeyInvMix(q, roundKeys + r * ROUND_KEY_SIZE);
+    subBytesWithoutConstant(q);
+    undoAffineAddKeyInvMix(q, roundKeys + r * ROUND_KEY_SIZE, roundFrame(r));
   }
-  invShiftUndoAffine(q);
-  subBytes(q);
+  subBytesWithoutConstant(q);
   undoAffineAddKey(q, roundKeys);
 }
 
@@ -42,63 +55,116 @@ function addRoundKey(q: usize, key: usize): void {
   for (let i: usize = 0; i < 64; i += 8) store<u64>(q + i, load<u64>(q + i) ^ load<u64>(key + i));
 }
 
-function shiftRows(q: usize): void {
-  for (let i: usize = 0; i < 64; i += 8) store<u64>(q + i, shiftRowsPlane(load<u64>(q + i)));
+/** ShiftRows twice (= its inverse twice): rows 1 and 3 turn by two columns, a byte
+ *  swap inside their 16 bits. Moves a state between frames 0 and 2, both ways. */
+@inline function swapRows13(x: u64): u64 {
+  const t = ((x >> 8) ^ x) & 0x00FF000000FF0000;
+  return x ^ t ^ (t << 8);
 }
 
-/** Row r turns left by r columns (column c takes column c + r), i.e. the 16 bits
- *  of row r rotate right by 4·r: rows 2 and 3 by 8 (a byte swap), then rows 1 and 3 by 4. */
-@inline function shiftRowsPlane(x: u64): u64 {
-  const t = ((x >> 8) ^ x) & 0x00FF00FF00000000;
-  x ^= t | (t << 8);
-  return (x & 0x0000FFFF0000FFFF) | ((x >> 4) & 0x0FFF00000FFF0000) | ((x << 12) & 0xF0000000F0000000);
-}
-
-/** Row r turns right by r columns: its 16 bits rotate left by 4·r. */
-@inline function invShiftRowsPlane(x: u64): u64 {
+/** ShiftRows⁻¹ on one plane: row r turns right by r columns (its 16 bits rotate left
+ *  by 4·r). The key schedule uses it to put round keys in their frames. */
+@inline export function invShiftRowsPlane(x: u64): u64 {
   const t = ((x >> 8) ^ x) & 0x00FF00FF00000000;
   x ^= t | (t << 8);
   return (x & 0x0000FFFF0000FFFF) | ((x << 4) & 0xFFF00000FFF00000) | ((x >> 12) & 0x000F0000000F0000);
 }
 
-/** MixColumns on the planes at q (encryption only: decryption reaches it through
- *  undoAffineAddKeyInvMix). Encryption is kept compact rather than fused; it serves tests and tools. */
-function mixColumnsPass(q: usize): void {
-  mixColumns(q, load<u64>(q, 0), load<u64>(q, 8), load<u64>(q, 16), load<u64>(q, 24),
+/** The last encryption step: the round key, then the frame-2 state back to frame 0. */
+function addKeyToFrame0(q: usize, key: usize): void {
+  for (let i: usize = 0; i < 64; i += 8) store<u64>(q + i, swapRows13(load<u64>(q + i) ^ load<u64>(key + i)));
+}
+
+/** Rows r + 1 and r + 2 as seen from row r in frame d, where the byte of column c
+ *  sits in column c − d·r: plane bit 16·r + 4·c + b must take the bit of row r + 1,
+ *  column c − d (or row r + 2, column c − 2d). Frame 0 is a plain word rotation
+ *  (by 16 or 32); otherwise the columns that wrap inside their row take the rotation
+ *  16 bits further, chosen by a mask of the low bits of every row. The frame is a
+ *  round number, not a secret: the callers branch on it once per group of 8 planes. */
+@inline function wrapRotate(x: u64, shift: u64, wrapped: u64): u64 {
+  const y = rotr<u64>(x, shift);
+  return y ^ ((y ^ rotr<u64>(y, 16)) & wrapped);
+}
+
+/** One row down in frame d > 0: rotate by 16 − 4·d, the low 4·d bits of each row by 16 more. */
+@inline function nextRowShift(d: u32): u64 {
+  return <u64>(16 - 4 * d);
+}
+@inline function nextRowWrapped(d: u32): u64 {
+  return 0x0001000100010001 * ((<u64>1 << (<u64>(4 * d))) - 1);
+}
+
+/** Two rows down in an odd frame: rotate by 24, the low 8 bits of each row by 16 more. */
+const TWO_ROWS_SHIFT: u64 = 24;
+const TWO_ROWS_WRAPPED: u64 = 0x00FF00FF00FF00FF;
+
+/** MixColumns in frame d, then the round key (encryption). Each column becomes
+ *  2·a0 ⊕ 3·a1 ⊕ a2 ⊕ a3 (rotated per row), computed as xtime(a ⊕ a1) ⊕ a1 ⊕ (a2 ⊕ a3),
+ *  where a1 is the plane seen one row down and a2 ⊕ a3 is (a ⊕ a1) seen two rows down. */
+function mixColumnsAddKey(q: usize, key: usize, d: u32): void {
+  mixColumnsStore(q, d, key, false, load<u64>(q, 0), load<u64>(q, 8), load<u64>(q, 16), load<u64>(q, 24),
     load<u64>(q, 32), load<u64>(q, 40), load<u64>(q, 48), load<u64>(q, 56));
 }
 
-/** Each column becomes 2·a0 ⊕ 3·a1 ⊕ a2 ⊕ a3 (rotated per row), computed as
- *  xtime(a ⊕ a1) ⊕ a1 ⊕ (a2 ⊕ a3), where a1 is the plane turned by one row
- *  (16 bits) and a2 ⊕ a3 is (a ⊕ a1) turned by two rows (32 bits). */
-@inline function mixColumns(q: usize,
+/** MixColumns in frame d on a0…a7, stored at q after the round key at `key`
+ *  (encryption) or after g (decryption, which added its key before). Each column
+ *  becomes 2·a0 ⊕ 3·a1 ⊕ a2 ⊕ a3 (rotated per row), computed as xtime(a ⊕ a1) ⊕ a1 ⊕ (a2 ⊕ a3),
+ *  where a1 is the plane seen one row down and a2 ⊕ a3 is (a ⊕ a1) seen two rows down. */
+@inline function mixColumnsStore(q: usize, d: u32, key: usize, undoAffine: bool,
   a0: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64, a6: u64, a7: u64): void {
-  const b0 = rotr<u64>(a0, 16), b1 = rotr<u64>(a1, 16), b2 = rotr<u64>(a2, 16), b3 = rotr<u64>(a3, 16);
-  const b4 = rotr<u64>(a4, 16), b5 = rotr<u64>(a5, 16), b6 = rotr<u64>(a6, 16), b7 = rotr<u64>(a7, 16);
+  let b0: u64, b1: u64, b2: u64, b3: u64, b4: u64, b5: u64, b6: u64, b7: u64;
+  if (d == 0) {
+    b0 = rotr<u64>(a0, 16); b1 = rotr<u64>(a1, 16); b2 = rotr<u64>(a2, 16); b3 = rotr<u64>(a3, 16);
+    b4 = rotr<u64>(a4, 16); b5 = rotr<u64>(a5, 16); b6 = rotr<u64>(a6, 16); b7 = rotr<u64>(a7, 16);
+  } else {
+    const s = nextRowShift(d), w = nextRowWrapped(d);
+    b0 = wrapRotate(a0, s, w); b1 = wrapRotate(a1, s, w); b2 = wrapRotate(a2, s, w); b3 = wrapRotate(a3, s, w);
+    b4 = wrapRotate(a4, s, w); b5 = wrapRotate(a5, s, w); b6 = wrapRotate(a6, s, w); b7 = wrapRotate(a7, s, w);
+  }
   const t0 = a0 ^ b0, t1 = a1 ^ b1, t2 = a2 ^ b2, t3 = a3 ^ b3;
   const t4 = a4 ^ b4, t5 = a5 ^ b5, t6 = a6 ^ b6, t7 = a7 ^ b7;
+  let c0: u64, c1: u64, c2: u64, c3: u64, c4: u64, c5: u64, c6: u64, c7: u64;
+  if ((d & 1) == 0) {
+    c0 = rotr<u64>(t0, 32); c1 = rotr<u64>(t1, 32); c2 = rotr<u64>(t2, 32); c3 = rotr<u64>(t3, 32);
+    c4 = rotr<u64>(t4, 32); c5 = rotr<u64>(t5, 32); c6 = rotr<u64>(t6, 32); c7 = rotr<u64>(t7, 32);
+  } else {
+    const s = TWO_ROWS_SHIFT, w = TWO_ROWS_WRAPPED;
+    c0 = wrapRotate(t0, s, w); c1 = wrapRotate(t1, s, w); c2 = wrapRotate(t2, s, w); c3 = wrapRotate(t3, s, w);
+    c4 = wrapRotate(t4, s, w); c5 = wrapRotate(t5, s, w); c6 = wrapRotate(t6, s, w); c7 = wrapRotate(t7, s, w);
+  }
   // xtime(t): multiply by x modulo x^8 + x^4 + x^3 + x + 1.
-  store<u64>(q, t7 ^ b0 ^ rotr<u64>(t0, 32), 0);
-  store<u64>(q, t0 ^ t7 ^ b1 ^ rotr<u64>(t1, 32), 8);
-  store<u64>(q, t1 ^ b2 ^ rotr<u64>(t2, 32), 16);
-  store<u64>(q, t2 ^ t7 ^ b3 ^ rotr<u64>(t3, 32), 24);
-  store<u64>(q, t3 ^ t7 ^ b4 ^ rotr<u64>(t4, 32), 32);
-  store<u64>(q, t4 ^ b5 ^ rotr<u64>(t5, 32), 40);
-  store<u64>(q, t5 ^ b6 ^ rotr<u64>(t6, 32), 48);
-  store<u64>(q, t6 ^ b7 ^ rotr<u64>(t7, 32), 56);
+  const o0 = t7 ^ b0 ^ c0, o1 = t0 ^ t7 ^ b1 ^ c1, o2 = t1 ^ b2 ^ c2, o3 = t2 ^ t7 ^ b3 ^ c3;
+  const o4 = t3 ^ t7 ^ b4 ^ c4, o5 = t4 ^ b5 ^ c5, o6 = t5 ^ b6 ^ c6, o7 = t6 ^ b7 ^ c7;
+  if (undoAffine) {
+    storeUndoAffine(q, o0, o1, o2, o3, o4, o5, o6, o7);
+  } else {
+    store<u64>(q, o0 ^ load<u64>(key, 0), 0);
+    store<u64>(q, o1 ^ load<u64>(key, 8), 8);
+    store<u64>(q, o2 ^ load<u64>(key, 16), 16);
+    store<u64>(q, o3 ^ load<u64>(key, 24), 24);
+    store<u64>(q, o4 ^ load<u64>(key, 32), 32);
+    store<u64>(q, o5 ^ load<u64>(key, 40), 40);
+    store<u64>(q, o6 ^ load<u64>(key, 48), 48);
+    store<u64>(q, o7 ^ load<u64>(key, 56), 56);
+  }
 }
 
-/** InvShiftRows, then g (the first half of InvSubBytes), in one pass. */
-function invShiftUndoAffine(q: usize): void {
-  const x0 = invShiftRowsPlane(load<u64>(q, 0)), x1 = invShiftRowsPlane(load<u64>(q, 8));
-  const x2 = invShiftRowsPlane(load<u64>(q, 16)), x3 = invShiftRowsPlane(load<u64>(q, 24));
-  const x4 = invShiftRowsPlane(load<u64>(q, 32)), x5 = invShiftRowsPlane(load<u64>(q, 40));
-  const x6 = invShiftRowsPlane(load<u64>(q, 48)), x7 = invShiftRowsPlane(load<u64>(q, 56));
-  // g, bit i: x[i+2] ⊕ x[i+5] ⊕ x[i+7] ⊕ bit i of 0x05 (pairs shared between bits).
+/** The first decryption step: the ciphertext moved to frame 2 (where round 10's key
+ *  is stored and decryption's rounds start), the key, then g. */
+function frame2AddKeyUndoAffine(q: usize, key: usize): void {
+  const x0 = swapRows13(load<u64>(q, 0)) ^ load<u64>(key, 0), x1 = swapRows13(load<u64>(q, 8)) ^ load<u64>(key, 8);
+  const x2 = swapRows13(load<u64>(q, 16)) ^ load<u64>(key, 16), x3 = swapRows13(load<u64>(q, 24)) ^ load<u64>(key, 24);
+  const x4 = swapRows13(load<u64>(q, 32)) ^ load<u64>(key, 32), x5 = swapRows13(load<u64>(q, 40)) ^ load<u64>(key, 40);
+  const x6 = swapRows13(load<u64>(q, 48)) ^ load<u64>(key, 48), x7 = swapRows13(load<u64>(q, 56)) ^ load<u64>(key, 56);
+  storeUndoAffine(q, x0, x1, x2, x3, x4, x5, x6, x7);
+}
+
+/** g = A⁻¹, bit i: x[i+2] ⊕ x[i+5] ⊕ x[i+7] (pairs shared between bits), stored at q. */
+@inline function storeUndoAffine(q: usize, x0: u64, x1: u64, x2: u64, x3: u64, x4: u64, x5: u64, x6: u64, x7: u64): void {
   const p25 = x2 ^ x5, p03 = x0 ^ x3, p16 = x1 ^ x6, p47 = x4 ^ x7;
-  store<u64>(q, ~(p25 ^ x7), 0);
+  store<u64>(q, p25 ^ x7, 0);
   store<u64>(q, p03 ^ x6, 8);
-  store<u64>(q, ~(p47 ^ x1), 16);
+  store<u64>(q, p47 ^ x1, 16);
   store<u64>(q, p25 ^ x0, 24);
   store<u64>(q, p16 ^ x3, 32);
   store<u64>(q, p47 ^ x2, 40);
@@ -106,33 +172,41 @@ function invShiftUndoAffine(q: usize): void {
   store<u64>(q, p16 ^ x4, 56);
 }
 
-/** g (the second half of InvSubBytes), the round key, then InvMixColumns, in one pass.
+/** g (the second half of InvSubBytes), the round key, InvMixColumns in frame d, then g
+ *  again (the first half of the next InvSubBytes), in one pass.
  *  InvMixColumns = MixColumns after adding 4·(a0 ⊕ a2) to rows 0 and 2 and
  *  4·(a1 ⊕ a3) to rows 1 and 3 (14·, 11·, 13·, 9· factored over 2·, 3·). */
-function undoAffineAddKeyInvMix(q: usize, key: usize): void {
+function undoAffineAddKeyInvMix(q: usize, key: usize, d: u32): void {
   const x0 = load<u64>(q, 0), x1 = load<u64>(q, 8), x2 = load<u64>(q, 16), x3 = load<u64>(q, 24);
   const x4 = load<u64>(q, 32), x5 = load<u64>(q, 40), x6 = load<u64>(q, 48), x7 = load<u64>(q, 56);
-  // g as in invShiftUndoAffine, then the round key.
   const p25 = x2 ^ x5, p03 = x0 ^ x3, p16 = x1 ^ x6, p47 = x4 ^ x7;
-  const a0 = ~(p25 ^ x7) ^ load<u64>(key, 0), a1 = p03 ^ x6 ^ load<u64>(key, 8);
-  const a2 = ~(p47 ^ x1) ^ load<u64>(key, 16), a3 = p25 ^ x0 ^ load<u64>(key, 24);
+  const a0 = p25 ^ x7 ^ load<u64>(key, 0), a1 = p03 ^ x6 ^ load<u64>(key, 8);
+  const a2 = p47 ^ x1 ^ load<u64>(key, 16), a3 = p25 ^ x0 ^ load<u64>(key, 24);
   const a4 = p16 ^ x3 ^ load<u64>(key, 32), a5 = p47 ^ x2 ^ load<u64>(key, 40);
   const a6 = p03 ^ x5 ^ load<u64>(key, 48), a7 = p16 ^ x4 ^ load<u64>(key, 56);
-  const u0 = a0 ^ rotr<u64>(a0, 32), u1 = a1 ^ rotr<u64>(a1, 32), u2 = a2 ^ rotr<u64>(a2, 32);
-  const u3 = a3 ^ rotr<u64>(a3, 32), u4 = a4 ^ rotr<u64>(a4, 32), u5 = a5 ^ rotr<u64>(a5, 32);
-  const u6 = a6 ^ rotr<u64>(a6, 32), u7 = a7 ^ rotr<u64>(a7, 32);
+  let u0: u64, u1: u64, u2: u64, u3: u64, u4: u64, u5: u64, u6: u64, u7: u64;
+  if ((d & 1) == 0) {
+    u0 = rotr<u64>(a0, 32); u1 = rotr<u64>(a1, 32); u2 = rotr<u64>(a2, 32); u3 = rotr<u64>(a3, 32);
+    u4 = rotr<u64>(a4, 32); u5 = rotr<u64>(a5, 32); u6 = rotr<u64>(a6, 32); u7 = rotr<u64>(a7, 32);
+  } else {
+    const s = TWO_ROWS_SHIFT, w = TWO_ROWS_WRAPPED;
+    u0 = wrapRotate(a0, s, w); u1 = wrapRotate(a1, s, w); u2 = wrapRotate(a2, s, w); u3 = wrapRotate(a3, s, w);
+    u4 = wrapRotate(a4, s, w); u5 = wrapRotate(a5, s, w); u6 = wrapRotate(a6, s, w); u7 = wrapRotate(a7, s, w);
+  }
+  u0 ^= a0; u1 ^= a1; u2 ^= a2; u3 ^= a3; u4 ^= a4; u5 ^= a5; u6 ^= a6; u7 ^= a7;
   // a ⊕ xtime(xtime(u)), written out bit by bit.
-  mixColumns(q, a0 ^ u6, a1 ^ u6 ^ u7, a2 ^ u0 ^ u7, a3 ^ u1 ^ u6,
-    a4 ^ u2 ^ u6 ^ u7, a5 ^ u3 ^ u7, a6 ^ u4, a7 ^ u5);
+  const v0 = a0 ^ u6, v1 = a1 ^ u6 ^ u7, v2 = a2 ^ u0 ^ u7, v3 = a3 ^ u1 ^ u6;
+  const v4 = a4 ^ u2 ^ u6 ^ u7, v5 = a5 ^ u3 ^ u7, v6 = a6 ^ u4, v7 = a7 ^ u5;
+  mixColumnsStore(q, d, 0, true, v0, v1, v2, v3, v4, v5, v6, v7);
 }
 
 /** g (the second half of InvSubBytes) and the round key: the last decryption step. */
 function undoAffineAddKey(q: usize, key: usize): void {
   const x0 = load<u64>(q, 0), x1 = load<u64>(q, 8), x2 = load<u64>(q, 16), x3 = load<u64>(q, 24);
   const x4 = load<u64>(q, 32), x5 = load<u64>(q, 40), x6 = load<u64>(q, 48), x7 = load<u64>(q, 56);
-  store<u64>(q, ~(x2 ^ x5 ^ x7) ^ load<u64>(key, 0), 0);
+  store<u64>(q, x2 ^ x5 ^ x7 ^ load<u64>(key, 0), 0);
   store<u64>(q, x3 ^ x6 ^ x0 ^ load<u64>(key, 8), 8);
-  store<u64>(q, ~(x4 ^ x7 ^ x1) ^ load<u64>(key, 16), 16);
+  store<u64>(q, x4 ^ x7 ^ x1 ^ load<u64>(key, 16), 16);
   store<u64>(q, x5 ^ x0 ^ x2 ^ load<u64>(key, 24), 24);
   store<u64>(q, x6 ^ x1 ^ x3 ^ load<u64>(key, 32), 32);
   store<u64>(q, x7 ^ x2 ^ x4 ^ load<u64>(key, 40), 40);

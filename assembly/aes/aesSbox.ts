@@ -3,9 +3,21 @@
 // bottom layer). Plane i of the state holds bit i of every byte, so one pass
 // substitutes all 64 bytes of four blocks at once with no table lookup.
 // The inverse S-box reuses this circuit (aesRounds.ts: InvS = g ∘ S ∘ g).
+// The rounds use it without the affine constant 0x63, which they fold into the
+// round keys (aesRounds.ts); subBytes adds it back for the key schedule.
 
 /** Replace every byte held in the 8 planes at `q` by its S-box value. */
 export function subBytes(q: usize): void {
+  subBytesWithoutConstant(q);
+  // 0x63: bits 0, 1, 5 and 6.
+  store<u64>(q, ~load<u64>(q, 0), 0);
+  store<u64>(q, ~load<u64>(q, 8), 8);
+  store<u64>(q, ~load<u64>(q, 40), 40);
+  store<u64>(q, ~load<u64>(q, 48), 48);
+}
+
+/** Replace every byte x held in the 8 planes at `q` by S(x) ⊕ 0x63. */
+export function subBytesWithoutConstant(q: usize): void {
   // Circuit inputs: U0 is the most significant bit of each byte.
   const u7 = load<u64>(q, 0), u6 = load<u64>(q, 8), u5 = load<u64>(q, 16), u4 = load<u64>(q, 24);
   const u3 = load<u64>(q, 32), u2 = load<u64>(q, 40), u1 = load<u64>(q, 48), u0 = load<u64>(q, 56);
@@ -33,7 +45,7 @@ export function subBytes(q: usize): void {
   const m56 = m40 & t23, m57 = m39 & t19, m58 = m43 & t3, m59 = m38 & t22, m60 = m37 & t20;
   const m61 = m42 & t1, m62 = m45 & t4, m63 = m41 & t2;
 
-  // Bottom linear layer (the affine constant 0x63 appears as the four NOTs).
+  // Bottom linear layer (the full S-box has four NOTs here: the constant 0x63).
   const l0 = m61 ^ m62, l1 = m50 ^ m56, l2 = m46 ^ m48, l3 = m47 ^ m55, l4 = m54 ^ m58;
   const l5 = m49 ^ m61, l6 = m62 ^ l5, l7 = m46 ^ l3, l8 = m51 ^ m59, l9 = m52 ^ m53;
   const l10 = m53 ^ l4, l11 = m60 ^ l2, l12 = m48 ^ m51, l13 = m50 ^ l0, l14 = m52 ^ m61;
@@ -43,11 +55,11 @@ export function subBytes(q: usize): void {
 
   // Outputs: S0 is the most significant bit.
   store<u64>(q, l6 ^ l24, 56);
-  store<u64>(q, ~(l16 ^ l26), 48);
-  store<u64>(q, ~(l19 ^ l28), 40);
+  store<u64>(q, l16 ^ l26, 48);
+  store<u64>(q, l19 ^ l28, 40);
   store<u64>(q, l6 ^ l21, 32);
   store<u64>(q, l20 ^ l22, 24);
   store<u64>(q, l25 ^ l29, 16);
-  store<u64>(q, ~(l13 ^ l27), 8);
-  store<u64>(q, ~(l6 ^ l23), 0);
+  store<u64>(q, l13 ^ l27, 8);
+  store<u64>(q, l6 ^ l23, 0);
 }
