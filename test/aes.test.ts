@@ -109,3 +109,19 @@ test("the ABI answers misuse with statuses, never a trap", () => {
   assert.equal(ex.aes_cbc_end(), Status.OK);
   assert.equal(ex.aes_cbc_update(16), Status.E_STATE, "update after end");
 });
+
+test("every length of 1…13 blocks (each tail of the four-block pass, one to three passes), split at every block boundary, equals node:crypto", () => {
+  for (let n = 1; n <= 13; n++) {
+    const key = randomBytes(16),
+      iv = randomBytes(16);
+    const data = new Uint8Array(randomBytes(n * 16));
+    for (const direction of ["encrypt", "decrypt"] as const) {
+      const reference = opensslCbc(direction, key, iv, data);
+      const whole = direction === "encrypt" ? aes.cbcEncrypt(key, iv, data) : aes.cbcDecrypt(key, iv, data);
+      assert.deepEqual(whole, reference, `${direction} ${n} blocks in one call`);
+      for (let cut = 1; cut < n; cut++) {
+        assert.deepEqual(streamThrough(direction, key, iv, data, [cut, n - cut]), reference, `${direction} ${n} blocks as ${cut} + ${n - cut}`);
+      }
+    }
+  }
+});
