@@ -5,12 +5,13 @@
 // ShiftRows. Instead the state drifts: after the ShiftRows of k rounds were skipped,
 // the byte of row r, column c sits in column c − d·r with d = −k mod 4 (the "frame"
 // d). Bytes are substituted wherever they are and the round keys are stored in the
-// frame their round runs in (aesKeySchedule.ts), so only MixColumns needs to know:
-// it reaches "the same column one row down" with a rotation that depends on d
-// (wrapRotate). Frame 0 needs one word rotation per plane, frame 2 a little
-// more, odd frames about what ShiftRows costs — on average about half of it, and
-// no round pays ShiftRows itself. AES-128's ten rounds end in frame 2, so each
-// direction moves bytes once: encryption at its end, decryption at its start.
+// frame their round runs in (aesKeySchedule.ts), so only the column mix needs to know:
+// it looks one and two rows down "in the same column" once each per plane, with a
+// rotation that depends on d (wrapRotate). In frame 0 both looks are plain word
+// rotations, in frame 2 the one-row look wraps, in odd frames both do (5 ops each
+// instead of 1) — less than ShiftRows cost, and no round pays ShiftRows itself.
+// AES-128's ten rounds end in frame 2, so each direction moves bytes once:
+// encryption at its end, decryption at its start.
 //
 // The S-box's affine constant 0x63 is not computed either: it passes unchanged
 // through ShiftRows, MixColumns and its inverse (every byte gets it, and their
@@ -92,48 +93,6 @@ function addKeyToFrame0(q: usize, key: usize): void {
 const TWO_ROWS_SHIFT: u64 = 24;
 const TWO_ROWS_WRAPPED: u64 = 0x00FF00FF00FF00FF;
 
-/** MixColumns in frame d on a0…a7, stored at q after the round key at `key`
- *  (encrypting) or after g (decrypting, which added its key before). Each column
- *  becomes 2·a0 ⊕ 3·a1 ⊕ a2 ⊕ a3 (rotated per row), computed as xtime(a ⊕ a1) ⊕ a1 ⊕ (a2 ⊕ a3),
- *  where a1 is the plane seen one row down and a2 ⊕ a3 is (a ⊕ a1) seen two rows down. */
-@inline function mixColumnsSubstitute(q: usize, d: u32, key: usize, undoAffine: bool,
-  a0: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64, a6: u64, a7: u64): void {
-  let b0: u64, b1: u64, b2: u64, b3: u64, b4: u64, b5: u64, b6: u64, b7: u64;
-  if (d == 0) {
-    b0 = rotr<u64>(a0, 16); b1 = rotr<u64>(a1, 16); b2 = rotr<u64>(a2, 16); b3 = rotr<u64>(a3, 16);
-    b4 = rotr<u64>(a4, 16); b5 = rotr<u64>(a5, 16); b6 = rotr<u64>(a6, 16); b7 = rotr<u64>(a7, 16);
-  } else {
-    const s = nextRowShift(d), w = nextRowWrapped(d);
-    b0 = wrapRotate(a0, s, w); b1 = wrapRotate(a1, s, w); b2 = wrapRotate(a2, s, w); b3 = wrapRotate(a3, s, w);
-    b4 = wrapRotate(a4, s, w); b5 = wrapRotate(a5, s, w); b6 = wrapRotate(a6, s, w); b7 = wrapRotate(a7, s, w);
-  }
-  const t0 = a0 ^ b0, t1 = a1 ^ b1, t2 = a2 ^ b2, t3 = a3 ^ b3;
-  const t4 = a4 ^ b4, t5 = a5 ^ b5, t6 = a6 ^ b6, t7 = a7 ^ b7;
-  let c0: u64, c1: u64, c2: u64, c3: u64, c4: u64, c5: u64, c6: u64, c7: u64;
-  if ((d & 1) == 0) {
-    c0 = rotr<u64>(t0, 32); c1 = rotr<u64>(t1, 32); c2 = rotr<u64>(t2, 32); c3 = rotr<u64>(t3, 32);
-    c4 = rotr<u64>(t4, 32); c5 = rotr<u64>(t5, 32); c6 = rotr<u64>(t6, 32); c7 = rotr<u64>(t7, 32);
-  } else {
-    const s = TWO_ROWS_SHIFT, w = TWO_ROWS_WRAPPED;
-    c0 = wrapRotate(t0, s, w); c1 = wrapRotate(t1, s, w); c2 = wrapRotate(t2, s, w); c3 = wrapRotate(t3, s, w);
-    c4 = wrapRotate(t4, s, w); c5 = wrapRotate(t5, s, w); c6 = wrapRotate(t6, s, w); c7 = wrapRotate(t7, s, w);
-  }
-  // xtime(t): multiply by x modulo x^8 + x^4 + x^3 + x + 1.
-  let o0 = t7 ^ b0 ^ c0, o1 = t0 ^ t7 ^ b1 ^ c1, o2 = t1 ^ b2 ^ c2, o3 = t2 ^ t7 ^ b3 ^ c3;
-  let o4 = t3 ^ t7 ^ b4 ^ c4, o5 = t4 ^ b5 ^ c5, o6 = t5 ^ b6 ^ c6, o7 = t6 ^ b7 ^ c7;
-  if (undoAffine) {
-    // g.
-    const p25 = o2 ^ o5, p03 = o0 ^ o3, p16 = o1 ^ o6, p47 = o4 ^ o7;
-    const y0 = o0, y1 = o1, y2 = o2, y3 = o3, y4 = o4, y5 = o5, y6 = o6, y7 = o7;
-    o0 = p25 ^ y7; o1 = p03 ^ y6; o2 = p47 ^ y1; o3 = p25 ^ y0;
-    o4 = p16 ^ y3; o5 = p47 ^ y2; o6 = p03 ^ y5; o7 = p16 ^ y4;
-  } else {
-    o0 ^= load<u64>(key, 0); o1 ^= load<u64>(key, 8); o2 ^= load<u64>(key, 16); o3 ^= load<u64>(key, 24);
-    o4 ^= load<u64>(key, 32); o5 ^= load<u64>(key, 40); o6 ^= load<u64>(key, 48); o7 ^= load<u64>(key, 56);
-  }
-  substituteStore(q, o0, o1, o2, o3, o4, o5, o6, o7);
-}
-
 /** The first decryption step: the ciphertext moved to frame 2 (where round 10's key
  *  is stored and decryption's rounds start), the key, then g. Once per pass: kept compact. */
 function frame2AddKeyUndoAffine(q: usize, key: usize): void {
@@ -165,9 +124,15 @@ function undoAffine(q: usize): void {
  *  here, which V8 runs markedly faster than a call and a trip through memory per round).
  *  Encrypting: MixColumns, the round key, SubBytes. Decrypting: g (the second half of
  *  InvSubBytes), the round key, InvMixColumns, g and the S-box (the next InvSubBytes
- *  but its last g). InvMixColumns = MixColumns after adding 4·(a0 ⊕ a2) to rows 0
- *  and 2 and 4·(a1 ⊕ a3) to rows 1 and 3 (14·, 11·, 13·, 9· factored over 2·, 3·).
- *  The direction is a public flag: each branch on it is taken the same way all call long. */
+ *  but its last g). The direction is a public flag: each branch on it goes the same
+ *  way all call long.
+ *
+ *  Both column mixes look two rows down once and one row down once (in odd frames
+ *  each look is a wrapped rotation, so two looks instead of three matter). With
+ *  β = a seen two rows down and B = "seen one row down":
+ *    MixColumns(a)    = (2·a ⊕ β) ⊕ B(3·a ⊕ β)                      (2, 3, 1, 1)
+ *    InvMixColumns(a) = (13·α ⊕ 3·a) ⊕ B(9·α ⊕ 2·a),  α = a ⊕ β     (14, 11, 13, 9)
+ *  since 13 ⊕ 3 = 14 and 9 ⊕ 2 = 11, and α carries 13 and 9 to rows r and r + 2. */
 function linearThenSubstitute(q: usize, key: usize, d: u32, inverse: bool): void {
   let a0 = load<u64>(q, 0), a1 = load<u64>(q, 8), a2 = load<u64>(q, 16), a3 = load<u64>(q, 24);
   let a4 = load<u64>(q, 32), a5 = load<u64>(q, 40), a6 = load<u64>(q, 48), a7 = load<u64>(q, 56);
@@ -179,21 +144,65 @@ function linearThenSubstitute(q: usize, key: usize, d: u32, inverse: bool): void
     a2 = p47 ^ x1 ^ load<u64>(key, 16); a3 = p25 ^ x0 ^ load<u64>(key, 24);
     a4 = p16 ^ x3 ^ load<u64>(key, 32); a5 = p47 ^ x2 ^ load<u64>(key, 40);
     a6 = p03 ^ x5 ^ load<u64>(key, 48); a7 = p16 ^ x4 ^ load<u64>(key, 56);
-    let u0: u64, u1: u64, u2: u64, u3: u64, u4: u64, u5: u64, u6: u64, u7: u64;
-    if ((d & 1) == 0) {
-      u0 = rotr<u64>(a0, 32); u1 = rotr<u64>(a1, 32); u2 = rotr<u64>(a2, 32); u3 = rotr<u64>(a3, 32);
-      u4 = rotr<u64>(a4, 32); u5 = rotr<u64>(a5, 32); u6 = rotr<u64>(a6, 32); u7 = rotr<u64>(a7, 32);
-    } else {
-      const s = TWO_ROWS_SHIFT, w = TWO_ROWS_WRAPPED;
-      u0 = wrapRotate(a0, s, w); u1 = wrapRotate(a1, s, w); u2 = wrapRotate(a2, s, w); u3 = wrapRotate(a3, s, w);
-      u4 = wrapRotate(a4, s, w); u5 = wrapRotate(a5, s, w); u6 = wrapRotate(a6, s, w); u7 = wrapRotate(a7, s, w);
-    }
-    u0 ^= a0; u1 ^= a1; u2 ^= a2; u3 ^= a3; u4 ^= a4; u5 ^= a5; u6 ^= a6; u7 ^= a7;
-    // a ⊕ xtime(xtime(u)), written out bit by bit.
-    a0 ^= u6; a1 ^= u6 ^ u7; a2 ^= u0 ^ u7; a3 ^= u1 ^ u6;
-    a4 ^= u2 ^ u6 ^ u7; a5 ^= u3 ^ u7; a6 ^= u4; a7 ^= u5;
   }
-  mixColumnsSubstitute(q, d, key, inverse, a0, a1, a2, a3, a4, a5, a6, a7);
+  // β: two rows down.
+  let r0: u64, r1: u64, r2: u64, r3: u64, r4: u64, r5: u64, r6: u64, r7: u64;
+  if ((d & 1) == 0) {
+    r0 = rotr<u64>(a0, 32); r1 = rotr<u64>(a1, 32); r2 = rotr<u64>(a2, 32); r3 = rotr<u64>(a3, 32);
+    r4 = rotr<u64>(a4, 32); r5 = rotr<u64>(a5, 32); r6 = rotr<u64>(a6, 32); r7 = rotr<u64>(a7, 32);
+  } else {
+    const s = TWO_ROWS_SHIFT, w = TWO_ROWS_WRAPPED;
+    r0 = wrapRotate(a0, s, w); r1 = wrapRotate(a1, s, w); r2 = wrapRotate(a2, s, w); r3 = wrapRotate(a3, s, w);
+    r4 = wrapRotate(a4, s, w); r5 = wrapRotate(a5, s, w); r6 = wrapRotate(a6, s, w); r7 = wrapRotate(a7, s, w);
+  }
+  // m = 2·a (xtime: multiply by x modulo x^8 + x^4 + x^3 + x + 1).
+  const m0 = a7, m1 = a0 ^ a7, m2 = a1, m3 = a2 ^ a7, m4 = a3 ^ a7, m5 = a4, m6 = a5, m7 = a6;
+  // p: the part kept in place; i: the part seen one row down.
+  let p0: u64, p1: u64, p2: u64, p3: u64, p4: u64, p5: u64, p6: u64, p7: u64;
+  let i0: u64, i1: u64, i2: u64, i3: u64, i4: u64, i5: u64, i6: u64, i7: u64;
+  if (inverse) {
+    const e0 = a0 ^ r0, e1 = a1 ^ r1, e2 = a2 ^ r2, e3 = a3 ^ r3, e4 = a4 ^ r4, e5 = a5 ^ r5, e6 = a6 ^ r6, e7 = a7 ^ r7;
+    // 2·α, 4·α, 8·α.
+    const f0 = e7, f1 = e0 ^ e7, f2 = e1, f3 = e2 ^ e7;
+    const f4 = e3 ^ e7, f5 = e4, f6 = e5, f7 = e6;
+    const g0 = f7, g1 = f0 ^ f7, g2 = f1, g3 = f2 ^ f7;
+    const g4 = f3 ^ f7, g5 = f4, g6 = f5, g7 = f6;
+    const h0 = g7, h1 = g0 ^ g7, h2 = g1, h3 = g2 ^ g7;
+    const h4 = g3 ^ g7, h5 = g4, h6 = g5, h7 = g6;
+    // 9·α, then p = 13·α ⊕ 3·a and i = 9·α ⊕ 2·a.
+    const n0 = e0 ^ h0, n1 = e1 ^ h1, n2 = e2 ^ h2, n3 = e3 ^ h3, n4 = e4 ^ h4, n5 = e5 ^ h5, n6 = e6 ^ h6, n7 = e7 ^ h7;
+    p0 = n0 ^ g0 ^ a0 ^ m0; p1 = n1 ^ g1 ^ a1 ^ m1; p2 = n2 ^ g2 ^ a2 ^ m2; p3 = n3 ^ g3 ^ a3 ^ m3;
+    p4 = n4 ^ g4 ^ a4 ^ m4; p5 = n5 ^ g5 ^ a5 ^ m5; p6 = n6 ^ g6 ^ a6 ^ m6; p7 = n7 ^ g7 ^ a7 ^ m7;
+    i0 = n0 ^ m0; i1 = n1 ^ m1; i2 = n2 ^ m2; i3 = n3 ^ m3;
+    i4 = n4 ^ m4; i5 = n5 ^ m5; i6 = n6 ^ m6; i7 = n7 ^ m7;
+  } else {
+    p0 = m0 ^ r0; p1 = m1 ^ r1; p2 = m2 ^ r2; p3 = m3 ^ r3;
+    p4 = m4 ^ r4; p5 = m5 ^ r5; p6 = m6 ^ r6; p7 = m7 ^ r7;
+    i0 = a0 ^ p0; i1 = a1 ^ p1; i2 = a2 ^ p2; i3 = a3 ^ p3;
+    i4 = a4 ^ p4; i5 = a5 ^ p5; i6 = a6 ^ p6; i7 = a7 ^ p7;
+  }
+  // B(i): one row down.
+  let b0: u64, b1: u64, b2: u64, b3: u64, b4: u64, b5: u64, b6: u64, b7: u64;
+  if (d == 0) {
+    b0 = rotr<u64>(i0, 16); b1 = rotr<u64>(i1, 16); b2 = rotr<u64>(i2, 16); b3 = rotr<u64>(i3, 16);
+    b4 = rotr<u64>(i4, 16); b5 = rotr<u64>(i5, 16); b6 = rotr<u64>(i6, 16); b7 = rotr<u64>(i7, 16);
+  } else {
+    const s = nextRowShift(d), w = nextRowWrapped(d);
+    b0 = wrapRotate(i0, s, w); b1 = wrapRotate(i1, s, w); b2 = wrapRotate(i2, s, w); b3 = wrapRotate(i3, s, w);
+    b4 = wrapRotate(i4, s, w); b5 = wrapRotate(i5, s, w); b6 = wrapRotate(i6, s, w); b7 = wrapRotate(i7, s, w);
+  }
+  let o0 = p0 ^ b0, o1 = p1 ^ b1, o2 = p2 ^ b2, o3 = p3 ^ b3, o4 = p4 ^ b4, o5 = p5 ^ b5, o6 = p6 ^ b6, o7 = p7 ^ b7;
+  if (inverse) {
+    // g.
+    const p25 = o2 ^ o5, p03 = o0 ^ o3, p16 = o1 ^ o6, p47 = o4 ^ o7;
+    const y0 = o0, y1 = o1, y2 = o2, y3 = o3, y4 = o4, y5 = o5, y6 = o6, y7 = o7;
+    o0 = p25 ^ y7; o1 = p03 ^ y6; o2 = p47 ^ y1; o3 = p25 ^ y0;
+    o4 = p16 ^ y3; o5 = p47 ^ y2; o6 = p03 ^ y5; o7 = p16 ^ y4;
+  } else {
+    o0 ^= load<u64>(key, 0); o1 ^= load<u64>(key, 8); o2 ^= load<u64>(key, 16); o3 ^= load<u64>(key, 24);
+    o4 ^= load<u64>(key, 32); o5 ^= load<u64>(key, 40); o6 ^= load<u64>(key, 48); o7 ^= load<u64>(key, 56);
+  }
+  substituteStore(q, o0, o1, o2, o3, o4, o5, o6, o7);
 }
 
 /** g (the second half of InvSubBytes) and the round key: the last decryption step. */
