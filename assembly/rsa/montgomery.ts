@@ -150,8 +150,22 @@ function squareColumns(a: usize, k: u32): void {
     store<u64>(t, load<u64>(t) + b * b);
     addRow1(t + 8, a + i + 4, (kBytes - i - 4) >> 2, b << 1);
   }
-  settleColumns(T, k << 1, 0);
+  if (carries) {
+    settleColumns(T, k << 1, 0);
+    return;
+  }
+  // Only the middle columns need settling: the reduction adds at most min(c + 1, 2k − 1 − c)
+  // products to column c, and the square holds at most min(c, 2k − 2 − c) + 2 products' worth,
+  // so column c can overflow only from SETTLE_FIRST up to (4k − SAFE_PRODUCTS)/2 − 1.
+  const last = (<i32>(k << 2) - <i32>SAFE_PRODUCTS) / 2 - 1;
+  if (last < <i32>SETTLE_FIRST) return;
+  const top = T + (<usize>last << 3);
+  store<u64>(top, load<u64>(top, 8) + settleColumns(T + (<usize>SETTLE_FIRST << 3), <u32>last + 1 - SETTLE_FIRST, 0), 8);
 }
+
+/** The first column of a square that can overflow when reduced: below it a column holds at
+ *  most 2c + 3 products' worth in all. */
+const SETTLE_FIRST: u32 = (SAFE_PRODUCTS - 3) / 2 + 1;
 
 /** Settle columns `from` … 2k−1; returns 2, the products' worth a column then holds (its square included). */
 function settleFrom(from: usize, k: u32): u32 {
@@ -163,7 +177,7 @@ function settleFrom(from: usize, k: u32): u32 {
  *  afterwards every column is below 2^LIMB_BITS + 2^(64−LIMB_BITS), a few products' worth.
  *  `carry` joins the first column. The value is unchanged: the top column of a value below R²
  *  (all of T here) is below 2^LIMB_BITS, so nothing leaves it. */
-function settleColumns(t: usize, count: u32, carry: u64): void {
+function settleColumns(t: usize, count: u32, carry: u64): u64 {
   const end = t + (<usize>count << 3);
   let below = carry << LIMB_BITS; // the previous column as it was
   for (; t < end; t += 8) {
@@ -171,6 +185,7 @@ function settleColumns(t: usize, count: u32, carry: u64): void {
     store<u64>(t, (v & LIMB_MASK) + (below >> LIMB_BITS));
     below = v;
   }
+  return below >> LIMB_BITS; // what the last column passes on
 }
 
 /** Settle all 2k columns; returns 0, the products a column holds since then. */
