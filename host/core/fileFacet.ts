@@ -129,6 +129,14 @@ function text(bytes: Uint8Array): string {
 
 const hex = toHex;
 
+/** Copy the output window's OUT_LENGTH bytes into target at `at`; returns the new end. */
+function copyOut(w: WasmCore, target: Uint8Array, at: number): number {
+  const produced = w.reg(FileRegister.OUT_LENGTH);
+  if (at + produced > target.length) throw new RangeError(`file output past its ${target.length}-byte buffer`);
+  target.set(w.viewOut(produced), at);
+  return at + produced;
+}
+
 function versionText(v: number): string {
   return `${v >> 8}.${v & 0xff}`;
 }
@@ -156,24 +164,52 @@ export class FileSession {
     if (this.facet.activeSession !== this) throw new Error("file session: another session was started on this core since; start this file again");
   }
 
-  /** Feed bytes (any length); returns copies of the provisional output they produced. */
-  push(chunk: Uint8Array): Uint8Array[] {
+  /** Feed bytes (any length) a window at a time, calling `each` after every window's feed. */
+  private feed(chunk: Uint8Array, each: (w: WasmCore) => void): void {
     this.ensureActive();
     const w = this.facet.w;
-    const out: Uint8Array[] = [];
     this.facet.counters.bytesFed += chunk.length;
     for (let off = 0; off < chunk.length; off += w.inCap) {
       const piece = chunk.subarray(off, off + w.inCap);
       w.writeIn(piece);
       const status = w.exports.file_feed(piece.length);
       if (status !== 0) throw new CoreError(status, "file");
+      each(w);
+    }
+  }
+
+  /** Feed bytes (any length); returns copies of the provisional output they produced. */
+  push(chunk: Uint8Array): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    this.feed(chunk, (w) => {
       const produced = w.reg(FileRegister.OUT_LENGTH);
       const ready = (w.reg(FileRegister.EVENTS) & Event.HEADER_READY) !== 0;
       // Copy the output before reading the header: both use OUT.
       if (produced > 0) out.push(w.readOut(produced));
       if (ready) this.header = this.facet.readHeader();
-    }
+    });
     return out;
+  }
+
+  /**
+   * Feed bytes and copy the output they produce straight into `target` from `at` (one copy,
+   * no header decoding: for open(), which wants only the plaintext); returns the new end.
+   * RangeError when target is too small.
+   */
+  pushInto(chunk: Uint8Array, target: Uint8Array, at: number): number {
+    this.feed(chunk, (w) => {
+      at = copyOut(w, target, at);
+    });
+    return at;
+  }
+
+  /** finish() into `target` from `at`, as pushInto; returns the end of the output. */
+  finishInto(target: Uint8Array, at: number): number {
+    this.ensureActive();
+    const w = this.facet.w;
+    const status = w.exports.file_finish();
+    if (status !== 0) throw new CoreError(status, "file");
+    return copyOut(w, target, at);
   }
 
   /** End of file: the last output, or CoreError with the rejection. */
@@ -343,9 +379,15 @@ export class FileFacet {
   /** Verify and decrypt (2.0) or pass through (1.0) a config: the plaintext only when verified, else CoreError. */
   open(bytes: Uint8Array): Buffer {
     const session = this.session(FileMode.config);
-    const pieces = session.push(bytes);
-    pieces.push(session.finish());
-    return Buffer.concat(pieces);
+    // The plaintext is never longer than the file (the body is the padded plaintext, or the
+    // content itself), so one buffer of that size takes every piece with a single copy each.
+    const out = Buffer.allocUnsafe(bytes.length);
+    try {
+      return out.subarray(0, session.finishInto(out, session.pushInto(bytes, out, 0)));
+    } catch (e) {
+      out.fill(0); // provisional plaintext of a file that failed never leaves, even in memory
+      throw e;
+    }
   }
 
   /**
