@@ -73,7 +73,6 @@ export function montInverse(n0: u32): u32 {
   }
 }
 
-
 /** T[t + j] += a_j·b0 + a_{j−1}·b1 + a_{j−2}·b2 + a_{j−3}·b3 for j = 0 … len+2, with a_j
  *  zero outside 0 … len−1: four rows of a product for one load and store of each column,
  *  four columns per iteration (the loop runs at the machine's instruction rate, not its
@@ -159,8 +158,10 @@ function squareColumns(a: usize, k: u32): void {
   // so column c can overflow only from SETTLE_FIRST up to (4k − SAFE_PRODUCTS)/2 − 1.
   const last = (<i32>(k << 2) - <i32>SAFE_PRODUCTS) / 2 - 1;
   if (last < <i32>SETTLE_FIRST) return;
-  const top = T + (<usize>last << 3);
-  store<u64>(top, load<u64>(top, 8) + settleColumns(T + (<usize>SETTLE_FIRST << 3), <u32>last + 1 - SETTLE_FIRST, 0), 8);
+  // The column just above the settled ones takes the last one's high bits.
+  const rise = settleColumns(T + (<usize>SETTLE_FIRST << 3), <u32>last + 1 - SETTLE_FIRST, 0);
+  const above = T + (<usize>(last + 1) << 3);
+  store<u64>(above, load<u64>(above) + rise);
 }
 
 /** The first column of a square that can overflow when reduced: below it a column holds at
