@@ -24,18 +24,46 @@ export function modExpPublic(r: usize, x: usize, e: u32, n: usize, n0inv: u32, r
   montLeave(r, r, n, n0inv, k);
 }
 
-/** sel = table[index] (k limbs each), reading every entry: no index-dependent address. */
+/** One all-ones or all-zero u64 mask per table entry (tableSelect). */
+const ENTRY_MASKS: usize = memory.data(<i32>WINDOW_ENTRIES << 3, 8);
+
+/** sel = table[index] (k limbs each), reading every entry: no index-dependent address. Each
+ *  32-byte stretch of sel is gathered in registers across all entries and stored once: the
+ *  scan reads 16 entries, and rewriting sel for each of them cost as much again. */
 function tableSelect(sel: usize, table: usize, index: u32, k: u32): void {
   const stride = <usize>k << 2;
-  memory.fill(sel, 0, stride);
-  // Two limbs per load: the scan is a tenth of an exponentiation's instructions.
-  const pairs = stride & ~7;
   for (let entry: u32 = 0; entry < WINDOW_ENTRIES; entry++) {
-    const mask = 0 - (((entry ^ index) - 1) >> 31); // all ones only when entry == index
-    const wide = <u64>mask | (<u64>mask << 32);
-    const row = table + <usize>entry * stride;
-    for (let i: usize = 0; i < pairs; i += 8) store<u64>(sel + i, load<u64>(sel + i) | (load<u64>(row + i) & wide));
-    if (stride & 4) store<u32>(sel + pairs, load<u32>(sel + pairs) | (load<u32>(row + pairs) & mask));
+    const equal = 0 - (((entry ^ index) - 1) >> 31); // all ones only when entry == index
+    store<u64>(ENTRY_MASKS + (<usize>entry << 3), <u64><i64><i32>equal);
+  }
+  const masksEnd = ENTRY_MASKS + (<usize>WINDOW_ENTRIES << 3);
+  let i: usize = 0;
+  for (; i + 32 <= stride; i += 32) {
+    let w0: u64 = 0, w1: u64 = 0, w2: u64 = 0, w3: u64 = 0;
+    let row = table + i;
+    for (let m = ENTRY_MASKS; m < masksEnd; m += 8, row += stride) {
+      const mask = load<u64>(m);
+      w0 |= load<u64>(row) & mask;
+      w1 |= load<u64>(row, 8) & mask;
+      w2 |= load<u64>(row, 16) & mask;
+      w3 |= load<u64>(row, 24) & mask;
+    }
+    store<u64>(sel + i, w0);
+    store<u64>(sel + i, w1, 8);
+    store<u64>(sel + i, w2, 16);
+    store<u64>(sel + i, w3, 24);
+  }
+  for (; i + 8 <= stride; i += 8) {
+    let w: u64 = 0;
+    let row = table + i;
+    for (let m = ENTRY_MASKS; m < masksEnd; m += 8, row += stride) w |= load<u64>(row) & load<u64>(m);
+    store<u64>(sel + i, w);
+  }
+  if (i < stride) {
+    let w: u32 = 0; // the last limb of an odd k
+    let row = table + i;
+    for (let m = ENTRY_MASKS; m < masksEnd; m += 8, row += stride) w |= load<u32>(row) & load<u32>(m);
+    store<u32>(sel + i, w);
   }
 }
 
