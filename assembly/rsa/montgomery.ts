@@ -3,7 +3,7 @@
 // Lazy carries: a product is accumulated into a table T of 2k u64 columns without carrying
 // (each limb product is below 2^(2·LIMB_BITS), so a column holds SAFE_PRODUCTS of them), then
 // reduced row by row, and carried once at the end (for k a multiple of 4 inside the last pass,
-// addRows4Out). Sizes whose columns would take more products than that settle the table
+// carryColumns). Sizes whose columns would take more products than that settle the table
 // between rows (settleColumns: every column's high bits move up one column at once, with no
 // carry chain), at points fixed by k. Four rows are
 // handled per pass (addRows4), so each column is loaded and stored once for four products.
@@ -37,9 +37,27 @@ export function montInverse(n0: u32): u32 {
   return (0 - x) & LIMB_MASK;
 }
 
+/** The result limbs r[0 … 3] of four column sums s0 … s3 plus the carry from the column below
+ *  (the last pass of a reduction); returns the carry out of s3. Doing the final carry in that
+ *  pass rather than in a loop of its own puts its one-cycle-a-step chain beside the products
+ *  instead of after them. */
+@inline function carryColumns(r: usize, s0: u64, s1: u64, s2: u64, s3: u64, carry: u64): u64 {
+  let v = s0 + carry;
+  store<u32>(r, <u32>v & LIMB_MASK);
+  v = s1 + (v >> LIMB_BITS);
+  store<u32>(r, <u32>v & LIMB_MASK, 4);
+  v = s2 + (v >> LIMB_BITS);
+  store<u32>(r, <u32>v & LIMB_MASK, 8);
+  v = s3 + (v >> LIMB_BITS);
+  store<u32>(r, <u32>v & LIMB_MASK, 12);
+  return v >> LIMB_BITS;
+}
+
 /** Columns j0 … j1−1 of addRows4 (j0 = 0 or j0 ≥ 3, j1 ≤ len + 3): the same sums, a span at a
- *  time, so the reduction can leave out the columns it works out in registers. */
-@inline function addRows4Span(t: usize, a: usize, len: usize, j0: usize, j1: usize, b0: u64, b1: u64, b2: u64, b3: u64): void {
+ *  time, so the reduction can leave out the columns it works out in registers. With `out`
+ *  (j1 = len + 3, the reduction's last pass), column j0 + i goes to the result limb r[i]
+ *  instead, carried (carryColumns); returns the carry out of the last column. */
+@inline function addRows4Span(t: usize, a: usize, len: usize, j0: usize, j1: usize, b0: u64, b1: u64, b2: u64, b3: u64, out: bool = false, r: usize = 0, carry: u64 = 0): u64 {
   let p1: u64 = 0, p2: u64 = 0, p3: u64 = 0; // a_{j−1}, a_{j−2}, a_{j−3}
   if (j0 >= 3) {
     p1 = <u64>load<u32>(a + ((j0 - 1) << 2));
@@ -50,71 +68,43 @@ export function montInverse(n0: u32): u32 {
   t += j0 << 3;
   let x = a + (j0 << 2);
   const end = a + (stop << 2);
-  for (let r = (stop - j0) & 3; r > 0; r--, x += 4, t += 8) {
+  for (let left = (stop - j0) & 3; left > 0; left--, x += 4, t += 8) {
     const v = <u64>load<u32>(x);
-    store<u64>(t, load<u64>(t) + v * b0 + p1 * b1 + p2 * b2 + p3 * b3);
+    const s = load<u64>(t) + v * b0 + p1 * b1 + p2 * b2 + p3 * b3;
+    if (out) {
+      const c = s + carry;
+      store<u32>(r, <u32>c & LIMB_MASK);
+      carry = c >> LIMB_BITS;
+      r += 4;
+    } else store<u64>(t, s);
     p3 = p2;
     p2 = p1;
     p1 = v;
   }
   for (; x < end; x += 16, t += 32) {
     const x0 = <u64>load<u32>(x), x1 = <u64>load<u32>(x, 4), x2 = <u64>load<u32>(x, 8), x3 = <u64>load<u32>(x, 12);
-    store<u64>(t, load<u64>(t) + x0 * b0 + p1 * b1 + p2 * b2 + p3 * b3);
-    store<u64>(t, load<u64>(t, 8) + x1 * b0 + x0 * b1 + p1 * b2 + p2 * b3, 8);
-    store<u64>(t, load<u64>(t, 16) + x2 * b0 + x1 * b1 + x0 * b2 + p1 * b3, 16);
-    store<u64>(t, load<u64>(t, 24) + x3 * b0 + x2 * b1 + x1 * b2 + x0 * b3, 24);
+    if (out) {
+      carry = carryColumns(r, load<u64>(t) + x0 * b0 + p1 * b1 + p2 * b2 + p3 * b3, load<u64>(t, 8) + x1 * b0 + x0 * b1 + p1 * b2 + p2 * b3,
+        load<u64>(t, 16) + x2 * b0 + x1 * b1 + x0 * b2 + p1 * b3, load<u64>(t, 24) + x3 * b0 + x2 * b1 + x1 * b2 + x0 * b3, carry);
+      r += 16;
+    } else {
+      store<u64>(t, load<u64>(t) + x0 * b0 + p1 * b1 + p2 * b2 + p3 * b3);
+      store<u64>(t, load<u64>(t, 8) + x1 * b0 + x0 * b1 + p1 * b2 + p2 * b3, 8);
+      store<u64>(t, load<u64>(t, 16) + x2 * b0 + x1 * b1 + x0 * b2 + p1 * b3, 16);
+      store<u64>(t, load<u64>(t, 24) + x3 * b0 + x2 * b1 + x1 * b2 + x0 * b3, 24);
+    }
     p3 = x1;
     p2 = x2;
     p1 = x3;
   }
   if (j1 > len) {
-    store<u64>(t, load<u64>(t) + p1 * b1 + p2 * b2 + p3 * b3);
-    store<u64>(t, load<u64>(t, 8) + p1 * b2 + p2 * b3, 8);
-    store<u64>(t, load<u64>(t, 16) + p1 * b3, 16);
+    const s0 = load<u64>(t) + p1 * b1 + p2 * b2 + p3 * b3, s1 = load<u64>(t, 8) + p1 * b2 + p2 * b3, s2 = load<u64>(t, 16) + p1 * b3;
+    if (out) return carryColumns(r, s0, s1, s2, load<u64>(t, 24), carry); // column len+3 of T: its top, 2k−1
+    store<u64>(t, s0);
+    store<u64>(t, s1, 8);
+    store<u64>(t, s2, 16);
   }
-}
-
-/** The last group's pass, columns j0 … len+2 of addRows4Span (j0 ≥ 3), carried as it goes:
- *  each column's sum plus the carry from the one below leaves its low LIMB_BITS in r (column
- *  j0 in r[0]) instead of going back to T. Returns the carry out of column len+2. Doing the
- *  final carry here rather than in a loop of its own puts its one-cycle-a-step chain beside
- *  the products instead of after them. */
-@inline function addRows4Out(t: usize, a: usize, len: usize, j0: usize, b0: u64, b1: u64, b2: u64, b3: u64, carry: u64, r: usize): u64 {
-  let p1 = <u64>load<u32>(a + ((j0 - 1) << 2)), p2 = <u64>load<u32>(a + ((j0 - 2) << 2)), p3 = <u64>load<u32>(a + ((j0 - 3) << 2));
-  t += j0 << 3;
-  let x = a + (j0 << 2);
-  const end = a + (len << 2);
-  for (let left = (len - j0) & 3; left > 0; left--, x += 4, t += 8, r += 4) {
-    const v = <u64>load<u32>(x);
-    const s = load<u64>(t) + v * b0 + p1 * b1 + p2 * b2 + p3 * b3 + carry;
-    store<u32>(r, <u32>s & LIMB_MASK);
-    carry = s >> LIMB_BITS;
-    p3 = p2;
-    p2 = p1;
-    p1 = v;
-  }
-  for (; x < end; x += 16, t += 32, r += 16) {
-    const x0 = <u64>load<u32>(x), x1 = <u64>load<u32>(x, 4), x2 = <u64>load<u32>(x, 8), x3 = <u64>load<u32>(x, 12);
-    let s = load<u64>(t) + x0 * b0 + p1 * b1 + p2 * b2 + p3 * b3 + carry;
-    store<u32>(r, <u32>s & LIMB_MASK);
-    s = load<u64>(t, 8) + x1 * b0 + x0 * b1 + p1 * b2 + p2 * b3 + (s >> LIMB_BITS);
-    store<u32>(r, <u32>s & LIMB_MASK, 4);
-    s = load<u64>(t, 16) + x2 * b0 + x1 * b1 + x0 * b2 + p1 * b3 + (s >> LIMB_BITS);
-    store<u32>(r, <u32>s & LIMB_MASK, 8);
-    s = load<u64>(t, 24) + x3 * b0 + x2 * b1 + x1 * b2 + x0 * b3 + (s >> LIMB_BITS);
-    store<u32>(r, <u32>s & LIMB_MASK, 12);
-    carry = s >> LIMB_BITS;
-    p3 = x1;
-    p2 = x2;
-    p1 = x3;
-  }
-  let s = load<u64>(t) + p1 * b1 + p2 * b2 + p3 * b3 + carry;
-  store<u32>(r, <u32>s & LIMB_MASK);
-  s = load<u64>(t, 8) + p1 * b2 + p2 * b3 + (s >> LIMB_BITS);
-  store<u32>(r, <u32>s & LIMB_MASK, 4);
-  s = load<u64>(t, 16) + p1 * b3 + (s >> LIMB_BITS);
-  store<u32>(r, <u32>s & LIMB_MASK, 8);
-  return s >> LIMB_BITS;
+  return carry;
 }
 
 /** T[t + j] += a_j·b0 + a_{j−1}·b1 + a_{j−2}·b2 + a_{j−3}·b3 for j = 0 … len+2, with a_j
@@ -299,8 +289,8 @@ function reduceColumns(r: usize, n: usize, n0inv: u32, k: u32, pending: u32): vo
       }
       if ((k & 3) == 0) {
         // No single rows follow: this pass covers columns k … 2k−2, the result's.
-        carry = addRows4Out(next - 32, n, k, 4, m0, m1, m2, m3, carry, r);
-        store<u32>(r + kBytes - 4, <u32>(load<u64>(T + (<usize>(2 * k - 1) << 3)) + carry) & LIMB_MASK);
+        // Its last carried column is T's top one (2k−1), the result's last limb.
+        addRows4Span(next - 32, n, k, 4, k + 3, m0, m1, m2, m3, true, r, carry);
         return;
       }
       addRows4Span(next - 32, n, k, 4, k + 3, m0, m1, m2, m3);
